@@ -1,0 +1,180 @@
+"""Measure retrieval quality on a question file.
+
+    python -m retrieval.evaluate --questions ../shared/eval/dev_questions.yaml [--json]
+
+The file is a YAML list of {q: question, expect: [ids], style: name}; expect [] marks a question the
+catalogue cannot answer. Metrics (answerable = expect not empty):
+  top1             share of answerable questions whose first hit is expected and that are not declined
+  recall3          share of answerable questions with an expected id among the first three hits, not declined
+  mrr              mean reciprocal rank of the first expected hit (0 when declined or absent)
+  oos_rejection    share of expect [] questions declined
+  false_rejection  share of answerable questions declined
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .decide import Decision
+from .loader import CatalogueError
+from .model import APPENDIX_IDS
+from .search import Searcher, SearchResult
+
+
+@dataclass(frozen=True)
+class Question:
+    """One evaluation question."""
+
+    q: str
+    expect: tuple[str, ...]
+    style: str
+
+
+class QuestionFileError(ValueError):
+    """The question file is malformed; str() is one line naming file, item and field."""
+
+
+def load_questions(path: str | Path) -> list[Question]:
+    """Read and validate a question file."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise QuestionFileError(f"{path}: file not found") from None
+    except yaml.YAMLError:
+        raise QuestionFileError(f"{path}: YAML syntax error") from None
+    if not isinstance(raw, list):
+        raise QuestionFileError(f"{path}: expected a list of questions")
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+            raise QuestionFileError(f"{path}: item {i}: field q: expected question text")
+        expect = item.get("expect")
+        if not isinstance(expect, list) or not all(isinstance(e, str) for e in expect):
+            raise QuestionFileError(f"{path}: item {i}: field expect: expected a list of ids (quoted)")
+        out.append(Question(item["q"], tuple(expect), str(item.get("style") or "unspecified")))
+    return out
+
+
+def _rank(result: SearchResult, expect: tuple[str, ...]) -> int:
+    for n, h in enumerate(result.hits, 1):
+        if h.id in expect:
+            return n
+    return 0
+
+
+def evaluate(searcher: Searcher, questions: list[Question]) -> dict[str, Any]:
+    """Return the metrics for questions as one JSON-ready object."""
+    rows = []
+    for q in questions:
+        r = searcher.search(q.q)
+        declined = r.decision is Decision.UNANSWERED
+        rank = 0 if declined else _rank(r, q.expect)
+        rows.append((q, r, declined, rank))
+    answerable = [x for x in rows if x[0].expect]
+    oos = [x for x in rows if not x[0].expect]
+
+    def share(xs: list[Any], pred: Any) -> float | None:
+        return round(sum(1 for x in xs if pred(x)) / len(xs), 4) if xs else None
+
+    def metrics(ans: list[Any], neg: list[Any]) -> dict[str, Any]:
+        return {
+            "count": len(ans) + len(neg),
+            "top1": share(ans, lambda x: x[3] == 1),
+            "recall3": share(ans, lambda x: 1 <= x[3] <= 3),
+            "mrr": round(sum(1 / x[3] for x in ans if x[3]) / len(ans), 4) if ans else None,
+            "oos_rejection": share(neg, lambda x: x[2]),
+            "false_rejection": share(ans, lambda x: x[2]),
+        }
+
+    by_style: dict[str, dict[str, Any]] = {}
+    styles: dict[str, list[Any]] = defaultdict(list)
+    for x in rows:
+        styles[x[0].style].append(x)
+    for style, xs in sorted(styles.items()):
+        by_style[style] = metrics([x for x in xs if x[0].expect], [x for x in xs if not x[0].expect])
+    overall = metrics(answerable, oos)
+    misses = [
+        {"q": q.q, "style": q.style, "expect": list(q.expect), "got": [h.id for h in r.hits[:3]],
+         "decision": r.decision.value, "reason": r.reason}
+        for q, r, declined, rank in rows
+        if (q.expect and rank != 1) or (not q.expect and not declined)
+    ]
+    return {
+        "top1": overall["top1"],
+        "recall3": overall["recall3"],
+        "mrr": overall["mrr"],
+        "oos_rejection": overall["oos_rejection"],
+        "false_rejection": overall["false_rejection"],
+        "counts": {"questions": len(rows), "answerable": len(answerable), "out_of_scope": len(oos),
+                   "answered": sum(1 for x in rows if x[1].decision is Decision.ANSWERED),
+                   "suggest": sum(1 for x in rows if x[1].decision is Decision.SUGGEST),
+                   "unanswered": sum(1 for x in rows if x[1].decision is Decision.UNANSWERED)},
+        "by_style": by_style,
+        "misses": misses,
+    }
+
+
+def _fmt(v: float | None) -> str:
+    return "  -  " if v is None else f"{v:.3f}"
+
+
+def report(result: dict[str, Any]) -> str:
+    """Return the human-readable report."""
+    c = result["counts"]
+    lines = [
+        f"questions {c['questions']} (answerable {c['answerable']}, out of scope {c['out_of_scope']}); "
+        f"decisions: answered {c['answered']}, suggest {c['suggest']}, unanswered {c['unanswered']}",
+        f"top1 {_fmt(result['top1'])}  recall3 {_fmt(result['recall3'])}  mrr {_fmt(result['mrr'])}  "
+        f"oos_rejection {_fmt(result['oos_rejection'])}  false_rejection {_fmt(result['false_rejection'])}",
+        "",
+        f"{'style':<12}{'n':>5}{'top1':>8}{'recall3':>9}{'mrr':>8}{'oos_rej':>9}{'false_rej':>11}",
+    ]
+    for style, m in result["by_style"].items():
+        lines.append(f"{style:<12}{m['count']:>5}{_fmt(m['top1']):>8}{_fmt(m['recall3']):>9}{_fmt(m['mrr']):>8}"
+                     f"{_fmt(m['oos_rejection']):>9}{_fmt(m['false_rejection']):>11}")
+    if result["misses"]:
+        lines += ["", f"misses ({len(result['misses'])}):"]
+        for m in result["misses"]:
+            lines.append(f"  [{m['style']}] {m['q']}  expect {m['expect'] or '[]'}  got {m['got']} "
+                         f"({m['decision']}: {m['reason']})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m retrieval.evaluate", description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", required=True, metavar="FILE", help="question file (YAML)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+    parser.add_argument("--data", metavar="DIR", help="data directory (default: the project's data/)")
+    args = parser.parse_args(argv)
+    try:
+        questions = load_questions(args.questions)
+        searcher = Searcher.build(data_dir=args.data)
+    except (QuestionFileError, CatalogueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    known = set(searcher.catalogue.by_id) | set(APPENDIX_IDS)
+    for q in questions:
+        for e in q.expect:
+            if e not in known:
+                print(f"error: {args.questions}: question {q.q!r}: unknown id {e!r}", file=sys.stderr)
+                return 1
+    result = evaluate(searcher, questions)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

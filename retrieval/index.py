@@ -1,0 +1,216 @@
+"""BM25 search over the catalogue: documents, fields, scoring and typed hits.
+
+Each answer (a service id or an appendix pseudo-id) has one or more documents. A document is searched
+through two rank-bm25 models:
+
+- `words`: jieba's words of the title and aliases (repeated `name_repeat` times, so they weigh more
+  while idf stays a whole-document statistic) followed by the words of everything else it prints;
+- `parts`: the dictionary sub-words of the same text (托举 inside 青年人才托举工程), scored with the
+  lighter `parts_weight`, so a partial mention still matches.
+
+Each token is scored only on the documents that contain it (an inverted index), so BM25+'s lower
+bound rewards presence instead of being added to every document. A whole title or alias found in the
+question adds `phrase_bonus`. An answer's score is its best document's score.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from rank_bm25 import BM25L, BM25Okapi, BM25Plus
+
+from .config import RetrievalConfig
+from .text import compact
+from .tokenize import Tokenizer
+
+_VARIANTS = {"okapi": BM25Okapi, "l": BM25L, "plus": BM25Plus}
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One searchable document of an answer."""
+
+    answer: str
+    key: str
+    name: str
+    body: str
+    phrases: tuple[str, ...] = ()
+    # Phrases that count only when one of these cue words is in the question too (学会 names …).
+    cued_phrases: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A ranked answer with its score and what matched."""
+
+    id: str
+    score: float
+    key: str = ""
+    matched: tuple[str, ...] = ()
+    phrase: str = ""
+
+
+@dataclass
+class Query:
+    """A tokenised question: weighted words, sub-words, and compact text for phrase matching."""
+
+    text: str
+    compact: str
+    tokens: list[str]
+    weighted: list[tuple[str, float]]
+    parts: list[str]
+
+
+@dataclass
+class Ranking:
+    """Scores for one question before the answer decision."""
+
+    query: Query
+    hits: list[Hit]
+    # For each answer id: the question's tokens (and synonyms) found anywhere in its documents.
+    found: dict[str, set[str]] = field(default_factory=dict)
+
+
+@dataclass
+class _Field:
+    bm25: BM25Okapi | BM25L | BM25Plus
+    postings: dict[str, np.ndarray]
+
+
+class SearchIndex:
+    """Immutable BM25 index; build once at start, derive a new one to add learned aliases."""
+
+    def __init__(self, docs: Sequence[Doc], tokenizer: Tokenizer, config: RetrievalConfig,
+                 _cache: dict[str, tuple[list[str], list[str]]] | None = None) -> None:
+        if not docs:
+            raise ValueError("cannot build a search index with no documents; check the catalogue data")
+        self.docs = tuple(docs)
+        self.tokenizer = tokenizer
+        self.config = config
+        self._cache = dict(_cache or {})
+        corpora: dict[str, list[list[str]]] = {"words": [], "parts": []}
+        for doc in self.docs:
+            name_w, name_p = self._analyse(doc.name)
+            body_w, body_p = self._analyse(doc.body)
+            corpora["words"].append(name_w * config.name_repeat + body_w)
+            corpora["parts"].append(name_p * config.name_repeat + body_p)
+        variant = _VARIANTS[config.bm25_variant]
+        kwargs = {"k1": config.k1, "b": config.b}
+        if config.bm25_variant in ("l", "plus"):
+            kwargs["delta"] = config.delta
+        self._fields: dict[str, _Field] = {}
+        for name, corpus in corpora.items():
+            postings: dict[str, list[int]] = defaultdict(list)
+            for i, toks in enumerate(corpus):
+                for t in set(toks):
+                    postings[t].append(i)
+            # rank-bm25 cannot take an empty document; a placeholder token never matches a question.
+            model = variant([toks or ["\u2400"] for toks in corpus], **kwargs)
+            self._fields[name] = _Field(model, {t: np.array(ix) for t, ix in postings.items()})
+        self._doc_freq = {t: len(ix) for t, ix in self._fields["words"].postings.items()}
+        self._phrases = self._phrase_table()
+
+    def _analyse(self, text: str) -> tuple[list[str], list[str]]:
+        if text not in self._cache:
+            self._cache[text] = self.tokenizer.analyse(text)
+        return self._cache[text]
+
+    def _phrase_table(self) -> dict[str, list[tuple[str, int, bool]]]:
+        """Map each phrase's first two characters to (phrase, doc index, cued) for fast substring lookup."""
+        table: dict[str, list[tuple[str, int, bool]]] = defaultdict(list)
+        for i, doc in enumerate(self.docs):
+            for p, cued in [(p, False) for p in doc.phrases] + [(p, True) for p in doc.cued_phrases]:
+                c = compact(p)
+                if len(c) >= 2:
+                    table[c[:2]].append((c, i, cued))
+        return table
+
+    def with_phrases(self, extra: dict[str, Iterable[str]]) -> SearchIndex:
+        """Return a new index where answer ids gain extra name phrases (staff-taught aliases)."""
+        extra = {k: tuple(v) for k, v in extra.items() if v}
+        if not extra:
+            return self
+        self.tokenizer.add_phrases(p for ps in extra.values() for p in ps)
+        docs = []
+        for doc in self.docs:
+            added = extra.get(doc.answer, ())
+            if added and doc.key in ("", "list", "summary"):
+                doc = replace(doc, name=doc.name + "\n" + "\n".join(added), phrases=doc.phrases + added)
+            docs.append(doc)
+        # Tokenised text is cached by content, but jieba just learned new words: drop stale entries.
+        return SearchIndex(docs, self.tokenizer, self.config)
+
+    # -- querying -------------------------------------------------------------------------------
+
+    def parse(self, text: str) -> Query:
+        """Tokenise a question and add synonyms."""
+        words, parts = self.tokenizer.analyse(text)
+        return Query(text=text, compact=compact(text), tokens=words,
+                     weighted=self.tokenizer.expand(words, self.config.synonym_weight), parts=parts)
+
+    def doc_freq(self, token: str) -> int:
+        """Return how many documents contain the word."""
+        return self._doc_freq.get(token, 0)
+
+    def _phrase_hits(self, query: Query) -> dict[int, str]:
+        """Return doc index → longest title/alias phrase of that doc found in the question."""
+        q = query.compact
+        found: dict[int, str] = {}
+        cue_present: dict[int, bool] = {}
+        for start in range(len(q) - 1):
+            for phrase, i, cued in self._phrases.get(q[start:start + 2], ()):
+                if q.startswith(phrase, start) and len(phrase) > len(found.get(i, "")):
+                    if cued:
+                        if i not in cue_present:
+                            cue_present[i] = any(c in q for c in self.docs[i].cues)
+                        if not cue_present[i]:
+                            continue
+                    found[i] = phrase
+        return found
+
+    def _score(self, field_name: str, tokens: Iterable[tuple[str, float]], weight: float,
+               scores: np.ndarray, matched: dict[int, set[str]]) -> None:
+        fld = self._fields[field_name]
+        for token, w in tokens:
+            ids = fld.postings.get(token)
+            if ids is None:
+                continue
+            scores[ids] += weight * w * np.asarray(fld.bm25.get_batch_scores([token], ids))
+            for i in ids.tolist():
+                matched[i].add(token)
+
+    def rank(self, query: Query, limit: int = 10) -> Ranking:
+        """Score every answer for the query and return the best `limit` hits."""
+        cfg = self.config
+        scores = np.zeros(len(self.docs))
+        matched: dict[int, set[str]] = defaultdict(set)
+        self._score("words", query.weighted, 1.0, scores, matched)
+        part_tokens = [(t, w) for t, w in query.weighted] + [(p, 1.0) for p in query.parts]
+        self._score("parts", part_tokens, cfg.parts_weight, scores, matched)
+        phrases = self._phrase_hits(query)
+        info = {t: self.tokenizer.information(t) for t in query.tokens}
+        total = sum(info.values()) or 1.0
+        for i, phrase in phrases.items():
+            # The bonus grows with how much of the question the phrase explains: 青托 alone is a
+            # clear request for 青托; 青托 inside a long question is one clue among several.
+            inside = sum(v for t, v in info.items() if t in phrase)
+            scores[i] += cfg.phrase_bonus * min(1.0, len(phrase) / 4) * max(inside / total, 0.25)
+            matched[i].update(t for t, _ in query.weighted if t in phrase)
+        best: dict[str, int] = {}
+        found: dict[str, set[str]] = defaultdict(set)
+        for i in np.flatnonzero(scores > 0).tolist():
+            answer = self.docs[i].answer
+            found[answer] |= matched[i]
+            if answer not in best or scores[i] > scores[best[answer]]:
+                best[answer] = i
+        order = sorted(best, key=lambda a: -scores[best[a]])[:limit]
+        hits = [
+            Hit(id=a, score=float(scores[best[a]]), key=self.docs[best[a]].key,
+                matched=tuple(sorted(matched[best[a]])), phrase=phrases.get(best[a], ""))
+            for a in order
+        ]
+        return Ranking(query=query, hits=hits, found=dict(found))

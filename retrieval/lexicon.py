@@ -1,0 +1,100 @@
+"""Load the search vocabulary kept in data/lexicon: user dictionary, stop words, synonyms, intents, topics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .loader import DATA_DIR, CatalogueError
+from .text import normalise
+
+INTENTS: tuple[str, ...] = ("contact", "conditions", "cycle", "how_to_apply", "what")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Words the tokeniser and the answer decision read from data/lexicon."""
+
+    user_words: tuple[tuple[str, int], ...]
+    stopwords: frozenset[str]
+    synonyms: dict[str, tuple[str, ...]]
+    intents: dict[str, tuple[str, ...]]
+    oos_topics: tuple[str, ...]
+    regions: tuple[str, ...]
+    region_orgs: tuple[str, ...]
+    chitchat: tuple[str, ...]
+
+
+def _yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise CatalogueError(path, None, None, "file not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise CatalogueError(path, None, None, f"{where}YAML syntax error") from None
+
+
+def _words(path: Path, data: Any, field: str) -> tuple[str, ...]:
+    if not isinstance(data, list) or not all(isinstance(w, str) and w.strip() for w in data):
+        raise CatalogueError(path, None, field, "expected a list of words")
+    return tuple(normalise(w) for w in data)
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogueError(path, None, None, "file not found") from None
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def load_lexicon(data_dir: str | Path | None = None) -> Lexicon:
+    """Load and validate data/lexicon."""
+    root = (Path(data_dir) if data_dir else DATA_DIR) / "lexicon"
+    user_words = []
+    for n, line in enumerate(_lines(root / "userdict.txt"), 1):
+        parts = line.split()
+        if len(parts) > 3 or (len(parts) > 1 and not parts[1].isdigit()):
+            raise CatalogueError(root / "userdict.txt", None, f"line {n}", f"expected 'word [frequency] [tag]', got {line!r}")
+        user_words.append((normalise(parts[0]), int(parts[1]) if len(parts) > 1 else 1000))
+    stopwords = frozenset(normalise(w) for w in _lines(root / "stopwords.txt"))
+
+    syn_path = root / "synonyms.yaml"
+    raw = _yaml(syn_path)
+    if not isinstance(raw, dict):
+        raise CatalogueError(syn_path, None, None, "expected a mapping of word: [words]")
+    synonyms = {normalise(str(k)): _words(syn_path, v, str(k)) for k, v in raw.items()}
+
+    int_path = root / "intents.yaml"
+    raw = _yaml(int_path)
+    if not isinstance(raw, dict):
+        raise CatalogueError(int_path, None, None, "expected a mapping of intent: [words]")
+    unknown = sorted(set(raw) - set(INTENTS))
+    if unknown:
+        raise CatalogueError(int_path, None, unknown[0], f"unknown intent (known: {', '.join(INTENTS)})")
+    intents = {name: _words(int_path, raw.get(name) or [], name) for name in INTENTS}
+
+    oos_path = root / "out_of_scope.yaml"
+    raw = _yaml(oos_path)
+    if not isinstance(raw, dict) or set(raw) - {"topics", "regions", "region_orgs"}:
+        raise CatalogueError(oos_path, None, None, "expected keys topics, regions, region_orgs")
+    chat_path = root / "chitchat.yaml"
+    chat = _yaml(chat_path)
+    if not isinstance(chat, dict) or set(chat) != {"phrases"}:
+        raise CatalogueError(chat_path, None, None, "expected one key: phrases")
+    return Lexicon(
+        user_words=tuple(user_words),
+        stopwords=stopwords,
+        synonyms=synonyms,
+        intents=intents,
+        oos_topics=_words(oos_path, raw.get("topics") or [], "topics"),
+        regions=_words(oos_path, raw.get("regions") or [], "regions"),
+        region_orgs=_words(oos_path, raw.get("region_orgs") or [], "region_orgs"),
+        chitchat=_words(chat_path, chat["phrases"], "phrases"),
+    )
