@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .loader import DATA_DIR, CatalogueError
+from .loader import DATA_DIR, CatalogueError, read_yaml
 
 
 @dataclass(frozen=True)
@@ -46,12 +44,7 @@ def _number(path: Path, data: dict[str, Any], key: str, default: float, low: flo
 def load_config(data_dir: str | Path | None = None) -> RetrievalConfig:
     """Load and validate data/retrieval.yaml."""
     path = (Path(data_dir) if data_dir else DATA_DIR) / "retrieval.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise CatalogueError(path, None, None, "file not found") from None
-    except yaml.YAMLError:
-        raise CatalogueError(path, None, None, "YAML syntax error") from None
+    raw = read_yaml(path) or {}
     known = {"bm25", "name_repeat", "parts_weight", "synonym_weight", "phrase_bonus", "suggest_count", "thresholds"}
     if not isinstance(raw, dict) or set(raw) - known:
         raise CatalogueError(path, None, None, f"expected a mapping with keys {', '.join(sorted(known))}")

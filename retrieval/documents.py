@@ -24,12 +24,13 @@ def _organisation_docs(org: Organisation) -> list[Doc]:
     # Only the full name is a phrase: the short name (市科协, 中国科协) is in countless service questions.
     names = (org.name,)
     name = "\n".join((org.name, org.short_name, "简介"))
-    docs = [Doc(answer=org.id, key="summary", name=name, body=org.summary, phrases=names)]
+    weak = (org.short_name,)
+    docs = [Doc(answer=org.id, key="summary", name=name, body=org.summary, phrases=names, weak_phrases=weak)]
     for sec in org.sections:
         docs.append(Doc(answer=org.id, key=f"section:{sec.heading}", name=name,
-                        body=sec.heading + "\n" + sec.plain(), phrases=names))
+                        body=sec.heading + "\n" + sec.plain(), phrases=names, weak_phrases=weak))
     c = org.contact
-    docs.append(Doc(answer=org.id, key="contact", name=name, phrases=names,
+    docs.append(Doc(answer=org.id, key="contact", name=name, phrases=names, weak_phrases=weak,
                     body=f"联系方式 地址 {c.address} 邮编 {c.postcode} 电话 {' '.join(c.phones)} 网址 "
                          f"{' '.join(c.websites)}"))
     return docs

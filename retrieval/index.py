@@ -41,6 +41,14 @@ class Doc:
     # Phrases that count only when one of these cue words is in the question too (学会 names …).
     cued_phrases: tuple[str, ...] = ()
     cues: tuple[str, ...] = ()
+    # Phrases that count only when they make up most of the question (中国科协 in 中国科协的地址).
+    weak_phrases: tuple[str, ...] = ()
+
+
+# A weak phrase must carry at least this share of the question's information.
+WEAK_PHRASE_SHARE = 0.5
+# Questions up to this many characters may match an alias loosely (科普之夜 → 直通科普之夜).
+SHORT_QUESTION = 8
 
 
 @dataclass(frozen=True)
@@ -119,14 +127,16 @@ class SearchIndex:
             self._cache[text] = self.tokenizer.analyse(text)
         return self._cache[text]
 
-    def _phrase_table(self) -> dict[str, list[tuple[str, int, bool]]]:
-        """Map each phrase's first two characters to (phrase, doc index, cued) for fast substring lookup."""
-        table: dict[str, list[tuple[str, int, bool]]] = defaultdict(list)
+    def _phrase_table(self) -> dict[str, list[tuple[str, int, str]]]:
+        """Map each phrase's first two characters to (phrase, doc index, kind) for fast substring lookup."""
+        table: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
         for i, doc in enumerate(self.docs):
-            for p, cued in [(p, False) for p in doc.phrases] + [(p, True) for p in doc.cued_phrases]:
+            kinds = [(p, "") for p in doc.phrases] + [(p, "cued") for p in doc.cued_phrases] + \
+                [(p, "weak") for p in doc.weak_phrases]
+            for p, kind in kinds:
                 c = compact(p)
                 if len(c) >= 2:
-                    table[c[:2]].append((c, i, cued))
+                    table[c[:2]].append((c, i, kind))
         return table
 
     def with_phrases(self, extra: dict[str, Iterable[str]]) -> SearchIndex:
@@ -156,21 +166,37 @@ class SearchIndex:
         """Return how many documents contain the word."""
         return self._doc_freq.get(token, 0)
 
-    def _phrase_hits(self, query: Query) -> dict[int, str]:
+    def _phrase_hits(self, query: Query, info: dict[str, float]) -> dict[int, str]:
         """Return doc index → longest title/alias phrase of that doc found in the question."""
         q = query.compact
+        total = sum(info.values()) or 1.0
         found: dict[int, str] = {}
-        cue_present: dict[int, bool] = {}
         for start in range(len(q) - 1):
-            for phrase, i, cued in self._phrases.get(q[start:start + 2], ()):
-                if q.startswith(phrase, start) and len(phrase) > len(found.get(i, "")):
-                    if cued:
-                        if i not in cue_present:
-                            cue_present[i] = any(c in q for c in self.docs[i].cues)
-                        if not cue_present[i]:
-                            continue
-                    found[i] = phrase
+            for phrase, i, kind in self._phrases.get(q[start:start + 2], ()):
+                if not q.startswith(phrase, start) or len(phrase) <= len(found.get(i, "")):
+                    continue
+                if kind == "cued" and not any(c in q for c in self.docs[i].cues):
+                    continue
+                if kind == "weak" and sum(v for t, v in info.items() if t in phrase) / total < WEAK_PHRASE_SHARE:
+                    continue
+                found[i] = phrase
+        if 3 <= len(q) <= SHORT_QUESTION:
+            self._loose_hits(q, found)
         return found
+
+    def _loose_hits(self, q: str, found: dict[int, str]) -> None:
+        """Match a short question to an alias that contains it or nearly does (企业科协指南 → 企事业科协工作指南)."""
+        for i, doc in enumerate(self.docs):
+            if i in found:
+                continue
+            for p in doc.phrases:
+                c = compact(p)
+                if len(c) < 3:
+                    continue
+                common = _lcs(q, c)
+                if (q in c) or (common >= 0.8 * len(q) and common >= 0.6 * len(c)):
+                    found[i] = q
+                    break
 
     def _score(self, field_name: str, tokens: Iterable[tuple[str, float]], weight: float,
                scores: np.ndarray, matched: dict[int, set[str]]) -> None:
@@ -191,8 +217,8 @@ class SearchIndex:
         self._score("words", query.weighted, 1.0, scores, matched)
         part_tokens = [(t, w) for t, w in query.weighted] + [(p, 1.0) for p in query.parts]
         self._score("parts", part_tokens, cfg.parts_weight, scores, matched)
-        phrases = self._phrase_hits(query)
         info = {t: self.tokenizer.information(t) for t in query.tokens}
+        phrases = self._phrase_hits(query, info)
         total = sum(info.values()) or 1.0
         for i, phrase in phrases.items():
             # The bonus grows with how much of the question the phrase explains: 青托 alone is a
@@ -214,3 +240,14 @@ class SearchIndex:
             for a in order
         ]
         return Ranking(query=query, hits=hits, found=dict(found))
+
+
+def _lcs(a: str, b: str) -> int:
+    """Return the length of the longest common subsequence of two short strings."""
+    prev = [0] * (len(b) + 1)
+    for ch in a:
+        cur = [0]
+        for j, other in enumerate(b):
+            cur.append(prev[j] + 1 if ch == other else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]

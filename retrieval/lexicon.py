@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .loader import DATA_DIR, CatalogueError
+from .loader import DATA_DIR, CatalogueError, read_yaml
 from .text import normalise
 
 INTENTS: tuple[str, ...] = ("contact", "conditions", "cycle", "how_to_apply", "what")
@@ -29,15 +27,7 @@ class Lexicon:
 
 
 def _yaml(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise CatalogueError(path, None, None, "file not found") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise CatalogueError(path, None, None, f"{where}YAML syntax error") from None
+    return read_yaml(path)
 
 
 def _words(path: Path, data: Any, field: str) -> tuple[str, ...]:

@@ -47,6 +47,40 @@ SECTION_KEYS = {"heading", "text", "items", "note"}
 CONTACT_KEYS = {"department", "phones", "fax", "emails", "websites"}
 
 
+class StrictLoader(yaml.SafeLoader):
+    """yaml.SafeLoader that rejects duplicate keys instead of silently keeping the last one."""
+
+
+def _mapping_without_duplicates(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+
+def read_yaml(path: Path, root: Path | None = None) -> Any:
+    """Parse a YAML data file strictly; any problem is a one-line CatalogueError naming the file."""
+    ctx = _Ctx(path, root or path.parent)
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
+    except FileNotFoundError:
+        raise ctx.fail(None, "file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ctx.fail(None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ctx.fail(None, f"{where}YAML error: {problem}") from None
+
+
 class CatalogueError(ValueError):
     """A data file is malformed; str() is one line naming file, entry and field."""
 
@@ -103,19 +137,7 @@ class _Ctx:
 
 
 def _read(path: Path, root: Path) -> Any:
-    ctx = _Ctx(path, root)
-    try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise ctx.fail(None, "file not found") from None
-    except UnicodeDecodeError as exc:
-        raise ctx.fail(None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ctx.fail(None, f"{where}YAML syntax error: {problem}") from None
+    return read_yaml(path, root)
 
 
 def _section(ctx: _Ctx, raw: Any, field: str) -> Section:
