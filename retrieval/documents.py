@@ -64,6 +64,11 @@ def appendix_docs(cat: Catalogue) -> list[Doc]:
         cued_phrases=tuple(c for c in (_society_core(n) for n in names) if len(c) >= 2),
         cues=SOCIETY_CUES,
     ))
+    # One small document per society, so a question naming one (人工智能学会) finds the list by BM25
+    # as strongly as a service title would.
+    for soc_entry in soc.societies:
+        docs.append(Doc(answer="societies", key=f"society:{soc_entry.name}", name=soc_entry.name,
+                        body=f"{soc_entry.discipline} 学会", phrases=(soc_entry.name,)))
     return docs
 
 

@@ -209,6 +209,16 @@ class SearchIndex:
             for i in ids.tolist():
                 matched[i].add(token)
 
+    def rank_documents(self, query: Query, answer: str, limit: int = 3) -> list[tuple[str, float]]:
+        """Return the best documents (key, score) of one answer for the query (articles of the rules …)."""
+        scores = np.zeros(len(self.docs))
+        self._score("words", query.weighted, 1.0, scores, defaultdict(set))
+        self._score("parts", list(query.weighted) + [(p, 1.0) for p in query.parts], self.config.parts_weight,
+                    scores, defaultdict(set))
+        own = [(self.docs[i].key, float(scores[i])) for i in range(len(self.docs))
+               if self.docs[i].answer == answer and scores[i] > 0]
+        return sorted(own, key=lambda x: -x[1])[:limit]
+
     def rank(self, query: Query, limit: int = 10) -> Ranking:
         """Score every answer for the query and return the best `limit` hits."""
         cfg = self.config
@@ -228,15 +238,18 @@ class SearchIndex:
             matched[i].update(t for t, _ in query.weighted if t in phrase)
         best: dict[str, int] = {}
         found: dict[str, set[str]] = defaultdict(set)
+        phrase_of: dict[str, str] = {}
         for i in np.flatnonzero(scores > 0).tolist():
             answer = self.docs[i].answer
             found[answer] |= matched[i]
+            if len(phrases.get(i, "")) > len(phrase_of.get(answer, "")):
+                phrase_of[answer] = phrases[i]
             if answer not in best or scores[i] > scores[best[answer]]:
                 best[answer] = i
         order = sorted(best, key=lambda a: -scores[best[a]])[:limit]
         hits = [
             Hit(id=a, score=float(scores[best[a]]), key=self.docs[best[a]].key,
-                matched=tuple(sorted(matched[best[a]])), phrase=phrases.get(best[a], ""))
+                matched=tuple(sorted(matched[best[a]])), phrase=phrase_of.get(a, ""))
             for a in order
         ]
         return Ranking(query=query, hits=hits, found=dict(found))

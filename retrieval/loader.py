@@ -374,7 +374,7 @@ def _load_organisations(root: Path) -> tuple[Organisation, ...]:
 def _load_rules(root: Path) -> Rules:
     path = root / "appendix" / "enterprise_rules.yaml"
     ctx = _Ctx(path, root)
-    data = ctx.mapping(_read(path, root), None, {"id", "name", "articles"})
+    data = ctx.mapping(_read(path, root), None, {"id", "name", "contact_service", "articles"})
     raw = data.get("articles")
     if not isinstance(raw, list) or not raw:
         raise ctx.fail("articles", "expected a non-empty list")
@@ -387,7 +387,9 @@ def _load_rules(root: Path) -> Rules:
         ctx.entry = ctx.text(a.get("label"), f"articles[{i}].label", one_line=True)
         articles.append(Article(i + 1, ctx.entry, ctx.text(a.get("chapter"), "chapter", one_line=True),
                                 ctx.text(a.get("text"), "text")))
-    return Rules(name=ctx.text(data.get("name"), "name"), articles=tuple(articles))
+    ctx.entry = None
+    return Rules(name=ctx.text(data.get("name"), "name"), articles=tuple(articles),
+                 contact_service=ctx.text(data.get("contact_service"), "contact_service"))
 
 
 def _directory(services: list[Service], declared: list[tuple[str, tuple[str, ...]]]) -> tuple[Department, ...]:
@@ -408,11 +410,15 @@ def load_catalogue(data_dir: str | Path | None = None) -> Catalogue:
     departments = {alias: name for name, aliases in declared for alias in (name, *aliases)}
     vocab = _load_vocab(root)
     services = _load_services(root, departments, vocab)
+    rules = _load_rules(root)
+    if rules.contact_service not in {s.id for s in services}:
+        raise CatalogueError(root / "appendix" / "enterprise_rules.yaml", None, "contact_service",
+                             f"{rules.contact_service!r} is not a service id")
     return Catalogue(
         services=tuple(services),
         societies=_load_societies(root),
         organisations=_load_organisations(root),
-        rules=_load_rules(root),
+        rules=rules,
         departments=_directory(services, declared),
         tags=vocab,
     )

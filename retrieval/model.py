@@ -167,6 +167,7 @@ class Rules:
 
     name: str
     articles: tuple[Article, ...]
+    contact_service: str = ""
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,10 @@ class Searcher:
         decision, reason = decide(features, self.config.thresholds)
         return SearchResult(question, decision, reason, tuple(hits), intents, tuple(query.tokens), share), features
 
+    def best_documents(self, question: str, answer: str, limit: int = 2) -> list[str]:
+        """Return the keys of an answer's documents that fit the question best (article:40 …)."""
+        return [k for k, _ in self.index.rank_documents(self.index.parse(question[:MAX_QUESTION]), answer, limit)]
+
     def search(self, question: str) -> SearchResult:
         """Rank the catalogue for a question and decide how to answer it."""
         return self._features(question)[0]

@@ -1,0 +1,38 @@
+"""Build the shared objects once at start: catalogue, search, flows, storage, assistant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conversations.finder import FinderError, load_finder
+from conversations.loader import FlowError, load_flows
+from retrieval.loader import CatalogueError, load_catalogue
+from retrieval.search import Searcher
+
+from .core import Assistant
+from .settings import Settings
+from .storage import Storage, StorageError
+
+
+class StartupError(RuntimeError):
+    """The assistant cannot start; str() is one line saying why."""
+
+
+async def build_assistant(settings: Settings, data_dir: str | Path | None = None,
+                          flows_dir: str | Path | None = None) -> Assistant:
+    """Load and validate everything, open the database and return a started assistant."""
+    try:
+        catalogue = load_catalogue(data_dir)
+        searcher = Searcher.build(catalogue, data_dir)
+        flows = load_flows(flows_dir, set(catalogue.by_id))
+        finder = load_finder(catalogue=catalogue)
+    except (CatalogueError, FlowError, FinderError) as exc:
+        raise StartupError(str(exc)) from None
+    storage = Storage(settings.bot_db_path)
+    try:
+        await storage.open()
+    except StorageError as exc:
+        raise StartupError(str(exc)) from None
+    assistant = Assistant(catalogue, searcher, flows, finder, storage, settings)
+    await assistant.start()
+    return assistant

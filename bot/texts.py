@@ -1,0 +1,184 @@
+"""Every user-facing string of the assistant, in one place. Facts (phones, names) come from the data."""
+
+BOT_NAME = "科创服务助手"
+
+WELCOME = (
+    "您好！我是<b>科创服务助手</b>，帮您查找天津市科协《“科创中国”天津行动 科协组织科创服务资源清单》"
+    "中的 {count} 项服务：奖项与人才举荐、职称评价、平台与对接活动、科普、智库、企事业科协建设……\n\n"
+    "直接用自己的话提问就行，我会给出对应的服务、条件和联系电话。也可以：\n"
+    "• /check 资格自查（一步步确认是否符合申报条件）\n"
+    "• /browse 按分类浏览全部服务\n"
+    "• /contact 各部门联系电话\n"
+    "• /help 使用说明\n\n"
+    "试试这样问："
+)
+EXAMPLES = ("青托对年龄有什么要求", "我们公司想查国外专利", "科普大使归哪个部门管，电话多少")
+HOT_HEADER = "\n\n最近大家常问："
+HELP = (
+    "<b>使用说明</b>\n"
+    "• 直接提问，例如“{example}”。\n"
+    "• 看到服务卡片后，可以接着问“电话多少”“需要什么条件”“怎么申请”。\n"
+    "• /check 资格自查；/check 13 直接检查第13项服务。\n"
+    "• /browse 按“部分 → 类别 → 服务”浏览。\n"
+    "• /contact 部门通讯录。\n"
+    "• /hot 最近的热点问题。\n"
+    "• /cancel 退出正在进行的自查或留言。\n"
+    "找不到答案时，可以点“留言给工作人员”，回复会发到这里。"
+)
+STAFF_HELP = "\n\n<b>工作人员</b>：/review 待处理问题，/stats [天数] 统计。"
+
+EMPTY = "请输入您想咨询的问题，例如“{example}”。"
+TOO_LONG = "您的消息有点长（超过 {limit} 字），请用一两句话描述您想了解的服务。"
+NOT_TEXT = "抱歉，我目前只能阅读文字消息，请用文字描述您的问题。"
+UNKNOWN_COMMAND = "没有这个命令。可用的命令：/start /help /browse /check /contact /hot /cancel"
+STALE_BUTTON = "这个按钮已失效，请重新提问或使用 /browse。"
+STAFF_ONLY = "此命令仅限工作人员使用。"
+ERROR_APOLOGY = "抱歉，处理您的消息时出了点问题，请稍后再试。"
+
+NO_ANSWER = (
+    "抱歉，在科创服务资源清单里没有找到和这个问题对应的服务。\n"
+    "• 可以换个说法再问，或用 /browse 按分类浏览；\n"
+    "• 也可以拨打天津市科协电话 {phone} 咨询。"
+)
+NO_ANSWER_HANDOFF = "如需工作人员回复，请点“留言给工作人员”。"
+OUT_OF_SCOPE = (
+    "抱歉，这个问题不在天津市科协科创服务资源清单的范围内，我没法准确回答。\n"
+    "如与科协服务有关，可拨打天津市科协电话 {phone} 咨询，或用 /browse 浏览全部服务。"
+)
+CHITCHAT = (
+    "您好！我是科创服务助手（自动回复的程序，不是真人），可以帮您查天津市科协的科创服务、申报条件和联系电话。"
+    "\n请直接说说您想了解什么，例如“{example}”。"
+)
+SUGGEST_HEADER = "您是不是想问："
+NONE_OF_THESE = "都不是"
+NONE_OF_THESE_DONE = "好的，已记下这个问题，工作人员会据此完善答案。"
+
+BTN_CONDITIONS = "📋 全部条件"
+BTN_APPLY = "📝 怎么申请"
+BTN_CONTACT = "☎️ 联系方式"
+BTN_FULL = "📄 完整介绍"
+BTN_CHECK = "✅ 检查我是否符合条件"
+BTN_UP = "👍 有帮助"
+BTN_DOWN = "👎 没帮助"
+BTN_HANDOFF = "✉️ 留言给工作人员"
+BTN_RELATED = "相关：{title}"
+BTN_BACK = "⬅️ 上一步"
+BTN_CANCEL = "✖️ 退出自查"
+BTN_RESUME = "▶️ 继续自查（第 {number} 题）"
+BTN_PREV_PAGE = "上一页"
+BTN_NEXT_PAGE = "下一页"
+BTN_TOP = "返回目录"
+BTN_FINDER = "🔎 帮我找服务"
+
+FEEDBACK_UP = "谢谢反馈！"
+FEEDBACK_DOWN = "谢谢反馈，我们会改进。需要工作人员回复的话，可以点“留言给工作人员”。"
+FEEDBACK_AGAIN = "已收到您的反馈。"
+
+HANDOFF_PROMPT = "请直接发送您想问工作人员的问题（一条消息），发送 /cancel 可以取消。"
+HANDOFF_DONE = "已转给工作人员，回复会发到这里。一般工作日内处理，急事可拨打 {phone}。"
+STAFF_REPLY_PREFIX = "【工作人员回复】\n"
+STAFF_REPLY_QUOTE = "您的问题：{question}\n\n"
+
+SECTION_MISSING = "清单中这项服务没有写“{what}”方面的内容，具体可以咨询下面的联系部门。"
+CONTACT_LABEL = "联系部门"
+PHONE_LABEL = "联系电话"
+FAX_LABEL = "传真"
+EMAIL_LABEL = "电子邮箱"
+WEBSITE_LABEL = "网址"
+DOCUMENT_LABEL = "相关文件"
+NOTE_LABEL = "补充说明"
+INTRO_LABEL = "项目介绍"
+TRUNCATED = "…（内容较长，点“{button}”查看全部）"
+CONTINUED = "（续）"
+
+FOLLOWUP_HINT = "（接着问的是“{title}”）"
+
+BROWSE_ROOT = "全部 {count} 项服务分为五个部分，请选择："
+BROWSE_PART = "<b>{part}</b>\n请选择类别："
+BROWSE_SECTION = "<b>{section}</b>（{count} 项）\n请选择服务："
+BROWSE_APPENDIX = "附录"
+
+CONTACT_HEADER = "<b>部门通讯录</b>（来自清单各项服务的联系方式）"
+CONTACT_LINE = "<b>{name}</b>\n电话：{phones}\n负责：{services}"
+CONTACT_ONLY_ONE = "{phone}（仅第{service}项印此号码）"
+SWITCHBOARD = "天津市科协电话：{phone}；地址：{address}"
+
+SOCIETIES_MATCHED = "天津市科协所属学会中，和您的问题相关的有："
+SOCIETIES_SUMMARY = "天津市科协所属学会、协会、研究会共 <b>{count}</b> 个（截至 {as_of}）：{groups}。"
+SOCIETIES_BY_DISCIPLINE = "<b>{discipline}</b>（{count} 个）"
+BTN_DISCIPLINE = "{discipline}（{count}）"
+RULES_HEADER = "《{name}》"
+RULES_MORE = "全文共 {count} 条，可以继续问具体问题，例如会员权利、经费、如何建立。"
+RULES_CONTACT = "企业科协建设咨询（第{service}项“{title}”）："
+ORG_CONTACT = "地址：{address}（邮编 {postcode}）\n电话：{phones}\n网址：{websites}"
+
+CHECK_LIST = "可以做资格自查的服务（点一项开始，或发送 /check 加编号，例如 /check 13）："
+CHECK_UNKNOWN = "第 {service} 项服务没有可自查的申报条件，下面是它的介绍。"
+CHECK_NOT_FOUND = "没有编号为“{arg}”的服务。发送 /check 查看可自查的服务列表。"
+CHECK_START = "<b>{title}</b>\n{intro}"
+CHECK_QUESTION = "<b>第 {number} 题</b>　{prompt}"
+CHECK_CANCELLED = "已退出资格自查。随时可以用 /check 重新开始。"
+CHECK_NOTHING = "目前没有进行中的自查或留言。"
+CHECK_EXPIRED = "您之前的资格自查超过 {minutes} 分钟没有继续，已自动结束。需要的话可以用 /check 重新开始。"
+CHECK_STALE = "这个问题已经回答过了，下面是当前的问题。"
+CHECK_PAUSED = "（资格自查还在进行，回答完上面的问题后可以点“继续自查”。）"
+
+VERDICT_TITLE = {"符合": "✅ 初步判断：符合", "不符合": "❌ 初步判断：不符合", "需人工确认": "❓ 初步判断：需人工确认"}
+VERDICT_INTRO = {
+    "符合": "根据您的回答，您符合《{title}》清单列出的各项条件（最终以主办单位评审为准）：",
+    "不符合": "根据您的回答，以下条件不满足：",
+    "需人工确认": "根据您的回答，以下条件需要联系部门人工确认：",
+}
+VERDICT_REFERENCE = "年龄按参考日期 {date} 计算。"
+VERDICT_NEXT = "<b>下一步</b>"
+VERDICT_CONTACT = "如有疑问请联系："
+
+FINDER_AUDIENCE = "<b>{title}</b>\n{intro}\n\n{prompt}"
+FINDER_RESULTS = "适合“{audience}”的“{need}”类服务："
+FINDER_RESULTS_LOOSE = "没有专门面向“{audience}”的“{need}”类服务，以下是这一类的全部服务："
+
+HOT_EMPTY = "最近还没有足够的提问数据。"
+HOT_HEADER_FULL = "最近 {days} 天大家最常查看的服务："
+
+# -- staff ---------------------------------------------------------------------------------------
+REVIEW_EMPTY = "目前没有待处理的问题。"
+REVIEW_HEADER = "<b>待处理问题</b>（共 {total} 条，第 {page} 页）"
+REVIEW_ITEM = "<b>#{n}</b> {text}\n　出现 {count} 次｜首次 {first}｜最近 {last}｜{kinds}\n　猜测：{guesses}"
+REVIEW_KINDS = {"unanswered": "未答出", "down": "👎", "none": "都不是"}
+REVIEW_TICKETS = "<b>留言</b>（共 {total} 条未回复）"
+REVIEW_TICKET = "<b>留言 {n}</b>（{when}）{text}"
+BTN_LINK = "关联 #{n}"
+BTN_DISMISS = "忽略 #{n}"
+BTN_REPLY = "回复留言 {n}"
+BTN_SEARCH = "🔍 按关键词或编号搜索服务"
+BTN_UNLINK = "撤销关联"
+LINK_PICK = "把问题“{text}”关联到哪项服务？"
+LINK_SEARCH_PROMPT = "请输入关键词或服务编号（例如 13），我列出候选服务。"
+LINK_DONE = "已把“{text}”关联到 {id} {title}。同样或几乎相同的问题现在会直接回答这项服务。"
+UNLINK_DONE = "已撤销关联：“{text}”不再直接对应 {id}。"
+DISMISS_DONE = "已忽略：“{text}”。"
+STAFF_SEARCH_NONE = "没有找到匹配的服务，请换个关键词或直接输入编号。"
+STAFF_REPLY_PROMPT = "请发送给用户的回复（一条消息），发送 /cancel 取消。\n用户的留言：{text}"
+STAFF_REPLY_DONE = "回复已发送给用户。"
+STAFF_REPLY_GONE = "这条留言已经处理过，或用户的会话信息已清除。"
+STATS = (
+    "<b>近 {days} 天统计</b>\n"
+    "提问 {questions} 次：直接回答 {answered}，给出候选 {suggest}，未答出 {unanswered}\n"
+    "回答率 {answer_rate}，未答出率 {unanswered_rate}\n"
+    "👍 {up}　👎 {down}　都不是 {none}\n"
+    "资格自查：开始 {starts}，完成 {verdicts}（{verdict_counts}）\n"
+    "<b>最常未答出</b>\n{top_unanswered}\n"
+    "<b>最常查看的服务</b>\n{top_services}"
+)
+STATS_BAD_DAYS = "用法：/stats 或 /stats 7（天数 1–365）。"
+NONE_YET = "（暂无）"
+
+COMMANDS = (
+    ("start", "开始使用"),
+    ("help", "使用说明"),
+    ("browse", "按分类浏览服务"),
+    ("check", "资格自查"),
+    ("contact", "部门联系电话"),
+    ("hot", "热点问题"),
+    ("cancel", "退出自查或留言"),
+)

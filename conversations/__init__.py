@@ -1,0 +1,1 @@
+"""Guided eligibility checks: flow definitions (YAML) and a small pure engine."""

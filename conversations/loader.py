@@ -1,0 +1,242 @@
+"""Load and validate flow YAML files into conversations.model records.
+
+Rules are structured data (all / any / not over comparisons); nothing in a flow file is ever
+evaluated as code. Every problem raises FlowError naming the file, the step and what is wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from retrieval.loader import CatalogueError, read_yaml
+
+from .model import (
+    ANSWER_TYPES,
+    NO,
+    OPERATORS,
+    UNSURE,
+    YES,
+    All,
+    Any_,
+    Compare,
+    Condition,
+    Flow,
+    Not,
+    Option,
+    Question,
+    Rule,
+    Unknown,
+    rule_compares,
+    rule_questions,
+)
+
+FLOWS_DIR = Path(__file__).resolve().parent / "flows"
+
+FLOW_KEYS = {"id", "service", "title", "intro", "questions", "conditions"}
+QUESTION_KEYS = {"id", "type", "prompt", "options", "min", "max", "unit", "error", "help", "ask_if", "unsure"}
+CONDITION_KEYS = {"id", "quote", "holds", "note"}
+YESNO_LABELS = {YES: "是", NO: "否", UNSURE: "不确定"}
+
+
+class FlowError(ValueError):
+    """A flow file is malformed; str() is one line naming the file and the step."""
+
+    def __init__(self, file: str | Path, step: str | None, problem: str) -> None:
+        self.file = str(file)
+        self.step = step
+        self.problem = problem
+        where = f"{self.file}: step {step}" if step else self.file
+        super().__init__(f"{where}: {problem}")
+
+
+def _rule(raw: Any, fail: Any, where: str) -> Rule:
+    if raw == "unknown":
+        return Unknown()
+    if not isinstance(raw, dict) or len(raw) == 0:
+        raise fail(where, f"a rule must be a mapping (all/any/not/q) or 'unknown', got {raw!r}")
+    if "all" in raw or "any" in raw:
+        key = "all" if "all" in raw else "any"
+        if set(raw) != {key} or not isinstance(raw[key], list) or not raw[key]:
+            raise fail(where, f"'{key}' takes a non-empty list of rules and nothing else")
+        parts = tuple(_rule(p, fail, f"{where}.{key}[{i}]") for i, p in enumerate(raw[key]))
+        return All(parts) if key == "all" else Any_(parts)
+    if "not" in raw:
+        if set(raw) != {"not"}:
+            raise fail(where, "'not' takes one rule and nothing else")
+        return Not(_rule(raw["not"], fail, f"{where}.not"))
+    unknown = set(raw) - {"q", "op", "value", "as"}
+    if unknown or "q" not in raw or "op" not in raw:
+        raise fail(where, f"a comparison needs q and op (and value), got keys {sorted(raw)}")
+    if raw["op"] not in OPERATORS:
+        raise fail(where, f"unknown operator {raw['op']!r} (known: {', '.join(OPERATORS)})")
+    if raw.get("as") not in (None, "age"):
+        raise fail(where, f"'as' can only be 'age', got {raw.get('as')!r}")
+    if raw["op"] != "answered" and "value" not in raw:
+        raise fail(where, f"operator {raw['op']!r} needs a value")
+    value = raw.get("value")
+    if raw["op"] == "in":
+        if not isinstance(value, list):
+            raise fail(where, "operator 'in' needs a list value")
+        value = tuple(value)
+    if isinstance(value, bool):  # YAML reads yes/no as booleans; answers are stored as "yes"/"no"
+        value = YES if value else NO
+    return Compare(question=str(raw["q"]), op=raw["op"], value=value, as_age=raw.get("as") == "age")
+
+
+def _question(raw: Any, fail: Any, index: int) -> Question:
+    where = f"questions[{index}]"
+    if not isinstance(raw, dict):
+        raise fail(where, "expected a mapping")
+    qid = raw.get("id")
+    if not isinstance(qid, str) or not qid.isidentifier():
+        raise fail(where, f"id must be a simple name like age or citizen, got {qid!r}")
+    where = qid
+    unknown = set(raw) - QUESTION_KEYS
+    if unknown:
+        raise fail(where, f"unknown key {sorted(unknown)[0]!r}")
+    qtype = raw.get("type")
+    if qtype not in ANSWER_TYPES:
+        raise fail(where, f"unknown answer type {qtype!r} (known: {', '.join(ANSWER_TYPES)})")
+    prompt = raw.get("prompt")
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise fail(where, "prompt is required")
+    options: tuple[Option, ...] = ()
+    if qtype == "yesno":
+        if "options" in raw:
+            raise fail(where, "a yesno question has fixed options; use type choice for others")
+        values = [YES, NO] + ([UNSURE] if raw.get("unsure", True) else [])
+        options = tuple(Option(v, YESNO_LABELS[v]) for v in values)
+    elif qtype == "choice":
+        raw_opts = raw.get("options")
+        if not isinstance(raw_opts, list) or len(raw_opts) < 2:
+            raise fail(where, "a choice question needs at least two options")
+        seen = set()
+        opts = []
+        for i, o in enumerate(raw_opts):
+            if not isinstance(o, dict) or set(o) - {"value", "label"} or not o.get("value") or not o.get("label"):
+                raise fail(where, f"options[{i}] needs value and label")
+            if str(o["value"]) in seen:
+                raise fail(where, f"duplicate option value {o['value']!r}")
+            seen.add(str(o["value"]))
+            opts.append(Option(str(o["value"]), str(o["label"])))
+        options = tuple(opts)
+    elif "options" in raw:
+        raise fail(where, f"a {qtype} question takes no options")
+    low, high = raw.get("min"), raw.get("max")
+    if qtype == "number":
+        if not isinstance(low, (int, float)) or not isinstance(high, (int, float)) or low >= high:
+            raise fail(where, "a number question needs min < max")
+    elif low is not None or high is not None:
+        raise fail(where, "min/max only apply to number questions")
+    return Question(
+        id=qid, type=qtype, prompt=prompt.strip(), options=options,
+        min=low, max=high, unit=str(raw.get("unit") or ""), error=str(raw.get("error") or ""),
+        help=str(raw.get("help") or ""),
+        ask_if=_rule(raw["ask_if"], fail, f"{qid}.ask_if") if raw.get("ask_if") is not None else None,
+    )
+
+
+def _check_compare(c: Compare, flow_questions: dict[str, Question], fail: Any, where: str,
+                   earlier: set[str] | None = None) -> None:
+    q = flow_questions.get(c.question)
+    if q is None:
+        raise fail(where, f"rule refers to undefined question {c.question!r}")
+    if earlier is not None and c.question not in earlier:
+        raise fail(where, f"ask_if may only read earlier questions, not {c.question!r}")
+    if c.as_age and q.type != "date":
+        raise fail(where, f"'as: age' needs a date question, {c.question!r} is {q.type}")
+    if q.type in ("yesno", "choice") and c.op in ("eq", "ne", "in"):
+        allowed = {o.value for o in q.options}
+        values = c.value if c.op == "in" else (c.value,)
+        for v in values:
+            if str(v) not in allowed:
+                raise fail(where, f"{v!r} is not an option of {c.question!r} (options: {', '.join(sorted(allowed))})")
+    if q.type in ("yesno", "choice") and c.op in ("lt", "le", "gt", "ge"):
+        raise fail(where, f"operator {c.op!r} does not apply to {q.type} question {c.question!r}")
+    if (q.type == "number" or c.as_age) and c.op not in ("answered",) and not isinstance(c.value, (int, float, tuple)):
+        raise fail(where, f"compare {c.question!r} with a number, got {c.value!r}")
+    if q.type == "date" and not c.as_age and c.op != "answered":
+        raise fail(where, f"compare date question {c.question!r} with 'as: age'")
+
+
+def load_flow(path: str | Path, service_ids: set[str] | None = None) -> Flow:
+    """Load and validate one flow file."""
+    path = Path(path)
+
+    def fail(step: str | None, problem: str) -> FlowError:
+        return FlowError(path, step, problem)
+
+    try:
+        raw = read_yaml(path)
+    except CatalogueError as exc:
+        raise FlowError(path, None, exc.problem) from None
+    if not isinstance(raw, dict):
+        raise fail(None, "expected a mapping with id, service, title, questions, conditions")
+    unknown = set(raw) - FLOW_KEYS
+    if unknown:
+        raise fail(None, f"unknown key {sorted(unknown)[0]!r}")
+    fid = raw.get("id")
+    if not isinstance(fid, str) or not fid.replace("-", "_").isidentifier():
+        raise fail("id", f"flow id must be a simple name, got {fid!r}")
+    if fid != path.stem:
+        raise fail("id", f"flow id {fid!r} must match the file name {path.stem!r}")
+    service = raw.get("service")
+    if not isinstance(service, str):
+        raise fail("service", f"service must be a quoted id like \"13\", got {service!r}")
+    if service_ids is not None and service not in service_ids:
+        raise fail("service", f"{service!r} is not a catalogue service id")
+    for key in ("title", "intro"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise fail(key, "is required")
+    raw_qs = raw.get("questions")
+    if not isinstance(raw_qs, list) or not raw_qs:
+        raise fail("questions", "a flow needs at least one question")
+    questions = [_question(q, fail, i) for i, q in enumerate(raw_qs)]
+    by_id: dict[str, Question] = {}
+    for q in questions:
+        if q.id in by_id:
+            raise fail(q.id, "duplicate question id")
+        by_id[q.id] = q
+    earlier: set[str] = set()
+    for q in questions:
+        for c in rule_compares(q.ask_if):
+            _check_compare(c, by_id, fail, f"{q.id}.ask_if", earlier)
+        earlier.add(q.id)
+    raw_cs = raw.get("conditions")
+    if not isinstance(raw_cs, list) or not raw_cs:
+        raise fail("conditions", "a flow needs at least one condition")
+    conditions = []
+    for i, c in enumerate(raw_cs):
+        if not isinstance(c, dict) or set(c) - CONDITION_KEYS:
+            raise fail(f"conditions[{i}]", f"expected keys {', '.join(sorted(CONDITION_KEYS))}")
+        cid = c.get("id")
+        if not isinstance(cid, str) or not cid:
+            raise fail(f"conditions[{i}]", "id is required")
+        if not isinstance(c.get("quote"), str) or not c["quote"].strip():
+            raise fail(cid, "quote (the condition as the catalogue prints it) is required")
+        if c.get("holds") is None:
+            raise fail(cid, "holds (the rule) is required")
+        rule = _rule(c["holds"], fail, f"{cid}.holds")
+        for cmp in rule_compares(rule):
+            _check_compare(cmp, by_id, fail, f"{cid}.holds")
+        conditions.append(Condition(cid, c["quote"].strip(), rule, str(c.get("note") or "").strip()))
+    if len({c.id for c in conditions}) != len(conditions):
+        raise fail("conditions", "duplicate condition id")
+    used = set().union(*(rule_questions(c.holds) for c in conditions),
+                       *(rule_questions(q.ask_if) for q in questions))
+    for q in questions:
+        if q.id not in used:
+            raise fail(q.id, "no condition or ask_if reads this question's answer")
+    return Flow(id=fid, service=service, title=raw["title"].strip(), intro=raw["intro"].strip(),
+                questions=tuple(questions), conditions=tuple(conditions), source_file=str(path))
+
+
+def load_flows(directory: str | Path | None = None, service_ids: set[str] | None = None) -> dict[str, Flow]:
+    """Load every flow file in the directory; keyed by flow id."""
+    root = Path(directory) if directory else FLOWS_DIR
+    flows = {}
+    for path in sorted(root.glob("*.yaml")):
+        flow = load_flow(path, service_ids)
+        flows[flow.id] = flow
+    return flows
