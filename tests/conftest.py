@@ -1,0 +1,125 @@
+"""Shared fixtures: the catalogue, a search index, a temporary database, an assistant, a fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.core import Assistant
+from bot.replies import Sender
+from bot.settings import Settings
+from bot.storage import Storage
+from conversations.finder import load_finder
+from conversations.loader import load_flows
+from retrieval.loader import DATA_DIR, load_catalogue
+from retrieval.search import Searcher
+from tests.fake_bot_api import TOKEN, FakeBotAPI
+
+logging.getLogger("jieba").setLevel(logging.WARNING)
+
+STAFF_ID = 999
+USER = Sender(user_id=111, chat_id=111)
+STAFF = Sender(user_id=STAFF_ID, chat_id=STAFF_ID, is_staff=True)
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def searcher(catalogue):
+    return Searcher.build(catalogue)
+
+
+@pytest.fixture
+def fresh_searcher(catalogue):
+    """A searcher of its own, for tests that teach aliases (they add words to its tokeniser)."""
+    return Searcher.build(catalogue)
+
+
+@pytest.fixture(scope="session")
+def flows(catalogue):
+    return load_flows(service_ids=set(catalogue.by_id))
+
+
+@pytest.fixture(scope="session")
+def finder(catalogue):
+    return load_finder(catalogue=catalogue)
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A writable copy of data/ for tests that break files on purpose."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(telegram_bot_token=TOKEN, bot_db_path=str(tmp_path / "assistant.sqlite3"),
+                    bot_staff_ids=frozenset({STAFF_ID}), bot_user_key_secret="test-secret",
+                    bot_reference_date=date(2026, 12, 31), bot_sync_seconds=1, bot_hot_min_questions=3)
+
+
+@pytest.fixture
+async def storage(settings) -> AsyncIterator[Storage]:
+    s = Storage(settings.bot_db_path, retry_seconds=0.05)
+    await s.open()
+    yield s
+    await s.close()
+
+
+class Clock:
+    """A settable clock for expiry and retention tests."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def assistant(catalogue, searcher, flows, finder, storage, settings, clock) -> Assistant:
+    a = Assistant(catalogue, searcher, flows, finder, storage, settings, clock=clock,
+                  today=lambda: date(2026, 11, 22))
+    await a.start()
+    return a
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI() as api:
+        yield api
+
+
+@pytest.fixture
+async def running_bot(assistant, settings, fake_api):
+    """The real python-telegram-bot Application polling the fake Bot API; yields the fake API."""
+    from dataclasses import replace
+
+    from bot.telegram_bot import serve
+
+    cfg = replace(settings, telegram_api_base_url=fake_api.base_url)
+    assistant.settings = cfg
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(cfg, assistant, stop))
+    await asyncio.to_thread(fake_api.wait_for, lambda: fake_api.calls("setMyCommands") or task.done(), 10)
+    if task.done():
+        task.result()  # surface a start-up failure
+    yield fake_api
+    stop.set()
+    await asyncio.wait_for(task, 15)
