@@ -67,8 +67,9 @@ def appendix_docs(cat: Catalogue) -> list[Doc]:
     # One small document per society, so a question naming one (人工智能学会) finds the list by BM25
     # as strongly as a service title would.
     for soc_entry in soc.societies:
+        short = re.sub(r"^天津市?", "", soc_entry.name)
         docs.append(Doc(answer="societies", key=f"society:{soc_entry.name}", name=soc_entry.name,
-                        body=f"{soc_entry.discipline} 学会", phrases=(soc_entry.name,)))
+                        body=f"{soc_entry.discipline} 学会", phrases=(soc_entry.name, short)))
     return docs
 
 

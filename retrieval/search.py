@@ -47,12 +47,16 @@ class Searcher:
     """Catalogue search: tokeniser, BM25 index, decision thresholds and learned aliases."""
 
     def __init__(self, catalogue: Catalogue, lexicon: Lexicon, tokenizer: Tokenizer, config: RetrievalConfig,
-                 index: SearchIndex, learned: Mapping[str, tuple[str, ...]] | None = None) -> None:
+                 index: SearchIndex, learned: Mapping[str, tuple[str, ...]] | None = None,
+                 base_index: SearchIndex | None = None) -> None:
         self.catalogue = catalogue
         self.lexicon = lexicon
         self.tokenizer = tokenizer
         self.config = config
         self.index = index
+        # The index without staff-taught aliases: every new set of aliases is applied to this one,
+        # so removing an alias really removes it.
+        self.base_index = base_index or index
         self.learned: dict[str, tuple[str, ...]] = dict(learned or {})
         self._exact = {compact(a): sid for sid, aliases in self.learned.items() for a in aliases if compact(a)}
         self._answer_text: dict[str, str] = {}
@@ -74,13 +78,13 @@ class Searcher:
         """Return a searcher that also knows staff-taught aliases {service id: [question, …]}."""
         learned = {sid: tuple(a for a in aliases if a.strip()) for sid, aliases in learned.items()}
         learned = {sid: a for sid, a in learned.items() if a and sid in self.catalogue.by_id}
-        index = self.index.with_phrases(learned)
-        return Searcher(self.catalogue, self.lexicon, self.tokenizer, self.config, index, learned)
+        index = self.base_index.with_phrases(learned)
+        return Searcher(self.catalogue, self.lexicon, self.tokenizer, self.config, index, learned, self.base_index)
 
     def with_config(self, config: RetrievalConfig) -> Searcher:
         """Return a searcher with other settings (rebuilds the index; used by calibration)."""
-        index = SearchIndex(self.index.docs, self.tokenizer, config, _cache=self.index._cache)
-        return Searcher(self.catalogue, self.lexicon, self.tokenizer, config, index, self.learned)
+        base = SearchIndex(self.base_index.docs, self.tokenizer, config, _cache=self.base_index._cache)
+        return Searcher(self.catalogue, self.lexicon, self.tokenizer, config, base, base_index=base).with_learned(self.learned)
 
     def explained(self, tokens: list[str], found: set[str], phrase: str) -> tuple[float, float]:
         """Return (share, amount) of the question's information that an answer's documents explain.

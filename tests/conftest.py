@@ -69,14 +69,6 @@ def settings(tmp_path) -> Settings:
                     bot_reference_date=date(2026, 12, 31), bot_sync_seconds=1, bot_hot_min_questions=3)
 
 
-@pytest.fixture
-async def storage(settings) -> AsyncIterator[Storage]:
-    s = Storage(settings.bot_db_path, retry_seconds=0.05)
-    await s.open()
-    yield s
-    await s.close()
-
-
 class Clock:
     """A settable clock for expiry and retention tests."""
 
@@ -90,6 +82,14 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+@pytest.fixture
+async def storage(settings, clock) -> AsyncIterator[Storage]:
+    s = Storage(settings.bot_db_path, clock=clock, retry_seconds=0.05)
+    await s.open()
+    yield s
+    await s.close()
 
 
 @pytest.fixture

@@ -1,0 +1,307 @@
+"""The assistant core as a user meets it: cards, follow-ups, suggestions, bad input, checks, hand-off."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import Assistant
+from bot.replies import Sender, decode
+from tests.conftest import STAFF, USER
+
+
+def html(replies) -> str:
+    return "\n".join(r.html for r in replies)
+
+
+def buttons(replies) -> dict[str, str]:
+    return {b.label: b.data for r in replies for b in r.choices()}
+
+
+def button(replies, starts: str) -> str:
+    return next(data for label, data in buttons(replies).items() if label.startswith(starts))
+
+
+async def test_answer_card_leads_with_asked_part_and_gives_phone(assistant):
+    replies = await assistant.text(USER, "青托对年龄有什么要求")
+    text = html(replies)
+    assert text.startswith("<b>13 实施天津市青年人才托举工程</b>")
+    assert text.index("申报条件") < text.index("项目介绍")
+    assert "市科协学会学术部（院士专家部）" in text and "022-27122522" in text
+    labels = buttons(replies)
+    assert {"📋 全部条件", "📝 怎么申请", "☎️ 联系方式", "✅ 检查我是否符合条件", "👍 有帮助", "👎 没帮助"} <= set(labels)
+
+
+async def test_contact_question_leads_with_department(assistant):
+    text = html(await assistant.text(USER, "科普大使归哪个部门管，电话多少"))
+    assert "57 评聘天津科普大使" in text
+    assert text.index("联系部门") < text.index("项目介绍") and "022-27128948" in text
+
+
+async def test_every_card_names_department_and_phone(assistant, catalogue):
+    for s in catalogue.services:
+        text = html(await assistant.press(USER, f"s|{s.id}"))
+        assert s.contact.department in text and s.contact.phones[0] in text, s.id
+
+
+async def test_follow_up_refers_to_the_service_just_shown(assistant):
+    await assistant.text(USER, "科技小院")
+    text = html(await assistant.text(USER, "电话多少"))
+    assert "54 推动天津科技小院建设" in text and "022-27128948" in text
+    text = html(await assistant.text(USER, "怎么申请"))
+    assert "申请流程" in text and "市农技协" in text
+
+
+async def test_no_answer_offers_browse_switchboard_and_logs(assistant, storage):
+    replies = await assistant.text(USER, "天津明天会下雨吗")
+    text = html(replies)
+    assert "022-27126422" in text and "/browse" in text
+    assert "✉️ 留言给工作人员" in buttons(replies)
+    items = await storage.review_items()
+    assert [i.sample for i in items] == ["天津明天会下雨吗"]
+
+
+async def test_suggestions_and_none_of_these(assistant, storage):
+    replies = await assistant.text(USER, "最美科技工作者")
+    assert "您是不是想问" in html(replies)
+    labels = list(buttons(replies))
+    assert any(l.startswith("05 ") for l in labels) and any(l.startswith("15 ") for l in labels)
+    none = button(replies, "都不是")
+    replies = await assistant.press(USER, none)
+    assert "已记下" in html(replies)
+    assert (await storage.review_items())[0].kinds == ("none",)
+    again = await assistant.press(USER, none)
+    assert again[0].notice and await storage.review_count() == 1
+
+
+async def test_choosing_a_suggestion_shows_its_card(assistant, storage):
+    replies = await assistant.text(USER, "最美科技工作者")
+    card = await assistant.press(USER, button(replies, "15 "))
+    assert "15 开展天津市“最美科技工作者”学习宣传活动" in html(card)
+    assert "022-27123077" in html(card)
+
+
+async def test_thumbs_down_enters_queue_once(assistant, storage):
+    replies = await assistant.text(USER, "青托申报")
+    down = button(replies, "👎")
+    first = await assistant.press(USER, down)
+    second = await assistant.press(USER, down)
+    assert "留言给工作人员" in buttons(first) or "✉️ 留言给工作人员" in buttons(first)
+    assert second[0].notice == "已收到您的反馈。"
+    items = await storage.review_items()
+    assert len(items) == 1 and items[0].kinds == ("down",) and items[0].count == 1
+
+
+@pytest.mark.parametrize("text,expect", [
+    ("", "请输入您想咨询的问题"),
+    ("   \n\t ", "请输入您想咨询的问题"),
+    ("\u202e\u200b\x00", "请输入您想咨询的问题"),
+    ("青" * 5000, "有点长"),
+    ("😀😀😀", "请输入您想咨询的问题"),
+])
+async def test_bad_input_gets_a_clear_reply(assistant, storage, text, expect):
+    replies = await assistant.text(USER, text)
+    assert expect in html(replies)
+
+
+async def test_html_and_sql_looking_text_is_escaped_and_harmless(assistant, storage):
+    evil = "<b>青托</b> & <script>alert(1)</script>'; DROP TABLE queries; --"
+    replies = await assistant.text(USER, evil)
+    for r in replies:
+        assert "<script>" not in r.html
+    await assistant.text(USER, "天津明天会下雨吗 <i>x</i>")
+    assert await storage.review_count() >= 1
+    assert (await storage.stats(1))["questions"] == 2
+
+
+async def test_forged_and_stale_buttons_change_nothing(assistant, storage):
+    for data in ["", "garbage", "s|99", "s|01|extra", "rk|0123456789|13", "a|nope|x|y", "x" * 80, None]:
+        replies = await assistant.press(USER, data)
+        assert replies[0].notice, data
+    assert await storage.review_count() == 0 and await storage.aliases() == []
+
+
+async def test_staff_commands_and_buttons_refused_to_others(assistant, storage):
+    assert "仅限工作人员" in html(await assistant.command(USER, "review"))
+    assert "仅限工作人员" in html(await assistant.command(USER, "stats"))
+    await assistant.text(USER, "天津明天会下雨吗")
+    item = (await storage.review_items())[0]
+    refused = await assistant.press(USER, f"rk|{item.id}|13")
+    assert refused[0].notice == "此命令仅限工作人员使用。" and not refused[0].html
+    assert await storage.aliases() == [] and (await storage.review_item(item.id)).status == "pending"
+
+
+async def test_unknown_command(assistant):
+    assert "没有这个命令" in html(await assistant.command(USER, "frobnicate"))
+
+
+async def test_start_help_and_deep_link(assistant):
+    start = await assistant.command(USER, "start")
+    assert "科创服务助手" in html(start) and "青托对年龄有什么要求" in html(start)
+    deep = await assistant.command(USER, "start", "s13")
+    assert "13 实施天津市青年人才托举工程" in html(deep)
+    assert "/check" in html(await assistant.command(USER, "help"))
+
+
+async def test_browse_part_section_service(assistant):
+    root = await assistant.command(USER, "browse")
+    part = await assistant.press(USER, button(root, "第二部分"))
+    section = await assistant.press(USER, button(part, "促进科技创业"))
+    assert section[0].edit
+    card = await assistant.press(USER, button(section, "41 "))
+    assert "创交会" in html(card) and "022-27121449" in html(card)
+
+
+async def test_contact_directory(assistant):
+    text = html(await assistant.command(USER, "contact"))
+    assert "市科协科创部（企事业部）" in text and "022-27114778" in text and "022-27126422" in text
+    assert "仅第07项印此号码" in text
+
+
+async def test_check_runs_with_buttons_and_gives_verdict_with_contact(assistant, storage):
+    replies = await assistant.command(USER, "check", "13")
+    assert "第 1 题" in html(replies)
+    replies = await assistant.press(USER, button(replies, "是"))
+    replies = await assistant.press(USER, button(replies, "否"))
+    text = html(replies)
+    assert "不符合" in text and "全职在天津" in text and "022-27122522" in text
+    stats = await storage.stats(1)
+    assert stats["verdicts"] == {"不符合": 1} and stats["flow_events"]["start"] == 1
+
+
+async def test_invalid_typed_answer_reasks_with_message(assistant):
+    await assistant.command(USER, "check", "13")
+    await assistant.text(USER, "是")
+    await assistant.text(USER, "是")
+    replies = await assistant.text(USER, "不告诉你")
+    assert "请输入数字年龄，例如 30" in html(replies) and "第 3 题" in html(replies)
+
+
+async def test_back_and_cancel(assistant):
+    replies = await assistant.command(USER, "check", "13")
+    replies = await assistant.press(USER, button(replies, "是"))
+    replies = await assistant.press(USER, button(replies, "⬅️"))
+    assert "第 1 题" in html(replies)
+    replies = await assistant.text(USER, "取消")
+    assert "已退出资格自查" in html(replies)
+    assert "目前没有进行中的" in html(await assistant.command(USER, "cancel"))
+
+
+async def test_stale_answer_button_reasks_current_question(assistant):
+    first = await assistant.command(USER, "check", "13")
+    yes = button(first, "是")
+    await assistant.press(USER, yes)
+    replies = await assistant.press(USER, yes)  # pressed again on the old question
+    assert "已经回答过" in html(replies) and "第 2 题" in html(replies)
+
+
+async def test_question_typed_mid_check_is_answered_and_check_resumes(assistant):
+    await assistant.command(USER, "check", "13")
+    replies = await assistant.text(USER, "科普大使归哪个部门管")
+    assert "57 评聘天津科普大使" in html(replies)
+    resume = button(replies, "▶️ 继续自查")
+    assert "第 1 题" in html(await assistant.press(USER, resume))
+
+
+async def test_check_survives_a_restart(assistant, catalogue, searcher, flows, finder, storage, settings, clock):
+    replies = await assistant.command(USER, "check", "13")
+    await assistant.press(USER, button(replies, "是"))
+    restarted = Assistant(catalogue, searcher, flows, finder, storage, settings, clock=clock,
+                          today=assistant.today)
+    await restarted.start()
+    replies = await restarted.text(USER, "是")
+    assert "第 3 题" in html(replies) and "周岁" in html(replies)
+
+
+async def test_stale_check_expires_with_notice(assistant, clock, storage):
+    await assistant.command(USER, "check", "13")
+    clock.now += 31 * 60
+    replies = await assistant.text(USER, "是")
+    assert "超过 30 分钟" in html(replies)
+    assert (await storage.stats(1))["flow_events"].get("expire") == 1
+
+
+async def test_check_for_service_without_conditions_shows_card(assistant):
+    text = html(await assistant.command(USER, "check", "29"))
+    assert "没有可自查的申报条件" in text and "蝌蚪众传" in text
+    assert "没有编号为" in html(await assistant.command(USER, "check", "abc"))
+
+
+async def test_finder_lists_services_as_buttons(assistant):
+    replies = await assistant.press(USER, "k|finder")
+    replies = await assistant.press(USER, button(replies, "企业"))
+    replies = await assistant.press(USER, button(replies, "企业科协建设"))
+    labels = buttons(replies)
+    assert any(l.startswith("68 ") for l in labels) and any("企业科协" in l for l in labels)
+
+
+async def test_handoff_ticket_reaches_staff_and_reply_is_delivered(assistant, storage):
+    replies = await assistant.text(USER, "天津明天会下雨吗")
+    await assistant.press(USER, button(replies, "✉️"))
+    done = await assistant.text(USER, "我想咨询科协大楼的停车安排")
+    assert "已转给工作人员" in html(done)
+    review = await assistant.command(STAFF, "review")
+    assert "我想咨询科协大楼的停车安排" in html(review)
+    prompt = await assistant.press(STAFF, button(review, "回复留言"))
+    assert "请发送给用户的回复" in html(prompt)
+    sent = await assistant.text(STAFF, "停车请走南门。")
+    delivered = [r for r in sent if r.chat_id == USER.chat_id]
+    assert delivered and "【工作人员回复】" in delivered[0].html and "停车请走南门。" in delivered[0].html
+    assert (await storage.tickets())[0:1] == []  # answered, no longer open
+
+
+async def test_staff_link_teaches_immediately_and_unlink_reverts(assistant, storage, fresh_searcher):
+    assistant.searcher = fresh_searcher
+    question = "想咨询一下管科技馆讲解员那个事"
+    first = await assistant.text(USER, question)
+    assert "52 组织推荐全国科普教育基地" not in html(first)
+    review = await assistant.command(STAFF, "review")
+    menu = await assistant.press(STAFF, button(review, "关联 #1"))
+    search = await assistant.press(STAFF, button(menu, "🔍"))
+    assert "关键词或服务编号" in html(search)
+    picks = await assistant.text(STAFF, "52")
+    linked = await assistant.press(STAFF, button(picks, "52 "))
+    assert "已把" in html(linked)
+    answered = await assistant.text(USER, question)
+    assert html(answered).startswith("<b>52 组织推荐全国科普教育基地</b>")
+    unlinked = await assistant.press(STAFF, button(linked, "撤销关联"))
+    assert "已撤销关联" in html(unlinked)
+    assert not html(await assistant.text(USER, question)).startswith("<b>52 ")
+
+
+async def test_dismiss_and_stats(assistant, storage):
+    await assistant.text(USER, "天津明天会下雨吗")
+    await assistant.text(USER, "青托申报")
+    review = await assistant.command(STAFF, "review")
+    await assistant.press(STAFF, button(review, "忽略 #1"))
+    assert await storage.review_count() == 0
+    stats = html(await assistant.command(STAFF, "stats", "7"))
+    assert "提问 2 次" in stats and "13 实施天津市青年人才托举工程" in stats
+    assert "用法" in html(await assistant.command(STAFF, "stats", "abc"))
+
+
+async def test_hot_services(assistant):
+    for _ in range(3):
+        await assistant.text(USER, "青托申报")
+    hot = await assistant.command(USER, "hot")
+    assert any(l.startswith("13 ") for l in buttons(hot))
+    start = await assistant.command(USER, "start")
+    assert "最近大家常问" in html(start)
+
+
+async def test_appendix_cards(assistant):
+    text = html(await assistant.text(USER, "天津有人工智能学会吗"))
+    assert "天津市人工智能学会" in text or "学会" in text
+    societies = await assistant.press(USER, "s|societies")
+    assert "147" in html(societies) and "022-27122522" in html(societies)
+    rules = html(await assistant.text(USER, "企业科协的活动经费从哪儿来"))
+    assert "第四十条" in rules and "022-27121449" in rules
+    tast = html(await assistant.press(USER, "s|tast"))
+    assert "和平路287号" in tast and "022-27126422" in tast
+
+
+def test_button_data_fits_telegram(assistant, catalogue):
+    from bot.replies import encode
+
+    longest = max((f.id for f in assistant.flows.values()), key=len)
+    data = encode("a", longest, "a" * 24 if False else "relaxed_group", "unsure")
+    assert len(data.encode()) <= 64 and decode(data)

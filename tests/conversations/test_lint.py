@@ -1,0 +1,73 @@
+"""python -m conversations.lint: every shipped flow passes; broken flows name file and step."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conversations import lint
+from conversations.loader import FLOWS_DIR
+
+GOOD = """
+id: {id}
+service: "13"
+title: 测试
+intro: 测试用
+questions:
+  - id: citizen
+    type: yesno
+    prompt: 是中国籍吗？
+  - id: age
+    type: number
+    min: 1
+    max: 99
+    prompt: 年龄？
+conditions:
+  - id: c
+    quote: 测试条件
+    holds:
+      all:
+        - {{q: citizen, op: eq, value: yes}}
+        - {{q: age, op: le, value: 32}}
+"""
+
+
+def test_shipped_flows_pass_and_print_one_line_each(capsys):
+    assert lint.main(["--reference-date", "2026-12-31"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    flows = list(Path(FLOWS_DIR).glob("*.yaml"))
+    assert len(out) == len(flows) + 1  # one per flow plus the finder
+    assert any(line.startswith("youth_talent_lift") and "service 13" in line for line in out)
+    required = {"01", "02", "03", "06", "08", "11", "13", "14", "17", "18", "21", "39", "44", "52", "55", "56", "71"}
+    assert required <= {line.split("service ")[1][:2] for line in out if "service " in line}
+
+
+@pytest.mark.parametrize("mutate,step,problem", [
+    (lambda t: t.replace('service: "13"', 'service: "99"'), "service", "not a catalogue service id"),
+    (lambda t: t.replace("type: number", "type: slider"), "age", "unknown answer type"),
+    (lambda t: t.replace("{q: age, op: le", "{q: height, op: le"), "c.holds", "undefined question 'height'"),
+    (lambda t: t.replace("value: yes}", "value: maybe}"), "c.holds", "not an option"),
+    (lambda t: t.replace("op: le", "op: about"), "c.holds", "unknown operator"),
+    (lambda t: t.replace("        - {q: age, op: le, value: 32}\n", ""), "age", "no condition or ask_if reads"),
+])
+def test_broken_flows_name_file_and_step(tmp_path, capsys, mutate, step, problem):
+    path = tmp_path / "broken.yaml"
+    path.write_text(mutate(GOOD.format(id="broken")), encoding="utf-8")
+    assert lint.main(["--flows", str(tmp_path), "--reference-date", "2026-12-31"]) == 1
+    err = capsys.readouterr().err
+    assert "broken.yaml" in err and f"step {step}" in err and problem in err
+
+
+def test_unreachable_question_is_reported(tmp_path):
+    text = GOOD.format(id="gated").replace(
+        "    prompt: 年龄？\n", "    prompt: 年龄？\n    ask_if: {q: citizen, op: eq, value: no}\n").replace(
+        "    type: yesno\n", "    type: yesno\n    unsure: false\n")
+    (tmp_path / "gated.yaml").write_text(text, encoding="utf-8")
+    lines, problems = lint.lint(tmp_path, None, date(2026, 12, 31))
+    assert any("step age: unreachable" in p for p in problems)
+
+
+def test_flow_id_must_match_file_name(tmp_path):
+    (tmp_path / "other.yaml").write_text(GOOD.format(id="mismatch"), encoding="utf-8")
+    _, problems = lint.lint(tmp_path, None, date(2026, 12, 31))
+    assert any("must match the file name" in p for p in problems)
