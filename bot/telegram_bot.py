@@ -12,6 +12,7 @@ import asyncio
 import logging
 import signal
 import time
+import warnings
 from collections import OrderedDict
 from datetime import timedelta
 from typing import Any
@@ -64,7 +65,11 @@ class Recent:
         return False
 
 
-def _seconds(value: float | timedelta) -> float:
+def _retry_after(exc: RetryAfter) -> float:
+    """Return the wait Telegram asked for, in seconds (an int or a timedelta, by PTB version)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PTB 22 warns that the type will become timedelta
+        value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -95,7 +100,7 @@ async def deliver(app: Application, chat_id: int, reply: Reply, edit: Message | 
                                            reply_markup=_markup(reply), disable_web_page_preview=True)
             return True
         except RetryAfter as exc:
-            wait = min(_seconds(exc.retry_after), MAX_RETRY_AFTER)
+            wait = min(_retry_after(exc), MAX_RETRY_AFTER)
             log.warning("Telegram asked to retry after %.1f s (attempt %d)", wait, attempt)
             await asyncio.sleep(wait)
         except (TimedOut, NetworkError) as exc:
