@@ -86,7 +86,9 @@ class Ranking:
 @dataclass
 class _Field:
     bm25: BM25Okapi | BM25L | BM25Plus
-    postings: dict[str, np.ndarray]
+    # token → (ids of the documents containing it, rank-bm25's score of the token in each of them).
+    # A token's score in a document does not depend on the question, so it is computed once here.
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]
 
 
 class SearchIndex:
@@ -118,9 +120,15 @@ class SearchIndex:
                     postings[t].append(i)
             # rank-bm25 cannot take an empty document; a placeholder token never matches a question.
             model = variant([toks or ["\u2400"] for toks in corpus], **kwargs)
-            self._fields[name] = _Field(model, {t: np.array(ix) for t, ix in postings.items()})
-        self._doc_freq = {t: len(ix) for t, ix in self._fields["words"].postings.items()}
+            model.doc_len = np.asarray(model.doc_len)  # rank-bm25 re-converts it on every call otherwise
+            self._fields[name] = _Field(model, {
+                t: (np.array(ix), np.asarray(model.get_batch_scores([t], ix))) for t, ix in postings.items()})
+        self._doc_count: dict[str, int] = defaultdict(int)
+        for d in self.docs:
+            self._doc_count[d.answer] += 1
+        self._doc_freq = {t: len(ix) for t, (ix, _) in self._fields["words"].postings.items()}
         self._phrases = self._phrase_table()
+        self._phrase_chars = self._char_table()
 
     def _analyse(self, text: str) -> tuple[list[str], list[str]]:
         if text not in self._cache:
@@ -137,6 +145,15 @@ class SearchIndex:
                 c = compact(p)
                 if len(c) >= 2:
                     table[c[:2]].append((c, i, kind))
+        return table
+
+    def _char_table(self) -> dict[str, set[int]]:
+        """Map each character to the documents whose phrases contain it (for loose matching)."""
+        table: dict[str, set[int]] = defaultdict(set)
+        for i, doc in enumerate(self.docs):
+            for p in doc.phrases:
+                for ch in compact(p):
+                    table[ch].add(i)
         return table
 
     def with_phrases(self, extra: dict[str, Iterable[str]]) -> SearchIndex:
@@ -186,10 +203,15 @@ class SearchIndex:
 
     def _loose_hits(self, q: str, found: dict[int, str]) -> None:
         """Match a short question to an alias that contains it or nearly does (企业科协指南 → 企事业科协工作指南)."""
-        for i, doc in enumerate(self.docs):
+        counts: dict[int, int] = defaultdict(int)
+        for ch in set(q):
+            for i in self._phrase_chars.get(ch, ()):
+                counts[i] += 1
+        need = 0.8 * len(set(q))
+        for i in sorted(i for i, n in counts.items() if n >= need):
             if i in found:
                 continue
-            for p in doc.phrases:
+            for p in self.docs[i].phrases:
                 c = compact(p)
                 if len(c) < 3:
                     continue
@@ -198,23 +220,24 @@ class SearchIndex:
                     found[i] = q
                     break
 
-    def _score(self, field_name: str, tokens: Iterable[tuple[str, float]], weight: float,
-               scores: np.ndarray, matched: dict[int, set[str]]) -> None:
+    def _score(self, field_name: str, tokens: Iterable[tuple[str, float]], weight: float, scores: np.ndarray) -> None:
         fld = self._fields[field_name]
         for token, w in tokens:
-            ids = fld.postings.get(token)
-            if ids is None:
-                continue
-            scores[ids] += weight * w * np.asarray(fld.bm25.get_batch_scores([token], ids))
-            for i in ids.tolist():
-                matched[i].add(token)
+            posting = fld.postings.get(token)
+            if posting is not None:
+                scores[posting[0]] += weight * w * posting[1]
+
+    def _matched(self, i: int, query: Query) -> set[str]:
+        """Return the question's tokens (and synonyms, sub-words) that document i contains."""
+        words = self._fields["words"].bm25.doc_freqs[i]
+        parts = self._fields["parts"].bm25.doc_freqs[i]
+        return {t for t, _ in query.weighted if t in words or t in parts} | {p for p in query.parts if p in parts}
 
     def rank_documents(self, query: Query, answer: str, limit: int = 3) -> list[tuple[str, float]]:
         """Return the best documents (key, score) of one answer for the query (articles of the rules …)."""
         scores = np.zeros(len(self.docs))
-        self._score("words", query.weighted, 1.0, scores, defaultdict(set))
-        self._score("parts", list(query.weighted) + [(p, 1.0) for p in query.parts], self.config.parts_weight,
-                    scores, defaultdict(set))
+        self._score("words", query.weighted, 1.0, scores)
+        self._score("parts", list(query.weighted) + [(p, 1.0) for p in query.parts], self.config.parts_weight, scores)
         own = [(self.docs[i].key, float(scores[i])) for i in range(len(self.docs))
                if self.docs[i].answer == answer and scores[i] > 0]
         return sorted(own, key=lambda x: -x[1])[:limit]
@@ -223,10 +246,9 @@ class SearchIndex:
         """Score every answer for the query and return the best `limit` hits."""
         cfg = self.config
         scores = np.zeros(len(self.docs))
-        matched: dict[int, set[str]] = defaultdict(set)
-        self._score("words", query.weighted, 1.0, scores, matched)
+        self._score("words", query.weighted, 1.0, scores)
         part_tokens = [(t, w) for t, w in query.weighted] + [(p, 1.0) for p in query.parts]
-        self._score("parts", part_tokens, cfg.parts_weight, scores, matched)
+        self._score("parts", part_tokens, cfg.parts_weight, scores)
         info = {t: self.tokenizer.information(t) for t in query.tokens}
         phrases = self._phrase_hits(query, info)
         total = sum(info.values()) or 1.0
@@ -235,24 +257,38 @@ class SearchIndex:
             # clear request for 青托; 青托 inside a long question is one clue among several.
             inside = sum(v for t, v in info.items() if t in phrase)
             scores[i] += cfg.phrase_bonus * min(1.0, len(phrase) / 4) * max(inside / total, 0.25)
-            matched[i].update(t for t, _ in query.weighted if t in phrase)
+        positive = np.flatnonzero(scores > 0)
+        order = positive[np.argsort(-scores[positive], kind="stable")]
         best: dict[str, int] = {}
-        found: dict[str, set[str]] = defaultdict(set)
-        phrase_of: dict[str, str] = {}
-        for i in np.flatnonzero(scores > 0).tolist():
+        for i in order.tolist():
             answer = self.docs[i].answer
-            found[answer] |= matched[i]
-            if len(phrases.get(i, "")) > len(phrase_of.get(answer, "")):
-                phrase_of[answer] = phrases[i]
-            if answer not in best or scores[i] > scores[best[answer]]:
+            if answer not in best:
                 best[answer] = i
-        order = sorted(best, key=lambda a: -scores[best[a]])[:limit]
-        hits = [
-            Hit(id=a, score=float(scores[best[a]]), key=self.docs[best[a]].key,
-                matched=tuple(sorted(matched[best[a]])), phrase=phrase_of.get(a, ""))
-            for a in order
-        ]
-        return Ranking(query=query, hits=hits, found=dict(found))
+                if len(best) == limit:
+                    break
+        phrase_of: dict[str, str] = {}
+        for i, phrase in phrases.items():
+            answer = self.docs[i].answer
+            if answer in best and len(phrase) > len(phrase_of.get(answer, "")):
+                phrase_of[answer] = phrase
+        found: dict[str, set[str]] = {}
+        hits = []
+        for answer, i in best.items():
+            members = [j for j in positive.tolist() if self.docs[j].answer == answer] if self._shared(answer) else [i]
+            seen: set[str] = set()
+            for j in members:
+                seen |= self._matched(j, query)
+            phrase = phrase_of.get(answer, "")
+            if phrase:
+                seen |= {t for t, _ in query.weighted if t in phrase}
+            found[answer] = seen
+            hits.append(Hit(id=answer, score=float(scores[i]), key=self.docs[i].key,
+                            matched=tuple(sorted(self._matched(i, query))), phrase=phrase))
+        return Ranking(query=query, hits=hits, found=found)
+
+    def _shared(self, answer: str) -> bool:
+        """Return True when an answer has several documents (appendix answers)."""
+        return self._doc_count.get(answer, 0) > 1
 
 
 def _lcs(a: str, b: str) -> int:
