@@ -50,6 +50,7 @@ class FakeState:
     calls: list[Sent] = field(default_factory=list)
     faults: dict[str, deque[Fault]] = field(default_factory=lambda: defaultdict(deque))
     pushed_at: dict[int, float] = field(default_factory=dict)
+    delivered_at: dict[int, float] = field(default_factory=dict)
     webhook: str = ""
 
 
@@ -186,7 +187,11 @@ class FakeBotAPI:
                 while self.state.updates and self.state.updates[0]["update_id"] < offset:
                     self.state.updates.popleft()
                 if self.state.updates or time.monotonic() >= deadline:
-                    return list(self.state.updates)[: int(params.get("limit") or 100)]
+                    batch = list(self.state.updates)[: int(params.get("limit") or 100)]
+                    now = time.monotonic()
+                    for u in batch:
+                        self.state.delivered_at.setdefault(u["update_id"], now)
+                    return batch
                 self.cond.wait(min(self._poll_interval * 20, max(deadline - time.monotonic(), 0.001)))
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -258,7 +263,28 @@ class FakeBotAPI:
                         params[k] = v
                 return params
 
+            def _control(self) -> None:
+                """Benchmark control when the server runs in its own process (see main())."""
+                path = urlsplit(self.path).path
+                if path == "/control/push":
+                    length = int(self.headers.get("Content-Length") or 0)
+                    updates = json.loads(self.rfile.read(length) or b"[]")
+                    self._reply(200, {"ok": True, "result": [api.push(u) for u in updates]})
+                    return
+                if path == "/control/state":
+                    with api.cond:
+                        calls = [{"method": c.method, "chat_id": c.params.get("chat_id"), "at": c.at}
+                                 for c in api.state.calls]
+                        body = {"calls": calls, "pushed_at": api.state.pushed_at,
+                                "delivered_at": api.state.delivered_at}
+                    self._reply(200, {"ok": True, "result": body})
+                    return
+                self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+
             def _serve(self) -> None:
+                if self.path.startswith("/control/"):
+                    self._control()
+                    return
                 parts = urlsplit(self.path).path.strip("/").split("/")
                 if len(parts) != 2 or parts[0] != f"bot{api.token}":
                     self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
@@ -284,3 +310,19 @@ class FakeBotAPI:
             do_POST = _serve
 
         return Handler
+
+
+def main() -> None:
+    """Run the fake server on its own (for benchmarks): prints its base URL, serves until killed."""
+    import sys
+
+    with FakeBotAPI() as api:
+        print(api.base_url, flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
