@@ -191,6 +191,7 @@ class Staff:
             days=s["days"], questions=s["questions"], answered=s["answered"], suggest=s["suggest"],
             unanswered=s["unanswered"], answer_rate=pct(s["answer_rate"]), unanswered_rate=pct(s["unanswered_rate"]),
             up=s["thumbs_up"], down=s["thumbs_down"], none=s["none_of_these"],
+            ratio=pct(s["thumbs_up"] / (s["thumbs_up"] + s["thumbs_down"]) if s["thumbs_up"] + s["thumbs_down"] else None),
             starts=s["flow_events"].get("start", 0), verdicts=s["flow_events"].get("verdict", 0),
             verdict_counts=esc(verdicts), top_unanswered=lines(s["top_unanswered"], False),
             top_services=lines(s["top_services"], True))

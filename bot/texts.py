@@ -165,7 +165,7 @@ STATS = (
     "<b>近 {days} 天统计</b>\n"
     "提问 {questions} 次：直接回答 {answered}，给出候选 {suggest}，未答出 {unanswered}\n"
     "回答率 {answer_rate}，未答出率 {unanswered_rate}\n"
-    "👍 {up}　👎 {down}　都不是 {none}\n"
+    "👍 {up}　👎 {down}（好评率 {ratio}）　都不是 {none}\n"
     "资格自查：开始 {starts}，完成 {verdicts}（{verdict_counts}）\n"
     "<b>最常未答出</b>\n{top_unanswered}\n"
     "<b>最常查看的服务</b>\n{top_services}"

@@ -305,3 +305,37 @@ def test_button_data_fits_telegram(assistant, catalogue):
     longest = max((f.id for f in assistant.flows.values()), key=len)
     data = encode("a", longest, "a" * 24 if False else "relaxed_group", "unsure")
     assert len(data.encode()) <= 64 and decode(data)
+
+
+async def test_each_decision_is_logged_with_hits_and_shown_service(assistant, storage):
+    await assistant.text(USER, "科技小院怎么申请")       # answered
+    await assistant.text(USER, "最美科技工作者")         # suggest
+    await assistant.text(USER, "天津明天会下雨吗")       # unanswered
+    rows = {r["text"]: r for r in await storage.export_rows()}
+    assert rows["科技小院怎么申请"]["decision"] == "answered" and rows["科技小院怎么申请"]["shown"] == "54"
+    assert rows["最美科技工作者"]["decision"] == "suggest" and rows["最美科技工作者"]["shown"] is None
+    assert rows["天津明天会下雨吗"]["decision"] == "unanswered"
+    assert '"54"' in rows["科技小院怎么申请"]["hits"]
+    raw = await storage._read("SELECT user_key, chat_type FROM queries")
+    assert all(key != str(USER.user_id) and len(key) == 24 for key, _ in raw)  # pseudonymous, no raw ids
+
+
+async def test_long_messages_never_exceed_telegram_limit(assistant, catalogue):
+    from bot.replies import TELEGRAM_LIMIT
+
+    for s in catalogue.services:
+        for which in ("full", "cond", "apply"):
+            for r in await assistant.press(USER, f"sec|{s.id}|{which}"):
+                assert len(r.html) <= TELEGRAM_LIMIT
+    for r in await assistant.command(USER, "contact"):
+        assert len(r.html) <= TELEGRAM_LIMIT
+    card = await assistant.text(USER, "全国创新争先奖的评选标准与条件")
+    assert all(len(r.html) <= TELEGRAM_LIMIT for r in card)
+    assert "查看全部" in card[0].html or "📋 全部条件" in buttons(card)
+
+
+async def test_stats_show_feedback_ratio(assistant, storage):
+    replies = await assistant.text(USER, "科技小院")
+    await assistant.press(USER, button(replies, "👍"))
+    text = html(await assistant.command(STAFF, "stats"))
+    assert "好评率 100%" in text

@@ -262,3 +262,25 @@ def test_recent_forgets_after_ttl():
     for k in "bcde":
         r.seen(k, now=21)
     assert not r.seen("b", now=22)  # pushed out by size
+
+
+async def test_link_from_the_command_line_reaches_the_running_bot(running_bot, storage, monkeypatch):
+    from bot import review
+
+    api = running_bot
+    question = "想咨询一下管科技馆讲解员那个事"
+    api.send_text(question, user_id=219)
+    first = (await sent(api, 219))[0].params["text"]
+    assert not first.startswith("<b>52 ")
+    monkeypatch.setenv("BOT_DB_PATH", storage.path)
+    item = (await storage.review_items())[0]
+    assert await asyncio.to_thread(review.main, ["link", item.id, "52"]) == 0
+    deadline = time.monotonic() + 10
+    while True:  # BOT_SYNC_SECONDS is 1 in the tests
+        api.send_text(question, user_id=219)
+        count = len(api.sent(219)) + 1
+        reply = (await sent(api, 219, count))[-1].params["text"]
+        if reply.startswith("<b>52 组织推荐全国科普教育基地</b>") or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.5)
+    assert reply.startswith("<b>52 组织推荐全国科普教育基地</b>")
