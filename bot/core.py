@@ -202,7 +202,7 @@ class Assistant:
                      out: Replies) -> None:
         """Reply to a searched question according to the decision, and log it."""
         if result.decision is Decision.ANSWERED and result.best is not None:
-            qid = await self._log(key, sender, text, result, shown=self._service_id(result.best.id))
+            qid = await self._log(key, sender, text, result, shown=result.best.id)
             session.last_query, session.last_text = qid, text
             self.show_answer(session, result.best.id, text, result, qid, out)
             return
@@ -242,10 +242,6 @@ class Assistant:
     @staticmethod
     def _answer_id(code: str) -> str:
         return APPENDIX_SHORT.get(code, code)
-
-    @staticmethod
-    def _service_id(answer_id: str) -> str:
-        return answer_id
 
     def _answer_label(self, answer_id: str) -> str:
         s = self.catalogue.service(answer_id)
@@ -397,7 +393,7 @@ class Assistant:
             out.add(esc(texts.CHECK_CANCELLED))
         elif session.pending:
             session.pending = None
-            out.add(esc(texts.CHECK_CANCELLED if False else "已取消。"))
+            out.add(esc(texts.PENDING_CANCELLED))
         else:
             out.add(esc(texts.CHECK_NOTHING))
 

@@ -87,9 +87,7 @@ EMAIL_LABEL = "电子邮箱"
 WEBSITE_LABEL = "网址"
 DOCUMENT_LABEL = "相关文件"
 NOTE_LABEL = "补充说明"
-INTRO_LABEL = "项目介绍"
 TRUNCATED = "…（内容较长，点“{button}”查看全部）"
-CONTINUED = "（续）"
 
 FOLLOWUP_HINT = "（接着问的是“{title}”）"
 
@@ -118,6 +116,7 @@ CHECK_NOT_FOUND = "没有编号为“{arg}”的服务。发送 /check 查看可
 CHECK_START = "<b>{title}</b>\n{intro}"
 CHECK_QUESTION = "<b>第 {number} 题</b>　{prompt}"
 CHECK_CANCELLED = "已退出资格自查。随时可以用 /check 重新开始。"
+PENDING_CANCELLED = "已取消。"
 CHECK_NOTHING = "目前没有进行中的自查或留言。"
 CHECK_EXPIRED = "您之前的资格自查超过 {minutes} 分钟没有继续，已自动结束。需要的话可以用 /check 重新开始。"
 CHECK_STALE = "这个问题已经回答过了，下面是当前的问题。"

@@ -138,12 +138,3 @@ def rule_compares(rule: Rule | None) -> list[Compare]:
         return []
     return [c for p in rule.parts for c in rule_compares(p)]
 
-
-def option_values(q: Question) -> list[str]:
-    """Return the stored values a choice or yes/no question can take."""
-    return [o.value for o in q.options]
-
-
-def json_value(value: Any) -> Any:
-    """Return an answer value in its JSON-storable form (dates as ISO text)."""
-    return value.isoformat() if hasattr(value, "isoformat") else value

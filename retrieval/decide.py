@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .config import Thresholds
-from .index import Hit
 from .lexicon import INTENTS, Lexicon
 
 
@@ -100,7 +99,3 @@ def other_region(normalised: str, lexicon: Lexicon) -> str:
             start = compact.find(r, start + 1)
     return ""
 
-
-def hit_ids(hits: list[Hit]) -> list[str]:
-    """Return the answer ids of hits in rank order."""
-    return [h.id for h in hits]

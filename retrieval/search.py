@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .config import RetrievalConfig, load_config
@@ -145,7 +145,3 @@ class Searcher:
         """Return a search result and the features it was decided from (for calibration)."""
         return self._features(question)
 
-
-def with_decision(result: SearchResult, decision: Decision, reason: str) -> SearchResult:
-    """Return a copy of result with another decision."""
-    return replace(result, decision=decision, reason=reason)

@@ -50,14 +50,6 @@ class Tokenizer:
             if 1 < len(word) <= MAX_DICT_PHRASE:
                 self._jieba.add_word(word, PHRASE_FREQ)
 
-    def words(self, text: str) -> list[str]:
-        """Return every word of text (jieba accurate mode), stop words included."""
-        return [t for t in self._jieba.cut(normalise(text)) if any(ch.isalnum() for ch in t)]
-
-    def tokens(self, text: str) -> list[str]:
-        """Return the content words of text: normalised, segmented, stop words and punctuation removed."""
-        return [t for t in self.words(text) if t not in self.stopwords]
-
     def analyse(self, text: str) -> tuple[list[str], list[str]]:
         """Return (content words, their dictionary sub-words) of text.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import Assistant
-from bot.replies import Sender, decode
+from bot.replies import decode
 from tests.conftest import STAFF, USER
 
 

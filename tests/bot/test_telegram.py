@@ -235,7 +235,7 @@ def _post(url: str, update: dict, secret: str) -> int:
 async def test_webhook_checks_secret_and_handles_duplicates_once(assistant, settings, fake_api):
     port = _free_port()
     cfg = replace(settings, telegram_api_base_url=fake_api.base_url, bot_webhook_listen="127.0.0.1",
-                  bot_webhook_port=port, telegram_webhook_url=f"https://bot.example.org/hook",
+                  bot_webhook_port=port, telegram_webhook_url="https://bot.example.org/hook",
                   bot_webhook_secret="s3cret_token")
     stop = asyncio.Event()
     task = asyncio.create_task(serve(cfg, assistant, stop))
