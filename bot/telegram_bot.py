@@ -238,11 +238,12 @@ def build_application(settings: Settings, assistant: Assistant, *, builder: Appl
     front = TelegramFrontend(assistant, settings)
     app.bot_data["frontend"] = front
     app.add_handler(TypeHandler(Update, front.drop_duplicates), group=-1)
-    app.add_handler(CommandHandler(list(COMMANDS), front.on_command))
-    app.add_handler(MessageHandler(filters.COMMAND, front.on_unknown_command))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, front.on_text))
+    new = filters.UpdateType.MESSAGE  # edits and channel posts are not new questions
+    app.add_handler(CommandHandler(list(COMMANDS), front.on_command, filters=new))
+    app.add_handler(MessageHandler(new & filters.COMMAND, front.on_unknown_command))
+    app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, front.on_text))
     app.add_handler(CallbackQueryHandler(front.on_button))
-    app.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED, front.on_not_text))
+    app.add_handler(MessageHandler(new & ~filters.TEXT & ~filters.StatusUpdate.ALL, front.on_not_text))
     app.add_error_handler(front.on_error)
     return app
 

@@ -284,3 +284,15 @@ async def test_link_from_the_command_line_reaches_the_running_bot(running_bot, s
             break
         await asyncio.sleep(0.5)
     assert reply.startswith("<b>52 组织推荐全国科普教育基地</b>")
+
+
+async def test_edited_message_is_not_answered_again(running_bot):
+    api = running_bot
+    update = api.message_update("青托申报", user_id=220)
+    api.push(update)
+    await sent(api, 220)
+    edited = {"update_id": update["update_id"] + 10_000,
+              "edited_message": {**update["message"], "text": "科技小院", "edit_date": int(time.time())}}
+    api.push(edited)
+    await settle()
+    assert len(api.sent(220)) == 1
