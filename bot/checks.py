@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from conversations import engine
 from conversations.engine import Ask, State, Verdict
 from conversations.finder import find
-from conversations.model import Flow
+from conversations.model import Flow, rule_compares
 from retrieval.decide import Decision
 
 from . import render, texts
@@ -188,7 +188,7 @@ class Checks:
             lines.append(f"• {esc(c.quote)}")
             if c.note and v.verdict != "符合":
                 lines.append(f"　<i>{esc(c.note)}</i>")
-        if any(cmp.as_age for c in flow.conditions for cmp in _compares(c)):
+        if any(cmp.as_age for c in flow.conditions for cmp in rule_compares(c.holds)):
             lines += ["", esc(texts.VERDICT_REFERENCE.format(date=v.reference_date.isoformat()))]
         nexts = [s for s in (service.how_to_apply, service.cycle) if s is not None]
         if nexts:
@@ -233,8 +233,3 @@ class Checks:
                 rows.append([Button(f"{texts.BTN_CHECK}：{flow.title}"[:60], encode("k", flow.id))])
         out.add(esc(header.format(audience=labels_a[audience], need=labels_n[need])), rows, edit=True)
 
-
-def _compares(condition):  # type: ignore[no-untyped-def]
-    from conversations.model import rule_compares
-
-    return rule_compares(condition.holds)

@@ -472,8 +472,8 @@ class Assistant:
             out.add(esc(texts.UNKNOWN_COMMAND))
 
     async def _welcome(self, out: Replies) -> None:
-        rows = [[Button(q, encode("s", self.searcher.search(q).best.id))] for q in texts.EXAMPLES
-                if self.searcher.search(q).best is not None]
+        bests = [(q, self.searcher.search(q).best) for q in texts.EXAMPLES]
+        rows = [[Button(q, encode("s", self._code(best.id)))] for q, best in bests if best is not None]
         html = texts.WELCOME.format(count=len(self.catalogue.services))
         html += "\n" + "\n".join(f"• {esc(q)}" for q in texts.EXAMPLES)
         hot = await self._hot_rows()

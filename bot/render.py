@@ -86,7 +86,7 @@ def service_card(s: Service, intents: Iterable[str] = ()) -> str:
         out += section_lines(s.introduction, LEAD_LIMIT, texts.BTN_FULL) + [""]
     else:
         out += [f"{_bold(s.introduction.heading)}：{esc(_short(s.introduction.text or ' '.join(s.introduction.items)))}"]
-    if s.audience is not None and "audience" not in shown:
+    if s.audience is not None:
         out.append(f"{_bold(s.audience.heading)}：{esc(_short(s.audience.plain(), 120))}")
     if s.cycle is not None and "cycle" not in shown:
         out.append(f"{_bold(s.cycle.heading)}：{esc(_short(s.cycle.plain(), 120))}")

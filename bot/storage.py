@@ -497,6 +497,8 @@ class Storage:
             (cutoff,))
         await self._write("UPDATE tickets SET text = NULL, answer = NULL, chat_id = NULL "
                           "WHERE ts < ? AND status != 'open' AND text IS NOT NULL", (cutoff,))
+        # Sessions hold the last question text of each user: forget users idle for the whole period.
+        await self._write("DELETE FROM sessions WHERE updated_at < ?", (cutoff,))
 
     async def export_rows(self) -> list[dict[str, Any]]:
         """Return the query log joined with feedback, for CSV export."""

@@ -256,13 +256,20 @@ async def set_commands(app: Application) -> None:
         log.warning("could not set the command menu: %s", exc)
 
 
+PURGE_EVERY = 3600.0
+
+
 async def sync_loop(assistant: Assistant, every: float) -> None:
-    """Pick up aliases taught from the command line and retry queued database writes."""
+    """Pick up aliases taught from the command line, retry queued writes, apply retention hourly."""
+    last_purge = time.monotonic()
     while True:
         await asyncio.sleep(every)
         try:
             await assistant.sync_aliases()
             await assistant.storage.flush()
+            if time.monotonic() - last_purge >= PURGE_EVERY:
+                last_purge = time.monotonic()
+                await assistant.storage.purge(assistant.settings.bot_retention_days)
         except Exception:  # noqa: BLE001 - keep syncing whatever happens
             log.exception("sync with the database failed")
 

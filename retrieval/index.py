@@ -123,9 +123,9 @@ class SearchIndex:
             model.doc_len = np.asarray(model.doc_len)  # rank-bm25 re-converts it on every call otherwise
             self._fields[name] = _Field(model, {
                 t: (np.array(ix), np.asarray(model.get_batch_scores([t], ix))) for t, ix in postings.items()})
-        self._doc_count: dict[str, int] = defaultdict(int)
-        for d in self.docs:
-            self._doc_count[d.answer] += 1
+        self._docs_of: dict[str, list[int]] = defaultdict(list)
+        for i, d in enumerate(self.docs):
+            self._docs_of[d.answer].append(i)
         self._doc_freq = {t: len(ix) for t, (ix, _) in self._fields["words"].postings.items()}
         self._phrases = self._phrase_table()
         self._phrase_chars = self._char_table()
@@ -274,7 +274,7 @@ class SearchIndex:
         found: dict[str, set[str]] = {}
         hits = []
         for answer, i in best.items():
-            members = [j for j in positive.tolist() if self.docs[j].answer == answer] if self._shared(answer) else [i]
+            members = [j for j in self._docs_of[answer] if scores[j] > 0]
             seen: set[str] = set()
             for j in members:
                 seen |= self._matched(j, query)
@@ -285,10 +285,6 @@ class SearchIndex:
             hits.append(Hit(id=answer, score=float(scores[i]), key=self.docs[i].key,
                             matched=tuple(sorted(self._matched(i, query))), phrase=phrase))
         return Ranking(query=query, hits=hits, found=found)
-
-    def _shared(self, answer: str) -> bool:
-        """Return True when an answer has several documents (appendix answers)."""
-        return self._doc_count.get(answer, 0) > 1
 
 
 def _lcs(a: str, b: str) -> int:

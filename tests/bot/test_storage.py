@@ -150,3 +150,11 @@ def test_review_cli_rejects_a_corrupt_database(tmp_path, monkeypatch, capsys):
     assert review.main(["list"]) == 2
     err = capsys.readouterr().err.strip()
     assert str(bad) in err and "\n" not in err
+
+
+async def test_retention_forgets_idle_sessions(assistant, storage, clock):
+    await assistant.text(USER, "青托申报")
+    assert await storage.session(assistant.key(USER)) is not None
+    clock.now += 200 * 86400
+    await storage.purge(180)
+    assert await storage.session(assistant.key(USER)) is None
