@@ -1,6 +1,7 @@
 """The evaluation tool: metrics, exact JSON keys, per-style breakdown, misses, bad files."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -54,12 +55,14 @@ def test_bad_question_files_fail_in_one_line(tmp_path, capsys, content, problem)
     assert problem in err and "\n" not in err
 
 
-def test_dev_sample_meets_the_targets(capsys):
-    """The shared development sample, as a regression guard for the method (not a fit to it)."""
-    from pathlib import Path
-
-    dev = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev_questions.yaml"
-    assert evaluate.main(["--questions", str(dev), "--json"]) == 0
+@pytest.mark.parametrize("path", [
+    Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev_questions.yaml",
+    Path(__file__).resolve().parents[2] / "eval" / "holdout_a.yaml",
+    Path(__file__).resolve().parents[2] / "eval" / "holdout_b.yaml",
+], ids=["dev", "holdout_a", "holdout_b"])
+def test_question_sets_meet_the_targets(capsys, path):
+    """Regression guard for the method on the development sample and both held-out sets."""
+    assert evaluate.main(["--questions", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["top1"] >= 0.90 and data["recall3"] >= 0.97
     assert data["oos_rejection"] >= 0.85 and data["false_rejection"] <= 0.05
