@@ -337,8 +337,7 @@ class Assistant:
             await self._feedback(sender, key, session, args[0], args[1], out)
         elif kind == "sg":
             answer_id = self._answer_id(args[1])
-            q = await self.storage.query(args[0])
-            question = (q or {}).get("text") or (session.last_text if session.last_query == args[0] else "")
+            question, _ = await self._logged_question(session, args[0])
             if self.catalogue.service(answer_id):
                 await self.storage.set_shown(args[0], answer_id)
             result = self.searcher.search(question) if question else None
@@ -357,31 +356,40 @@ class Assistant:
         elif kind in STAFF_KINDS:
             await self.staff.on_press(sender, key, session, kind, args, out)
 
+    async def _logged_question(self, session: Session, query_id: str) -> tuple[str, list[str]]:
+        """Return the text and top guesses of a logged question (the session's copy while its write waits)."""
+        q = await self.storage.query(query_id) or {}
+        text = q.get("text") or (session.last_text if session.last_query == query_id else "")
+        return text, [h[0] for h in q.get("hits", [])][:3]
+
+    async def _record_feedback(self, key: str, session: Session, query_id: str, kind: str) -> bool:
+        """Record feedback once per user and question; 👎 and 都不是 also queue the question for staff.
+
+        Return False when this feedback was already given.
+        """
+        if await self.storage.feedback_exists(query_id, key, kind):
+            return False
+        await self.storage.add_feedback(query_id, key, kind)
+        if kind != "up":
+            text, guesses = await self._logged_question(session, query_id)
+            if text:
+                await self.storage.enqueue(normalise(text), text, kind, guesses)
+        return True
+
     async def _feedback(self, sender: Sender, key: str, session: Session, query_id: str, kind: str,
                         out: Replies) -> None:
-        if await self.storage.feedback_exists(query_id, key, kind):
+        if not await self._record_feedback(key, session, query_id, kind):
             out.add("", notice=texts.FEEDBACK_AGAIN)
-            return
-        await self.storage.add_feedback(query_id, key, kind)
-        if kind == "up":
+        elif kind == "up":
             out.add("", notice=texts.FEEDBACK_UP)
-            return
-        q = await self.storage.query(query_id)
-        text = (q or {}).get("text") or (session.last_text if session.last_query == query_id else "")
-        if text:
-            guesses = [h[0] for h in (q or {}).get("hits", [])][:3]
-            await self.storage.enqueue(normalise(text), text, "down", guesses)
-        out.add(esc(texts.FEEDBACK_DOWN), [[Button(texts.BTN_HANDOFF, encode("ho"))]], notice=texts.FEEDBACK_AGAIN)
+        else:
+            out.add(esc(texts.FEEDBACK_DOWN), [[Button(texts.BTN_HANDOFF, encode("ho"))]],
+                    notice=texts.FEEDBACK_AGAIN)
 
     async def _none_of_these(self, key: str, session: Session, query_id: str, out: Replies) -> None:
-        if await self.storage.feedback_exists(query_id, key, "none"):
+        if not await self._record_feedback(key, session, query_id, "none"):
             out.add("", notice=texts.FEEDBACK_AGAIN)
             return
-        await self.storage.add_feedback(query_id, key, "none")
-        q = await self.storage.query(query_id)
-        text = (q or {}).get("text") or (session.last_text if session.last_query == query_id else "")
-        if text:
-            await self.storage.enqueue(normalise(text), text, "none", [h[0] for h in (q or {}).get("hits", [])][:3])
         out.add(esc(texts.NONE_OF_THESE_DONE) + "\n" + esc(texts.NO_ANSWER.format(phone=self.switchboard)),
                 [[Button(texts.BTN_HANDOFF, encode("ho"))], [Button("/browse", encode("br"))]], edit=True)
 

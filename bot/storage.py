@@ -64,6 +64,8 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     ]),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+_REVIEW_COLUMNS = "id, sample, count, first_seen, last_seen, kinds, guesses, status, service_id"
+_TICKET_COLUMNS = "id, ts, user_key, chat_id, text, status"
 
 
 class StorageError(RuntimeError):
@@ -321,7 +323,7 @@ class Storage:
     async def review_items(self, status: str = "pending", limit: int = 5, offset: int = 0) -> list[ReviewItem]:
         """Return queue items, most frequent and newest first."""
         rows = await self._read(
-            "SELECT id, sample, count, first_seen, last_seen, kinds, guesses, status, service_id FROM review_items "
+            f"SELECT {_REVIEW_COLUMNS} FROM review_items "
             "WHERE status = ? ORDER BY count DESC, last_seen DESC LIMIT ? OFFSET ?", (status, limit, offset))
         return [_review(r) for r in rows]
 
@@ -333,7 +335,7 @@ class Storage:
     async def review_item(self, item_id: str) -> ReviewItem | None:
         """Return one queue item."""
         rows = await self._read(
-            "SELECT id, sample, count, first_seen, last_seen, kinds, guesses, status, service_id FROM review_items "
+            f"SELECT {_REVIEW_COLUMNS} FROM review_items "
             "WHERE id = ?", (item_id,))
         return _review(rows[0]) if rows else None
 
@@ -398,13 +400,13 @@ class Storage:
 
     async def tickets(self, status: str = "open", limit: int = 5, offset: int = 0) -> list[Ticket]:
         """Return tickets, oldest first."""
-        rows = await self._read("SELECT id, ts, user_key, chat_id, text, status FROM tickets WHERE status = ? "
+        rows = await self._read(f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE status = ? "
                                 "ORDER BY ts LIMIT ? OFFSET ?", (status, limit, offset))
         return [Ticket(*r) for r in rows]
 
     async def ticket(self, ticket_id: str) -> Ticket | None:
         """Return one ticket."""
-        rows = await self._read("SELECT id, ts, user_key, chat_id, text, status FROM tickets WHERE id = ?",
+        rows = await self._read(f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE id = ?",
                                 (ticket_id,))
         return Ticket(*rows[0]) if rows else None
 
