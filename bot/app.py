@@ -34,5 +34,9 @@ async def build_assistant(settings: Settings, data_dir: str | Path | None = None
     except StorageError as exc:
         raise StartupError(str(exc)) from None
     assistant = Assistant(catalogue, searcher, flows, finder, storage, settings)
-    await assistant.start()
+    try:
+        await assistant.start()
+    except StorageError as exc:
+        await storage.close()
+        raise StartupError(str(exc)) from None
     return assistant

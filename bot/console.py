@@ -24,18 +24,26 @@ def to_plain(markup: str) -> str:
     return html.unescape(text)
 
 
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
 class Console:
-    """Line-oriented chat: remembers the last numbered choices so a number can be typed."""
+    """Line-oriented chat: remembers the last choices so that their number (or letter) can be typed.
+
+    Choices are numbered, except under a question that wants a typed number or date: there they get
+    letters, so that typing 1 answers the question instead of pressing a button.
+    """
 
     def __init__(self, assistant: Assistant, out: TextIO, sender: Sender = CONSOLE_SENDER) -> None:
         self.assistant = assistant
         self.out = out
         self.sender = sender
-        self.choices: list[Button] = []
+        self.choices: dict[str, Button] = {}
 
     def show(self, replies: list[Reply]) -> None:
-        """Print replies and number their buttons."""
-        choices: list[Button] = []
+        """Print replies and label their buttons."""
+        choices: dict[str, Button] = {}
+        typed = any(r.typed for r in replies)
         for r in replies:
             if r.html:
                 if r.chat_id is not None and r.chat_id != self.sender.chat_id:
@@ -44,19 +52,20 @@ class Console:
             elif r.notice:
                 self.out.write(f"（{r.notice}）\n")
             for b in r.choices():
-                choices.append(b)
-                self.out.write(f"  [{len(choices)}] {b.label}\n")
+                label = LETTERS[len(choices) % len(LETTERS)] if typed else str(len(choices) + 1)
+                choices[label] = b
+                self.out.write(f"  [{label}] {b.label}\n")
             if r.html or r.notice or r.choices():
                 self.out.write("\n")
-        if choices:
+        if choices or typed:
             self.choices = choices
         self.out.flush()
 
     async def handle(self, line: str) -> list[Reply]:
-        """Answer one line: a number picks a shown choice, /command runs a command, anything else is asked."""
+        """Answer one line: a choice's label presses it, /command runs a command, anything else is asked."""
         text = line.strip()
-        if text.isdigit() and 1 <= int(text) <= len(self.choices):
-            return await self.assistant.press(self.sender, self.choices[int(text) - 1].data)
+        if text.lower() in self.choices:
+            return await self.assistant.press(self.sender, self.choices[text.lower()].data)
         m = re.fullmatch(r"/([A-Za-z_]+)(?:@\S+)?(?:\s+(.*))?", text)
         if m:
             return await self.assistant.command(self.sender, m.group(1), m.group(2) or "")

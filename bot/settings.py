@@ -1,11 +1,11 @@
-"""Settings from the environment, declared once with defaults and help (see README, Configuration)."""
+"""Settings from the environment, each declared once: default, parser and help (see README, Configuration)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,18 +19,12 @@ class SettingsError(ValueError):
     """A setting is missing or malformed; str() is one line naming it and the fix."""
 
 
-@dataclass(frozen=True)
-class Setting:
-    """One environment variable: its default, how to read it, and what it is for."""
-
-    name: str
-    default: str | None
-    help: str
-    parse: Callable[[str, str], Any]
-
-
 def _text(name: str, value: str) -> str:
     return value.strip()
+
+
+def _optional_text(name: str, value: str) -> str | None:
+    return value.strip() or None
 
 
 def _optional_url(name: str, value: str) -> str | None:
@@ -41,6 +35,13 @@ def _optional_url(name: str, value: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError(f"{name}: {value!r} is not an http(s) URL, e.g. http://127.0.0.1:8081/bot")
     return value
+
+
+def _https_url(name: str, value: str) -> str | None:
+    url = _optional_url(name, value)
+    if url and urlsplit(url).scheme != "https":
+        raise SettingsError(f"{name}: {value!r} must be an https:// URL (Telegram only posts to HTTPS)")
+    return url
 
 
 def _token(name: str, value: str) -> str | None:
@@ -98,63 +99,64 @@ def _level(name: str, value: str) -> str:
     return value
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("TELEGRAM_BOT_TOKEN", "", "Bot token from @BotFather; when set, `python -m bot` runs the Telegram bot, "
-            "otherwise a console chat.", _token),
-    Setting("TELEGRAM_API_BASE_URL", "", "Another Bot API server in python-telegram-bot's base_url form, "
-            "e.g. http://127.0.0.1:8081/bot (self-hosted or a local test server).", _optional_url),
-    Setting("TELEGRAM_WEBHOOK_URL", "", "Public HTTPS URL Telegram posts updates to; when set, webhook mode "
-            "instead of long polling.", _optional_url),
-    Setting("BOT_WEBHOOK_LISTEN", "0.0.0.0", "Address the webhook server listens on.", _text),
-    Setting("BOT_WEBHOOK_PORT", "8443", "Port the webhook server listens on.", _int(1, 65535)),
-    Setting("BOT_WEBHOOK_SECRET", "", "Secret token Telegram sends with each webhook update (checked); "
-            "default: derived from the bot token.", _secret),
-    Setting("BOT_DB_PATH", str(DEFAULT_DB), "SQLite database file (created on first start).", _text),
-    Setting("BOT_STAFF_IDS", "", "Comma-separated Telegram user ids of 科协 staff who may use /review, /stats.", _ids),
-    Setting("BOT_USER_KEY_SECRET", "", "Secret for the keyed hash that pseudonymises user ids in the log; "
-            "default: generated once and kept in the database.", _text),
-    Setting("BOT_RETENTION_DAYS", "180", "Days raw question text is kept in the log; counts stay.", _int(1, 3650)),
-    Setting("BOT_FLOW_TIMEOUT_MINUTES", "30", "Minutes after which an unfinished eligibility check expires.",
-            _int(1, 10080)),
-    Setting("BOT_REFERENCE_DATE", "", "Date ages are computed on in eligibility checks (YYYY-MM-DD); "
-            "default: 31 December of the current year.", _date),
-    Setting("BOT_HOT_DAYS", "30", "Days of traffic /hot looks at.", _int(1, 365)),
-    Setting("BOT_HOT_MIN_QUESTIONS", "20", "Questions needed in those days before /start shows hot topics.",
-            _int(0, 1_000_000)),
-    Setting("BOT_SYNC_SECONDS", "3", "How often a running bot checks the database for aliases taught elsewhere.",
-            _int(1, 3600)),
-    Setting("BOT_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.", _level),
-)
+def setting(default: str, parse: Callable[[str, str], Any], help: str) -> Any:
+    """Declare one environment setting: its default as the environment would spell it, its parser, its help."""
+    return field(default=parse("default", default), metadata={"env": default, "parse": parse, "help": help})
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The parsed settings."""
+    """The parsed settings; each field is the environment variable of the same name in upper case."""
 
-    telegram_bot_token: str | None = None
-    telegram_api_base_url: str | None = None
-    telegram_webhook_url: str | None = None
-    bot_webhook_listen: str = "0.0.0.0"
-    bot_webhook_port: int = 8443
-    bot_webhook_secret: str | None = None
-    bot_db_path: str = str(DEFAULT_DB)
-    bot_staff_ids: frozenset[int] = field(default_factory=frozenset)
-    bot_user_key_secret: str = ""
-    bot_retention_days: int = 180
-    bot_flow_timeout_minutes: int = 30
-    bot_reference_date: date | None = None
-    bot_hot_days: int = 30
-    bot_hot_min_questions: int = 20
-    bot_sync_seconds: int = 3
-    bot_log_level: str = "INFO"
+    telegram_bot_token: str | None = setting(
+        "", _token, "Bot token from @BotFather; when set, `python -m bot` runs the Telegram bot, otherwise a "
+        "console chat.")
+    telegram_api_base_url: str | None = setting(
+        "", _optional_url, "Another Bot API server in python-telegram-bot's base_url form, e.g. "
+        "http://127.0.0.1:8081/bot (self-hosted or a local test server).")
+    telegram_webhook_url: str | None = setting(
+        "", _https_url, "Public HTTPS URL Telegram posts updates to; when set, webhook mode instead of long polling.")
+    bot_webhook_listen: str = setting(
+        "127.0.0.1", _text, "Address the webhook server listens on (behind the HTTPS reverse proxy).")
+    bot_webhook_port: int = setting("8443", _int(1, 65535), "Port the webhook server listens on.")
+    bot_webhook_secret: str | None = setting(
+        "", _secret, "Secret token Telegram sends with each webhook update (checked); default: derived from the "
+        "bot token.")
+    bot_db_path: str = setting(str(DEFAULT_DB), _text, "SQLite database file (created on first start).")
+    bot_staff_ids: frozenset[int] = setting(
+        "", _ids, "Comma-separated Telegram user ids of 科协 staff who may use /review, /stats, /admin.")
+    bot_user_key_secret: str | None = setting(
+        "", _optional_text, "Secret for the keyed hash that pseudonymises user ids in the log; default: generated "
+        "once into a key file beside the database (BOT_DB_PATH + .key, mode 0600).")
+    bot_retention_days: int = setting(
+        "180", _int(1, 3650), "Days raw question text and tickets are kept; counts stay.")
+    bot_flow_timeout_minutes: int = setting(
+        "30", _int(1, 10080), "Minutes after which an unfinished eligibility check expires.")
+    bot_reference_date: date | None = setting(
+        "", _date, "Date ages are computed on in eligibility checks (YYYY-MM-DD); default: 31 December of the "
+        "current year.")
+    bot_hot_days: int = setting("30", _int(1, 365), "Days of traffic /hot looks at.")
+    bot_hot_min_questions: int = setting(
+        "20", _int(0, 1_000_000), "Distinct users needed in those days before /start shows hot topics.")
+    bot_sync_seconds: int = setting(
+        "3", _int(1, 3600), "How often a running bot checks the database for what staff taught elsewhere.")
+    bot_user_burst: int = setting(
+        "8", _int(1, 1000), "Messages one user may send in a quick burst before being asked to slow down.")
+    bot_user_per_minute: int = setting(
+        "20", _int(1, 6000), "Sustained messages per minute one user may send.")
+    bot_admin_url: str | None = setting(
+        "", _optional_url, "Public base URL of the staff console (python -m bot.review serve); when set, staff "
+        "get a sign-in link from /admin.")
+    bot_log_level: str = setting("INFO", _level, "Logging level: DEBUG, INFO, WARNING or ERROR.")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Read every setting from env; raise SettingsError on the first bad one."""
         values = {}
-        for s in SETTINGS:
-            raw = env.get(s.name)
-            values[s.name.lower()] = s.parse(s.name, raw if raw is not None else (s.default or ""))
+        for f in fields(cls):
+            name = f.name.upper()
+            raw = env.get(name)
+            values[f.name] = f.metadata["parse"](name, raw if raw is not None else f.metadata["env"])
         settings = cls(**values)
         if settings.telegram_webhook_url and not settings.telegram_bot_token:
             raise SettingsError("TELEGRAM_WEBHOOK_URL: webhook mode also needs TELEGRAM_BOT_TOKEN")
@@ -177,4 +179,5 @@ class Settings:
 
 def describe() -> str:
     """Return the settings table for --help."""
-    return "\n".join(f"  {s.name:<26} {s.help} (default: {s.default or 'unset'})" for s in SETTINGS)
+    return "\n".join(f"  {f.name.upper():<26} {f.metadata['help']} (default: {f.metadata['env'] or 'unset'})"
+                     for f in fields(Settings))

@@ -1,27 +1,43 @@
 """Telegram adapter: python-telegram-bot's Application over the assistant core.
 
-Handlers are thin (read the update, call the core, send the replies). One error handler logs the
-traceback and apologises. Updates are handled concurrently; the core serialises each user's own
-messages. Sending retries 429 Retry-After, time-outs and network loss; polling recovers by itself;
-a second instance polling with the same token stops with one clear message.
+Handlers are thin (read the update, call the core, send the replies); one error handler logs the
+traceback and apologises. Updates are handled concurrently; the core serialises each chat's own messages.
+
+Delivery:
+- Long polling is our own small loop over `bot.get_updates` + `Application.process_update`, so that an
+  update is acknowledged (the next getUpdates offset) only after it was handled: a crash or kill -9
+  loses nothing; the updates that were being handled at that moment are delivered again at the next
+  start (at least once — such a message may be answered twice).
+- Webhook mode runs a small Starlette app: the secret header is checked before the body is read, the
+  body is capped, malformed JSON is a 400, and the 200 is sent after the update was handled (Telegram
+  retries otherwise).
+- Sending goes through python-telegram-bot's AIORateLimiter (flood limits, 429 Retry-After); a send that
+  timed out is not repeated (it has often arrived — python-telegram-bot #1045), other network failures
+  and 5xx are retried a few times.
+- One bot per database (bot/instance.py); a second poller with the same token elsewhere is told apart
+  by Telegram's 409 Conflict at start (it stops with one line, exit status 3), while a running bot
+  treats a later 409 as transient — the newcomer gives way, not production.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 import logging
 import signal
 import time
-import warnings
 from collections import OrderedDict
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Message, \
+    MessageEntity, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, \
+    TimedOut
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -40,9 +56,17 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-COMMANDS = tuple(name for name, _ in texts.COMMANDS) + ("review", "stats")
-SEND_ATTEMPTS = 4
-MAX_RETRY_AFTER = 60.0
+SEND_ATTEMPTS = 3
+POLL_TIMEOUT = 30
+# A 409 Conflict this soon after start means another instance was polling first: this one gives way.
+CONFLICT_GRACE_SECONDS = 20.0
+# Telegram updates are a few kilobytes; anything near this is not from Telegram.
+MAX_WEBHOOK_BODY = 256 * 1024
+PURGE_EVERY = 3600.0
+
+
+class SecondInstance(RuntimeError):
+    """Another instance is polling with this token."""
 
 
 class Recent:
@@ -65,14 +89,6 @@ class Recent:
         return False
 
 
-def _retry_after(exc: RetryAfter) -> float:
-    """Return the wait Telegram asked for, in seconds (an int or a timedelta, by PTB version)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # PTB 22 warns that the type will become timedelta
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
@@ -80,14 +96,21 @@ def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
                                  for row in reply.buttons])
 
 
-async def deliver(app: Application, chat_id: int, reply: Reply, edit: Message | None = None) -> bool:
-    """Send (or edit) one reply, retrying rate limits and network trouble; return True on success."""
+async def deliver(app: Application, chat_id: int, reply: Reply, edit: Message | None = None,
+                  backoff: float = 0.5) -> bool:
+    """Send (or edit) one reply; return True on success.
+
+    Rate limits are the rate limiter's job. A new message that timed out is not sent again (it has
+    probably arrived); an edit is idempotent and may be. Other network failures are retried.
+    """
     if not reply.html:
         return True
     target = reply.chat_id if reply.chat_id is not None else chat_id
+    editing = edit is not None and reply.edit and reply.chat_id is None
     for attempt in range(1, SEND_ATTEMPTS + 1):
         try:
-            if edit is not None and reply.edit and reply.chat_id is None:
+            if editing:
+                assert edit is not None
                 try:
                     await edit.edit_text(reply.html, parse_mode=ParseMode.HTML, reply_markup=_markup(reply),
                                          disable_web_page_preview=True)
@@ -99,18 +122,22 @@ async def deliver(app: Application, chat_id: int, reply: Reply, edit: Message | 
                 await app.bot.send_message(target, reply.html, parse_mode=ParseMode.HTML,
                                            reply_markup=_markup(reply), disable_web_page_preview=True)
             return True
-        except RetryAfter as exc:
-            wait = min(_retry_after(exc), MAX_RETRY_AFTER)
-            log.warning("Telegram asked to retry after %.1f s (attempt %d)", wait, attempt)
-            await asyncio.sleep(wait)
-        except (TimedOut, NetworkError) as exc:
-            if isinstance(exc, BadRequest):
-                raise
-            log.warning("sending to Telegram failed (%s), attempt %d", exc, attempt)
-            await asyncio.sleep(min(0.5 * 2 ** attempt, 8))
+        except TimedOut:
+            if not editing:
+                log.warning("sending to chat %s timed out; not resending (it has probably arrived)", target)
+                return False
+            log.warning("editing a message timed out, attempt %d", attempt)
+        except RetryAfter:
+            log.error("Telegram kept asking to slow down; gave up a message to chat %s", target)
+            return False
         except Forbidden as exc:
             log.info("chat %s cannot be messaged: %s", target, exc)
             return False
+        except BadRequest:
+            raise
+        except NetworkError as exc:
+            log.warning("sending to Telegram failed (%s), attempt %d", exc, attempt)
+        await asyncio.sleep(min(backoff * 2 ** attempt, 8))
     log.error("gave up sending a message to chat %s after %d attempts", target, SEND_ATTEMPTS)
     return False
 
@@ -157,21 +184,14 @@ class TelegramFrontend:
         msg, sender = update.effective_message, self.sender(update)
         if msg is None or sender is None or not msg.text:
             return
-        name = msg.text.split()[0][1:].split("@")[0]
-        args = " ".join(context.args or [])
-        await self.send_all(context.application, sender.chat_id, await self.assistant.command(sender, name, args))
-
-    async def on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        msg, sender = update.effective_message, self.sender(update)
-        if msg is None or sender is None or not msg.text:
-            return
-        target = msg.text.split()[0].partition("@")[2]
+        head = msg.text.split()[0]
+        name, _, target = head[1:].partition("@")
         if target and target.lower() != (context.bot.username or "").lower():
             return  # a command for another bot in a group
-        if sender.chat_type != ChatType.PRIVATE and not target:
-            return
-        await self.send_all(context.application, sender.chat_id,
-                            await self.assistant.command(sender, "__unknown__"))
+        if sender.chat_type != ChatType.PRIVATE and not target and self.assistant.router.command(name) is None:
+            return  # an unknown command in a group, not addressed to us
+        args = msg.text[len(head):].strip()
+        await self.send_all(context.application, sender.chat_id, await self.assistant.command(sender, name, args))
 
     async def on_not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         msg, sender = update.effective_message, self.sender(update)
@@ -228,9 +248,10 @@ def _addressed_text(msg: Message, username: str | None) -> str | None:
 
 
 def build_application(settings: Settings, assistant: Assistant, *, builder: ApplicationBuilder | None = None) -> Application:
-    """Return the Application with every handler registered (used by run_telegram and the tests)."""
+    """Return the Application with every handler registered (used by serve and the tests)."""
     builder = builder or Application.builder()
-    builder = builder.token(settings.telegram_bot_token or "").concurrent_updates(True)
+    builder = builder.token(settings.telegram_bot_token or "").concurrent_updates(True).updater(None)
+    builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
@@ -239,8 +260,7 @@ def build_application(settings: Settings, assistant: Assistant, *, builder: Appl
     app.bot_data["frontend"] = front
     app.add_handler(TypeHandler(Update, front.drop_duplicates), group=-1)
     new = filters.UpdateType.MESSAGE  # edits and channel posts are not new questions
-    app.add_handler(CommandHandler(list(COMMANDS), front.on_command, filters=new))
-    app.add_handler(MessageHandler(new & filters.COMMAND, front.on_unknown_command))
+    app.add_handler(MessageHandler(new & filters.COMMAND, front.on_command))
     app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, front.on_text))
     app.add_handler(CallbackQueryHandler(front.on_button))
     app.add_handler(MessageHandler(new & ~filters.TEXT & ~filters.StatusUpdate.ALL, front.on_not_text))
@@ -248,19 +268,20 @@ def build_application(settings: Settings, assistant: Assistant, *, builder: Appl
     return app
 
 
-async def set_commands(app: Application) -> None:
-    """Publish the command menu (failure is logged, not fatal)."""
+async def set_commands(app: Application, assistant: Assistant, settings: Settings) -> None:
+    """Publish the command menu from the route table; staff also see theirs (failure is logged, not fatal)."""
+    public = [BotCommand(name, description) for name, description in assistant.router.menu()]
+    staff = public + [BotCommand(name, description) for name, description in assistant.router.menu(staff=True)]
     try:
-        await app.bot.set_my_commands([BotCommand(name, description) for name, description in texts.COMMANDS])
+        await app.bot.set_my_commands(public)
+        for user_id in settings.bot_staff_ids:
+            await app.bot.set_my_commands(staff, scope=BotCommandScopeChat(user_id))
     except TelegramError as exc:
         log.warning("could not set the command menu: %s", exc)
 
 
-PURGE_EVERY = 3600.0
-
-
 async def sync_loop(assistant: Assistant, every: float) -> None:
-    """Pick up aliases taught from the command line, retry queued writes, apply retention hourly."""
+    """Pick up what staff taught elsewhere, retry queued writes, apply retention hourly."""
     last_purge = time.monotonic()
     while True:
         await asyncio.sleep(every)
@@ -274,71 +295,196 @@ async def sync_loop(assistant: Assistant, every: float) -> None:
             log.exception("sync with the database failed")
 
 
+async def poll(app: Application, stop: asyncio.Event, grace: float = CONFLICT_GRACE_SECONDS) -> None:
+    """Fetch and handle updates until `stop`; acknowledge an update only once it and all before it were handled.
+
+    Updates are handled concurrently as they arrive. Telegram's offset confirms every update below it,
+    so while some update is still being handled the offset stays at it: the next getUpdates returns it
+    again at once (recognised as in flight, not handled twice), and this loop then waits briefly for
+    some handling to finish instead of asking again straight away.
+    """
+    started = time.monotonic()
+    inflight: dict[int, asyncio.Task[None]] = {}
+    settled = asyncio.Event()
+    next_id: int | None = None
+    failures = 0
+
+    def done(update_id: int) -> None:
+        inflight.pop(update_id, None)
+        settled.set()
+
+    while not stop.is_set():
+        offset = min(inflight) if inflight else next_id
+        fetch = asyncio.ensure_future(app.bot.get_updates(offset=offset, timeout=0 if inflight else POLL_TIMEOUT,
+                                                          allowed_updates=Update.ALL_TYPES))
+        stopper = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({fetch, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if not fetch.done():
+            fetch.cancel()  # not acknowledged: Telegram delivers these again next time
+            break
+        try:
+            updates = list(fetch.result())
+        except Conflict as exc:
+            if time.monotonic() - started < grace:
+                raise SecondInstance(str(exc)) from None
+            log.warning("Telegram reports another getUpdates with this token (%s); still polling", exc)
+            await asyncio.sleep(1.0)
+            continue
+        except TimedOut:
+            continue
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            await asyncio.sleep(min(wait if isinstance(wait, (int, float)) else wait.total_seconds(), 60.0))
+            continue
+        except InvalidToken:
+            raise
+        except NetworkError as exc:
+            failures += 1
+            wait = min(0.2 * 2 ** failures, 30.0)
+            log.warning("polling for updates failed (%s); retrying in %.1f s", exc, wait)
+            await asyncio.sleep(wait)
+            continue
+        failures = 0
+        fresh = [u for u in updates if next_id is None or u.update_id >= next_id]
+        for u in fresh:
+            task = asyncio.create_task(app.process_update(u))
+            inflight[u.update_id] = task
+            task.add_done_callback(lambda _, uid=u.update_id: done(uid))
+        if updates:
+            next_id = max(next_id or 0, updates[-1].update_id + 1)
+        if inflight and not fresh:
+            settled.clear()
+            try:
+                await asyncio.wait_for(settled.wait(), 0.25)
+            except asyncio.TimeoutError:
+                pass
+    if inflight:  # a graceful stop finishes what it started
+        await asyncio.gather(*inflight.values(), return_exceptions=True)
+    if next_id is not None:
+        try:  # acknowledge what was handled, so that a clean stop leaves nothing to redo
+            await app.bot.get_updates(offset=next_id, timeout=0)
+        except TelegramError:
+            pass
+
+
+def webhook_app(app: Application, secret: str, path: str) -> Any:
+    """Return the Starlette app that receives Telegram's webhook posts."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def receive(request: Request) -> Response:
+        given = request.headers.get("x-telegram-bot-api-secret-token", "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            return Response(status_code=403)  # refused before a byte of the body is read
+        length = request.headers.get("content-length", "")
+        if length and (not length.isdigit() or int(length) > MAX_WEBHOOK_BODY):
+            return Response(status_code=413)
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_WEBHOOK_BODY:
+                return Response(status_code=413)
+        try:
+            update = Update.de_json(json.loads(body), app.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return Response(status_code=400)
+        if update is None:
+            return Response(status_code=400)
+        await app.process_update(update)
+        return Response()
+
+    return Starlette(routes=[Route("/" + path, receive, methods=["POST"])])
+
+
 async def serve(settings: Settings, assistant: Assistant, stop: asyncio.Event,
-                builder: ApplicationBuilder | None = None) -> int:
+                builder: ApplicationBuilder | None = None, grace: float = CONFLICT_GRACE_SECONDS) -> int:
     """Run polling or webhook until `stop` is set; return the exit status."""
     app = build_application(settings, assistant, builder=builder)
     status = 0
-    conflict = asyncio.Event()
-
-    def polling_error(exc: TelegramError) -> None:
-        if isinstance(exc, Conflict):
-            if not conflict.is_set():
-                log.error("another instance is polling with this bot token (Telegram: %s); stopping this one", exc)
-                print("error: another instance is already polling with this TELEGRAM_BOT_TOKEN; "
-                      "stop it or use webhook mode", flush=True)
-            conflict.set()
-            stop.set()
-        else:
-            log.warning("polling for updates failed, retrying: %s", exc)
-
     try:
         async with app:
-            await set_commands(app)
+            await set_commands(app, assistant, settings)
             syncer = asyncio.create_task(sync_loop(assistant, settings.bot_sync_seconds))
-            if settings.telegram_webhook_url:
-                path = urlsplit(settings.telegram_webhook_url).path.lstrip("/") or "telegram"
-                await app.updater.start_webhook(
-                    listen=settings.bot_webhook_listen, port=settings.bot_webhook_port, url_path=path,
-                    webhook_url=settings.telegram_webhook_url, secret_token=settings.webhook_secret(),
-                    allowed_updates=Update.ALL_TYPES)
-                log.info("webhook mode on %s:%d/%s", settings.bot_webhook_listen, settings.bot_webhook_port, path)
-            else:
-                await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, error_callback=polling_error,
-                                                timeout=30)
-                log.info("long polling started")
             await app.start()
-            await stop.wait()
-            syncer.cancel()
-            await app.updater.stop()
-            await app.stop()
+            try:
+                if settings.telegram_webhook_url:
+                    await _serve_webhook(app, settings, stop)
+                else:
+                    await app.bot.delete_webhook()
+                    log.info("long polling started")
+                    await poll(app, stop, grace)
+            finally:
+                syncer.cancel()
+                await app.stop()
     except InvalidToken:
         print("error: TELEGRAM_BOT_TOKEN was rejected by the Bot API (invalid token)", flush=True)
         status = 2
-    if conflict.is_set():
+    except SecondInstance as exc:
+        log.error("another instance is polling with this bot token (Telegram: %s); stopping this one", exc)
+        print("error: another instance is already polling with this TELEGRAM_BOT_TOKEN; stop it or use webhook "
+              "mode", flush=True)
         status = 3
     return status
 
 
+async def _serve_webhook(app: Application, settings: Settings, stop: asyncio.Event) -> None:
+    import uvicorn
+
+    url = settings.telegram_webhook_url or ""
+    path = urlsplit(url).path.lstrip("/") or "telegram"
+    await app.bot.set_webhook(url, secret_token=settings.webhook_secret(), allowed_updates=Update.ALL_TYPES)
+    config = uvicorn.Config(webhook_app(app, settings.webhook_secret(), path), host=settings.bot_webhook_listen,
+                            port=settings.bot_webhook_port, log_level="warning", lifespan="off",
+                            timeout_graceful_shutdown=10)
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign] - our own handlers stop it
+    task = asyncio.create_task(server.serve())
+    log.info("webhook mode on %s:%d/%s", settings.bot_webhook_listen, settings.bot_webhook_port, path)
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    stopper.cancel()
+    await task
+
+
 def run_telegram(settings: Settings) -> int:
     """Entry point of `python -m bot` with a token: build everything, serve until a signal."""
-    from .app import build_assistant
+    from .app import StartupError, build_assistant
+    from .instance import InstanceLock, InstanceLocked
 
     async def main() -> int:
-        assistant = await build_assistant(settings)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(sig, stop.set)
-            except (NotImplementedError, RuntimeError):
-                pass
+        lock = InstanceLock(settings.bot_db_path)
         try:
-            return await serve(settings, assistant, stop)
-        except NetworkError as exc:
-            print(f"error: cannot reach the Bot API ({exc}); check TELEGRAM_API_BASE_URL and the network", flush=True)
-            return 2
+            lock.acquire()
+        except InstanceLocked as exc:
+            raise StartupError(str(exc)) from None
+        except OSError as exc:
+            raise StartupError(f"BOT_DB_PATH {settings.bot_db_path}: cannot create the lock file "
+                               f"({exc.strerror or exc})") from None
+        try:
+            assistant = await build_assistant(settings)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                try:
+                    loop.add_signal_handler(sig, stop.set)
+                except (NotImplementedError, RuntimeError):
+                    pass
+            try:
+                return await serve(settings, assistant, stop)
+            except NetworkError as exc:
+                print(f"error: cannot reach the Bot API ({exc}); check TELEGRAM_API_BASE_URL and the network",
+                      flush=True)
+                return 2
+            finally:
+                left = await assistant.storage.close()
+                if left:
+                    print(f"error: {left} log rows could not be written to BOT_DB_PATH {settings.bot_db_path}",
+                          flush=True)
         finally:
-            await assistant.storage.close()
+            lock.release()
 
     return asyncio.run(main())

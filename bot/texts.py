@@ -30,9 +30,18 @@ STAFF_HELP = "\n\n<b>工作人员</b>：/review 待处理问题，/stats [天数
 EMPTY = "请输入您想咨询的问题，例如“{example}”。"
 TOO_LONG = "您的消息有点长（超过 {limit} 字），请用一两句话描述您想了解的服务。"
 NOT_TEXT = "抱歉，我目前只能阅读文字消息，请用文字描述您的问题。"
-UNKNOWN_COMMAND = "没有这个命令。可用的命令：/start /help /browse /check /contact /hot /cancel"
+UNKNOWN_COMMAND = "没有这个命令。可用的命令：{commands}"
+
+
+def unknown_command(menu: list[tuple[str, str]]) -> str:
+    """Return the unknown-command reply listing the public commands."""
+    return UNKNOWN_COMMAND.format(commands=" ".join(f"/{name}" for name, _ in menu))
+
+
 STALE_BUTTON = "这个按钮已失效，请重新提问或使用 /browse。"
 STAFF_ONLY = "此命令仅限工作人员使用。"
+STAFF_PRIVATE_ONLY = "工作人员功能只能在与我的私聊中使用（群里的消息大家都看得到）。"
+SLOW_DOWN = "您发送得太快了，请稍等片刻再试。"
 ERROR_APOLOGY = "抱歉，处理您的消息时出了点问题，请稍后再试。"
 
 NO_ANSWER = (
@@ -64,6 +73,8 @@ BTN_HANDOFF = "✉️ 留言给工作人员"
 BTN_RELATED = "相关：{title}"
 BTN_BACK = "⬅️ 上一步"
 BTN_CANCEL = "✖️ 退出自查"
+BTN_CANCEL_INPUT = "✖️ 取消"
+BTN_RESTART_CHECK = "🔁 重新自查"
 BTN_RESUME = "▶️ 继续自查（第 {number} 题）"
 BTN_PREV_PAGE = "上一页"
 BTN_NEXT_PAGE = "下一页"
@@ -149,6 +160,8 @@ REVIEW_TICKET = "<b>留言 {n}</b>（{when}）{text}"
 BTN_LINK = "关联 #{n}"
 BTN_DISMISS = "忽略 #{n}"
 BTN_REPLY = "回复留言 {n}"
+BTN_CLOSE_TICKET = "关闭留言 {n}"
+TICKET_CLOSED = "已关闭留言（未回复）：“{text}”。"
 BTN_SEARCH = "🔍 按关键词或编号搜索服务"
 BTN_UNLINK = "撤销关联"
 LINK_PICK = "把问题“{text}”关联到哪项服务？"
@@ -165,19 +178,9 @@ STATS = (
     "提问 {questions} 次：直接回答 {answered}，给出候选 {suggest}，未答出 {unanswered}\n"
     "回答率 {answer_rate}，未答出率 {unanswered_rate}\n"
     "👍 {up}　👎 {down}（好评率 {ratio}）　都不是 {none}\n"
-    "资格自查：开始 {starts}，完成 {verdicts}（{verdict_counts}）\n"
+    "资格自查：开始 {starts}，完成 {verdicts}{verdict_counts}\n"
     "<b>最常未答出</b>\n{top_unanswered}\n"
     "<b>最常查看的服务</b>\n{top_services}"
 )
 STATS_BAD_DAYS = "用法：/stats 或 /stats 7（天数 1–365）。"
 NONE_YET = "（暂无）"
-
-COMMANDS = (
-    ("start", "开始使用"),
-    ("help", "使用说明"),
-    ("browse", "按分类浏览服务"),
-    ("check", "资格自查"),
-    ("contact", "部门联系电话"),
-    ("hot", "热点问题"),
-    ("cancel", "退出自查或留言"),
-)

@@ -66,7 +66,8 @@ def data_copy(tmp_path) -> Path:
 def settings(tmp_path) -> Settings:
     return Settings(telegram_bot_token=TOKEN, bot_db_path=str(tmp_path / "assistant.sqlite3"),
                     bot_staff_ids=frozenset({STAFF_ID}), bot_user_key_secret="test-secret",
-                    bot_reference_date=date(2026, 12, 31), bot_sync_seconds=1, bot_hot_min_questions=3)
+                    bot_reference_date=date(2026, 12, 31), bot_sync_seconds=1, bot_hot_min_questions=3,
+                    bot_user_burst=1000, bot_user_per_minute=6000)
 
 
 class Clock:

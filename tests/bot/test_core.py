@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.core import Assistant
-from bot.replies import decode
 from tests.conftest import STAFF, USER
 
 
@@ -250,7 +249,7 @@ async def test_handoff_ticket_reaches_staff_and_reply_is_delivered(assistant, st
 
 
 async def test_staff_link_teaches_immediately_and_unlink_reverts(assistant, storage, fresh_searcher):
-    assistant.searcher = fresh_searcher
+    assistant.searcher = assistant.base_searcher = fresh_searcher
     question = "想咨询一下管科技馆讲解员那个事"
     first = await assistant.text(USER, question)
     assert "52 组织推荐全国科普教育基地" not in html(first)
@@ -280,8 +279,10 @@ async def test_dismiss_and_stats(assistant, storage):
 
 
 async def test_hot_services(assistant):
-    for _ in range(3):
-        await assistant.text(USER, "青托申报")
+    from bot.replies import Sender
+
+    for i in range(3):
+        await assistant.text(Sender(user_id=400 + i, chat_id=400 + i), "青托申报")
     hot = await assistant.command(USER, "hot")
     assert any(l.startswith("13 ") for l in buttons(hot))
     start = await assistant.command(USER, "start")
@@ -300,11 +301,11 @@ async def test_appendix_cards(assistant):
 
 
 def test_button_data_fits_telegram(assistant, catalogue):
-    from bot.replies import encode
+    from bot.checks import choose_answer
 
     longest = max((f.id for f in assistant.flows.values()), key=len)
-    data = encode("a", longest, "a" * 24 if False else "relaxed_group", "unsure")
-    assert len(data.encode()) <= 64 and decode(data)
+    data = assistant.router.encode(choose_answer, longest, "relaxed_group", "unsure")
+    assert len(data.encode()) <= 64 and assistant.router.decode(data)
 
 
 async def test_each_decision_is_logged_with_hits_and_shown_service(assistant, storage):

@@ -34,7 +34,7 @@ async def test_migration_from_an_older_schema_keeps_data(tmp_path):
     try:
         assert await s.schema_version() == SCHEMA_VERSION
         q = await s.query("aaaaaaaaaa")
-        assert q["text"] == "旧问题" and q["reason"] == ""
+        assert q is not None and q.text == "旧问题" and q.reason == ""
         await s.log_flow_event("u", "youth_talent_lift", "start")
         assert (await s.stats(36500))["flow_events"] == {"start": 1}
     finally:
@@ -98,10 +98,14 @@ async def test_locked_database_keeps_answering_and_retries(assistant, storage):
 
 
 async def test_unwritable_database_does_not_break_answers(assistant, storage, monkeypatch):
-    async def broken(*args, **kwargs):
-        raise sqlite3.OperationalError("database or disk is full")
+    execute = storage.db.execute
 
-    monkeypatch.setattr(storage.db, "commit", broken)
+    def broken(sql, *args, **kwargs):
+        if sql == "COMMIT":
+            raise sqlite3.OperationalError("database or disk is full")
+        return execute(sql, *args, **kwargs)
+
+    monkeypatch.setattr(storage.db, "execute", broken)
     replies = await assistant.text(USER, "科技小院")
     assert "54 推动天津科技小院建设" in replies[0].html
     assert storage.pending_writes >= 1

@@ -1,0 +1,43 @@
+"""The secret that pseudonymises user ids, kept outside the database it protects.
+
+The log stores keyed hashes of Telegram ids. Whoever holds the database file alone cannot reverse them
+(the id space is small enough to try every id, so the key must not sit in the same file): the key comes
+from BOT_USER_KEY_SECRET, or from a key file beside the database (BOT_DB_PATH + ".key", mode 0600)
+created on first start. A key that older versions kept in the database is moved to the key file once.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from .storage import Storage, StorageError
+
+
+def key_file(db_path: str) -> Path:
+    """Return where the key file of a database lives."""
+    return Path(db_path + ".key")
+
+
+async def user_key_secret(configured: str | None, storage: Storage) -> str:
+    """Return the user-key secret: the configured one, the key file's, a legacy one moved out, or a new one."""
+    legacy = await storage.take_legacy_user_key_secret()
+    if configured:
+        return configured
+    if storage.path == ":memory:":
+        return legacy or secrets.token_hex(32)
+    path = key_file(storage.path)
+    try:
+        if path.exists():
+            secret = path.read_text(encoding="ascii").strip()
+            if secret:
+                return secret
+        secret = legacy or secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secret + "\n")
+        return secret
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StorageError(f"BOT_DB_PATH {storage.path}: cannot read or create the key file {path} "
+                           f"({getattr(exc, 'strerror', None) or exc}); or set BOT_USER_KEY_SECRET") from None
