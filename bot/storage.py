@@ -82,6 +82,9 @@ PURGED = "（已按保存期限清除）"
 # BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL.
 _TRANSIENT_CODES = {5, 6, 8, 10, 13, 14, 15}
 _SESSION_CACHE = 10_000
+# How long one write waits for another connection's lock (the review CLI, the staff console) before it
+# is queued for a retry instead; short, because a turn's reply waits for its write.
+BUSY_TIMEOUT_MS = 2000
 _DEGRADED_LOG_EVERY = 60.0
 
 
@@ -221,22 +224,24 @@ class Storage:
     async def open(self) -> None:
         """Open (creating if needed), check and migrate the database; raise StorageError if it is unusable."""
         where = f"BOT_DB_PATH {self.path}"
-        if self.path != ":memory:":
+        uri = self.path.startswith("file:")  # SQLite URI (file:…?mode=ro …), as sqlite3 accepts it
+        if self.path != ":memory:" and not uri:
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"{where}: cannot create its directory ({exc.strerror or exc})") from None
         try:
-            self._db = await aiosqlite.connect(self.path, timeout=5.0, isolation_level=None)
+            self._db = await aiosqlite.connect(self.path, timeout=5.0, isolation_level=None, uri=uri)
             self._db.row_factory = sqlite3.Row
-            await self._db.execute("PRAGMA busy_timeout = 5000")
-            if self.path != ":memory:":
+            await self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if self.path != ":memory:" and "mode=ro" not in self.path:
                 await self._db.execute("PRAGMA journal_mode = WAL")
             await self._db.execute("PRAGMA synchronous = NORMAL")
             rows = await self._read("PRAGMA quick_check")
             if [tuple(r) for r in rows] != [("ok",)]:
-                raise StorageError(f"{where}: the database file is damaged (quick_check: {rows[0][0]}); restore "
-                                   f"it from a backup or move it away to start a new one")
+                detail = " ".join(str(rows[0][0]).replace("*** in database main ***", "").split())[:160]
+                raise StorageError(f"{where}: the database file is damaged (quick_check: {detail}); restore it "
+                                   f"from a backup or move it away to start a new one")
             await self._migrate()
             # Prove that the file can be written now, rather than discovering it at the first question.
             await self.db.execute("INSERT INTO meta (key, value) VALUES ('opened_at', ?) ON CONFLICT (key) "
@@ -247,6 +252,9 @@ class Storage:
         except sqlite3.DatabaseError as exc:
             await self._close_quietly()
             text = str(exc)
+            if "malformed" in text or "not a database" in text:
+                raise StorageError(f"{where}: the database file is damaged ({exc}); restore it from a backup or "
+                                   f"move it away to start a new one") from None
             if "readonly" in text or "read-only" in text:
                 raise StorageError(f"{where}: the database is read-only ({exc}); give the bot's user write "
                                    f"access to the file and its directory") from None
@@ -342,10 +350,11 @@ class Storage:
         return await self._commit([op])
 
     async def _commit(self, ops: list[_Op]) -> bool:
+        if self._queue:  # the database is refusing writes: keep the order, never overtake older writes
+            self._enqueue(ops)
+            return False
         async with self._lock:
             if self._queue:
-                await self._flush_locked()
-            if self._queue:  # still failing: keep the order, never overtake older writes
                 self._enqueue(ops)
                 return False
             try:

@@ -23,9 +23,19 @@ from tests.fake_bot_api import TOKEN, FakeBotAPI
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 STAFF_ID = 999
 USER = Sender(user_id=111, chat_id=111)
 STAFF = Sender(user_id=STAFF_ID, chat_id=STAFF_ID, is_staff=True)
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The ../shared folder (source tests only); fail in one line when it is not there."""
+    if not (SHARED / "seeds").is_dir():
+        pytest.fail(f"needs {SHARED} (the catalogue seed and the development sample) beside the repository; "
+                    f"clone or copy the shared folder there", pytrace=False)
+    return SHARED
 
 
 @pytest.fixture(scope="session")
