@@ -31,10 +31,15 @@ def test_national_society_needs_review_without_team_questions(f):
     assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"applicant"}
 
 
-@pytest.mark.parametrize("field,condition", [("in_tianjin", "in_tianjin"), ("ability", "ability")])
-def test_each_failed_condition_is_not_eligible(f, field, condition):
-    v = run(f, {**ELIGIBLE, field: "否"})
-    assert v.verdict == "不符合" and reasons(v, "not_met") == {condition}
+def test_unit_outside_tianjin_is_not_eligible(f):
+    v = run(f, {**ELIGIBLE, "in_tianjin": "否"})
+    assert v.verdict == "不符合" and reasons(v, "not_met") == {"in_tianjin"}
+
+
+def test_without_professional_ability_needs_review_not_failure(f):
+    # It cannot lead a 专业服务团, but the 天津科技服务团 also draws on 天津科技资源: a person decides.
+    v = run(f, {**ELIGIBLE, "ability": "否"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"ability"}
 
 
 @pytest.mark.parametrize("field,condition", [("in_tianjin", "in_tianjin"), ("ability", "ability")])
