@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from conversations.engine import Ask, Verdict, answer, start
 from conversations.loader import FLOWS_DIR, load_flow
-from conversations.model import Flow
+from conversations.model import UNSURE, Flow, Option
 
 REFERENCE = date(2026, 12, 31)
 
@@ -16,6 +17,19 @@ REFERENCE = date(2026, 12, 31)
 def flow(flow_id: str) -> Flow:
     """Load a flow from conversations/flows by id."""
     return load_flow(Path(FLOWS_DIR) / f"{flow_id}.yaml")
+
+
+def lenient(f: Flow) -> Flow:
+    """Return the flow with 不确定 accepted by every yes/no question (some files still say `unsure: false`).
+
+    Flows must not rely on `unsure: false`: the answer reader is to accept 不确定 for every yes/no question,
+    so verdict tests answer 不确定 to fact questions through this copy.
+    """
+    questions = tuple(
+        replace(q, options=q.options + (Option(UNSURE, "不确定"),))
+        if q.type == "yesno" and UNSURE not in {o.value for o in q.options} else q
+        for q in f.questions)
+    return replace(f, questions=questions, by_id={})
 
 
 def run(f: Flow, answers: dict[str, Any], reference: date = REFERENCE) -> Verdict:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.flow_helpers import flow, reasons, run
+from tests.flow_helpers import flow, lenient, reasons, run
 
 ELIGIBLE = {"alliance": "是", "engineer_title": "是"}
 
@@ -51,3 +51,10 @@ def test_priority_groups_are_only_a_note(f):
 def test_unsure_answers_need_review(f, answers, condition):
     v = run(f, answers)
     assert v.verdict == "需人工确认" and reasons(v, "unknown") == {condition}
+
+
+def test_unsure_title_asks_the_equivalent_ability(f):
+    # 「具有工程师及以上专业技术职务或具有同等专业技术能力」: either settles it.
+    assert run(lenient(f), {**ELIGIBLE, "engineer_title": "不确定", "equivalent_ability": "是"}).verdict == "符合"
+    v = run(lenient(f), {**ELIGIBLE, "engineer_title": "不确定", "equivalent_ability": "否"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"engineer_or_equivalent"}

@@ -1,8 +1,12 @@
-"""Verdict table of the 14 天津市优秀科技工作者（标兵） check."""
+"""Verdict table of the 14 天津市优秀科技工作者（标兵） check.
+
+The 项目介绍 says the award 「主要表彰」 front-line workers 「在职、在岗」: 主要 is not 必须, so not being in
+post or at the front line needs a person; only the printed conditions (nationality, each tier's items) fail.
+"""
 
 import pytest
 
-from tests.flow_helpers import flow, reasons, run
+from tests.flow_helpers import flow, lenient, reasons, run
 
 COMMON = {"nationality": "是", "in_post": "是", "frontline": "是"}
 MODEL = {**COMMON, "tier": "标兵", "model_achievement": "是", "model_influence": "是", "model_conduct": "是"}
@@ -24,8 +28,6 @@ def test_all_conditions_met_is_eligible(f, answers):
 
 @pytest.mark.parametrize("answers,field,value,condition", [
     (MODEL, "nationality", "否", "nationality"),
-    (MODEL, "in_post", "否", "in_post_frontline"),
-    (MODEL, "frontline", "否", "in_post_frontline"),
     (MODEL, "model_achievement", "否", "model_achievement"),
     (MODEL, "model_influence", "否", "model_influence"),
     (MODEL, "model_conduct", "否", "model_conduct"),
@@ -44,9 +46,29 @@ def test_not_a_citizen_stops_at_once(f):
     assert v.verdict == "不符合" and reasons(v, "not_met") == {"nationality"}
 
 
-def test_retired_stops_before_the_tier_is_asked(f):
-    v = run(f, {"nationality": "是", "in_post": "否"})
-    assert v.verdict == "不符合" and reasons(v, "not_met") == {"in_post_frontline"}
+@pytest.mark.parametrize("answers", [MODEL, WORKER], ids=["model", "worker"])
+@pytest.mark.parametrize("field", ["in_post", "frontline"])
+def test_not_in_post_or_not_front_line_needs_review_not_failure(f, answers, field):
+    # 「主要表彰…一线…在职、在岗」: mainly, not only.
+    v = run(f, {**answers, field: "否"})
+    assert v.verdict == "需人工确认"
+    assert reasons(v, "not_met") == set() and reasons(v, "unknown") == {"in_post_frontline"}
+
+
+def test_retired_is_still_asked_the_tier_conditions(f):
+    v = run(f, {**WORKER, "in_post": "否", "worker_achievement": "否"})
+    assert v.verdict == "不符合" and reasons(v, "not_met") == {"worker_achievement"}
+    assert "in_post_frontline" in reasons(v, "unknown")
+
+
+def test_note_says_mainly_is_not_must(f):
+    note = next(c.note for c in f.conditions if c.id == "in_post_frontline")
+    assert "主要表彰" in note and "必须" in note
+
+
+def test_unsure_nationality_needs_review(f):
+    v = run(lenient(f), {**MODEL, "nationality": "不确定"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"nationality"}
 
 
 def test_worker_tier_skips_model_questions(f):
@@ -62,6 +84,7 @@ def test_model_tier_skips_worker_questions(f):
 
 @pytest.mark.parametrize("answers,field,condition", [
     (MODEL, "frontline", "in_post_frontline"),
+    (WORKER, "in_post", "in_post_frontline"),
     (MODEL, "model_achievement", "model_achievement"),
     (MODEL, "model_influence", "model_influence"),
     (MODEL, "model_conduct", "model_conduct"),
@@ -70,5 +93,5 @@ def test_model_tier_skips_worker_questions(f):
     (WORKER, "worker_conduct", "worker_conduct"),
 ])
 def test_unsure_answers_need_review(f, answers, field, condition):
-    v = run(f, {**answers, field: "不确定"})
+    v = run(lenient(f), {**answers, field: "不确定"})
     assert v.verdict == "需人工确认" and reasons(v, "unknown") == {condition}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.flow_helpers import flow, reasons, run
+from tests.flow_helpers import flow, lenient, reasons, run
 
 INDIVIDUAL = {
     "kind": "个人", "citizen": "是", "prior_individual": "否", "led_winning_team": "否",
@@ -87,3 +87,14 @@ def test_individual_not_in_service_needs_review(f):
 def test_unsure_answers_need_review(f, field):
     v = run(f, {**INDIVIDUAL, field: "不确定"})
     assert v.verdict == "需人工确认" and reasons(v, "unknown") == {field}
+
+
+@pytest.mark.parametrize("answers,field,condition", [
+    (INDIVIDUAL, "citizen", "nationality"), (INDIVIDUAL, "employed", "in_service"),
+    (INDIVIDUAL, "prior_individual", "no_repeat_award"), (INDIVIDUAL, "led_winning_team", "team_leader_not_individual"),
+    (INDIVIDUAL, "also_team_leader", "not_both_nominations"), (TEAM, "leader_citizen", "nationality"),
+    (TEAM, "prior_team", "no_repeat_award"), (TEAM, "leader_prior_individual", "individual_winner_not_team_leader"),
+])
+def test_unsure_fact_answers_need_review(f, answers, field, condition):
+    v = run(lenient(f), {**answers, field: "不确定"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {condition}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.flow_helpers import flow, reasons, run
+from tests.flow_helpers import flow, lenient, reasons, run
 
 ELIGIBLE = {"kx_kind": "企业科协", "in_tianjin": "是"}
 
@@ -44,3 +44,8 @@ def test_university_kx_is_excluded_without_further_questions(f):
 def test_unsure_kind_needs_review(f):
     v = run(f, {**ELIGIBLE, "kx_kind": "unsure"})
     assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"kx_kind"}
+
+
+def test_unsure_whether_in_tianjin_needs_review(f):
+    v = run(lenient(f), {**ELIGIBLE, "in_tianjin": "不确定"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"in_tianjin"}

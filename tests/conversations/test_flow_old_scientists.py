@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.flow_helpers import flow, reasons, run
+from tests.flow_helpers import flow, lenient, reasons, run
 
 UNIT_AND_TEAM = {
     "applicant": "单位", "legal_entity": "是", "leader_degree": "是", "leader_experience": "是",
@@ -29,6 +29,26 @@ def test_academician_over_80_is_eligible_without_letters_or_contribution(f):
 
 def test_academician_of_exactly_80_is_eligible(f):
     assert run(f, {**ACADEMICIAN, "scientist_age": 80}).verdict == "符合"
+
+
+def test_academician_of_79_is_asked_about_the_contribution(f):
+    # 「年龄在80岁以上的两院院士」 — at 79 the other group (突出贡献的老科技工作者) is asked.
+    assert run(f, {**ACADEMICIAN, "scientist_age": 79, "contribution": "是"}).verdict == "符合"
+    v = run(f, {**ACADEMICIAN, "scientist_age": 79, "contribution": "否"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"scientist"}
+
+
+def test_unsure_whether_academician_asks_the_letters_not_the_age(f):
+    # scientist_age is not scripted: run() fails if the engine asks the age of a maybe-academician.
+    answers = {**UNIT_AND_TEAM, "academician": "不确定", "letters": "是", "contribution": "是"}
+    v = run(lenient(f), answers)
+    assert v.verdict == "符合"  # the letters and the contribution settle (一) whatever the answer
+
+
+def test_unsure_whether_academician_without_letters_needs_review(f):
+    answers = {**UNIT_AND_TEAM, "academician": "不确定", "letters": "否", "contribution": "是"}
+    v = run(lenient(f), answers)
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"letters"}
 
 
 def test_non_academician_with_letters_and_contribution_is_eligible(f):

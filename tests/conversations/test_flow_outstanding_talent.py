@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.flow_helpers import flow, reasons, run
+from tests.flow_helpers import flow, lenient, reasons, run
 
 ELIGIBLE = {"citizen": "是", "senior_title": "是", "age": 55, "health": "是", "achievement": "是",
             "conduct": "是", "scholarship": "是"}
@@ -52,3 +52,9 @@ def test_no_senior_title_stops_before_age(f):
 def test_unsure_answers_need_review(f, field):
     v = run(f, {**ELIGIBLE, field: "不确定"})
     assert v.verdict == "需人工确认" and reasons(v, "unknown") == {field}
+
+
+@pytest.mark.parametrize("field,condition", [("citizen", "nationality"), ("senior_title", "senior_title")])
+def test_unsure_fact_answers_need_review(f, field, condition):
+    v = run(lenient(f), {**ELIGIBLE, field: "不确定"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {condition}

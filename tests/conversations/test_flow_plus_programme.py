@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.flow_helpers import flow, reasons, run
+from tests.flow_helpers import flow, lenient, reasons, run
 
 ELIGIBLE = {"fulltime_tianjin": "是", "age": 35, "results": "是", "intent": "是",
             "truthful_no_secrets": "是", "conduct": "是"}
@@ -66,3 +66,15 @@ def test_preferred_experience_is_only_a_note(f):
 def test_unsure_answers_need_review(f, field, condition):
     v = run(f, {**ELIGIBLE, field: "不确定"})
     assert v.verdict == "需人工确认" and reasons(v, "unknown") == {condition}
+
+
+@pytest.mark.parametrize("field,condition", [("fulltime_tianjin", "fulltime_tianjin"), ("intent", "results_and_intent")])
+def test_unsure_fact_answers_need_review(f, field, condition):
+    v = run(lenient(f), {**ELIGIBLE, field: "不确定"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {condition}
+
+
+@pytest.mark.parametrize("age,verdict", [(40, "符合"), (41, "需人工确认"), (42, "需人工确认"), (43, "不符合")])
+def test_unsure_group_matters_only_between_41_and_42(f, age, verdict):
+    v = run(lenient(f), {**ELIGIBLE, "age": age, "relaxed_group": "不确定"})
+    assert v.verdict == verdict

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.flow_helpers import flow, reasons, run
+from tests.flow_helpers import flow, lenient, reasons, run
 
 ELIGIBLE = {"unit_kind": "街道办事处", "in_tianjin": "是", "has_kx": "是"}
 PARK = {"unit_kind": "park", "in_tianjin": "是", "has_kx": "是", "park_definition": "是"}
@@ -48,3 +48,9 @@ def test_other_kind_of_unit_stops_at_once(f):
 def test_park_unsure_of_the_definition_needs_review(f):
     v = run(f, {**PARK, "park_definition": "不确定"})
     assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"park_definition"}
+
+
+@pytest.mark.parametrize("field,condition", [("in_tianjin", "tianjin_unit"), ("has_kx", "has_kx")])
+def test_unsure_fact_answers_need_review(f, field, condition):
+    v = run(lenient(f), {**ELIGIBLE, field: "不确定"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {condition}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.flow_helpers import flow, reasons, run
+from tests.flow_helpers import flow, lenient, reasons, run
 
 ELIGIBLE = {"citizen": "是", "age": 38, "took_part": "是", "listed_field": "是", "results": "是", "conduct": "是"}
 
@@ -52,3 +52,13 @@ def test_field_outside_the_list_needs_review(f):
 def test_unsure_answers_need_review(f, field, condition):
     v = run(f, {**ELIGIBLE, field: "不确定"})
     assert v.verdict == "需人工确认" and reasons(v, "unknown") == {condition}
+
+
+@pytest.mark.parametrize("age,verdict", [(44, "符合"), (45, "符合"), (46, "不符合")])
+def test_age_on_both_sides_of_45(f, age, verdict):
+    assert run(f, {**ELIGIBLE, "age": age}).verdict == verdict
+
+
+def test_unsure_citizenship_needs_review(f):
+    v = run(lenient(f), {**ELIGIBLE, "citizen": "不确定"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"citizen_age"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.flow_helpers import flow, reasons, run
+from tests.flow_helpers import flow, lenient, reasons, run
 
 ELIGIBLE = {"in_tianjin": "是", "employment": "unit", "identity": "mainland", "work": "是"}
 
@@ -54,3 +54,8 @@ def test_not_working_skips_the_remaining_questions(f):
 def test_unsure_whether_the_work_counts_needs_review(f):
     v = run(f, {**ELIGIBLE, "work": "不确定"})
     assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"work"}
+
+
+def test_unsure_whether_in_tianjin_needs_review(f):
+    v = run(lenient(f), {**ELIGIBLE, "in_tianjin": "不确定"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"in_tianjin"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.flow_helpers import flow, reasons, run
+from tests.flow_helpers import flow, lenient, reasons, run
 
 ELIGIBLE = {
     "legal_entity": "是", "venue_open": "是", "activities": 4, "credit": "是", "hall": "是", "team": "是",
@@ -63,3 +63,13 @@ def test_not_a_registered_unit_stops_at_once(f):
 def test_unsure_answers_need_review(f, field, condition):
     v = run(f, {**ELIGIBLE, field: "不确定"})
     assert v.verdict == "需人工确认" and reasons(v, "unknown") == {condition}
+
+
+@pytest.mark.parametrize("activities,verdict", [(2, "不符合"), (3, "符合"), (4, "符合")])
+def test_activities_on_both_sides_of_three(f, activities, verdict):
+    assert run(f, {**ELIGIBLE, "activities": activities}).verdict == verdict
+
+
+def test_unsure_legal_status_needs_review(f):
+    v = run(lenient(f), {**ELIGIBLE, "legal_entity": "不确定"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"legal_entity"}

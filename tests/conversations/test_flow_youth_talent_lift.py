@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.flow_helpers import flow, reasons, run
+from tests.flow_helpers import flow, lenient, reasons, run
 
 ELIGIBLE = {
     "citizen": "是", "fulltime_tianjin": "是", "age": 30, "bachelor": "是", "student": "否",
@@ -46,9 +46,29 @@ def test_over_34_is_not_eligible_even_in_relaxed_group(f):
     assert v.verdict == "不符合" and reasons(v, "not_met") == {"age"}
 
 
-def test_33_in_relaxed_group_needs_review(f):
-    v = run(f, {**ELIGIBLE, "age": 33, "relaxed_group": "是"})
+@pytest.mark.parametrize("age", [33, 34])
+def test_33_or_34_in_relaxed_group_needs_review(f, age):
+    # 「可适当放宽1-2岁」: 适当 leaves it to the reviewers.
+    v = run(f, {**ELIGIBLE, "age": age, "relaxed_group": "是"})
     assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"age"}
+
+
+def test_unsure_relaxed_group_at_33_needs_review(f):
+    v = run(lenient(f), {**ELIGIBLE, "age": 33, "relaxed_group": "不确定"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {"age"}
+
+
+@pytest.mark.parametrize("referees,verdict", [(2, "不符合"), (3, "符合"), (4, "符合")])
+def test_at_least_three_referees(f, referees, verdict):
+    assert run(f, {**ELIGIBLE, "referees": referees}).verdict == verdict
+
+
+@pytest.mark.parametrize("field,condition", [
+    ("citizen", "citizen_fulltime"), ("fulltime_tianjin", "citizen_fulltime"), ("bachelor", "education_and_role"),
+    ("student", "education_and_role"), ("funded", "not_funded")])
+def test_unsure_fact_answers_need_review(f, field, condition):
+    v = run(lenient(f), {**ELIGIBLE, field: "不确定"})
+    assert v.verdict == "需人工确认" and reasons(v, "unknown") == {condition}
 
 
 def test_33_outside_relaxed_group_is_not_eligible(f):
