@@ -1,7 +1,8 @@
 """Private cache files for start-up work (jieba's dictionary, the search index): checked, atomic, 0600.
 
 A cache file is `MAGIC`, the 64-hex-digit key it was built for, a BLAKE2b digest of the payload, then the
-payload. A file with another key (stale) or a wrong digest (truncated, corrupt) reads as missing, so the
+payload: one block of bytes, or records (each preceded by its length) that are read one at a time so a
+large cache never sits in memory twice. A file with another key (stale) or a wrong digest (truncated, corrupt) reads as missing, so the
 caller rebuilds and rewrites it; a cache can never change what the assistant answers.
 """
 
@@ -12,14 +13,18 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 MAGIC = b"kechuang-cache-1\n"
 _KEY_LEN = 64
 _DIGEST_LEN = 32
+_HEAD = len(MAGIC) + _KEY_LEN + _DIGEST_LEN
+_BLOCK = 1 << 20
 
 
 def default_cache_dir() -> Path:
@@ -56,11 +61,22 @@ def code_version() -> str:
     return key_of(sys.version, *(p.name.encode() + p.read_bytes() for p in sorted(here.glob("*.py"))))
 
 
-def _digest(payload: bytes) -> bytes:
+def _digest(payload: bytes | memoryview) -> bytes:
     return hashlib.blake2b(payload, digest_size=_DIGEST_LEN).digest()
 
 
-def read_cache(path: Path, key: str) -> bytes | None:
+def _check_head(path: Path, head: bytes, key: str) -> bytes | None:
+    """Return the stored digest when head belongs to a cache for key, else None (logged)."""
+    if len(head) < _HEAD or not head.startswith(MAGIC):
+        log.warning("cache %s is corrupt; rebuilding it", path)
+        return None
+    if head[len(MAGIC):len(MAGIC) + _KEY_LEN] != key.encode("ascii"):
+        log.info("cache %s is stale; rebuilding it", path)
+        return None
+    return head[len(MAGIC) + _KEY_LEN:_HEAD]
+
+
+def read_cache(path: Path, key: str) -> memoryview | None:
     """Return the payload stored at path for key, or None when missing, stale, unreadable or corrupt."""
     try:
         data = path.read_bytes()
@@ -69,23 +85,70 @@ def read_cache(path: Path, key: str) -> bytes | None:
     except OSError as exc:
         log.warning("cache %s is unreadable (%s); rebuilding it", path, exc)
         return None
-    head = len(MAGIC) + _KEY_LEN + _DIGEST_LEN
-    if len(data) < head or not data.startswith(MAGIC):
+    digest = _check_head(path, data[:_HEAD], key)
+    if digest is None:
+        return None
+    payload = memoryview(data)[_HEAD:]
+    if _digest(payload) != digest:
         log.warning("cache %s is corrupt; rebuilding it", path)
         return None
-    if data[len(MAGIC):len(MAGIC) + _KEY_LEN] != key.encode("ascii"):
-        log.info("cache %s is stale; rebuilding it", path)
+    return payload
+
+
+def read_cache_records(path: Path, key: str) -> Iterator[bytes] | None:
+    """Return the records stored at path for key one at a time, or None when missing, stale or corrupt.
+
+    The digest is checked in a first pass over the file, so the records come only from an intact file.
+    """
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError:
         return None
-    payload = memoryview(data)[head:]
-    if _digest(payload) != data[len(MAGIC) + _KEY_LEN:head]:
-        log.warning("cache %s is corrupt; rebuilding it", path)
+    except OSError as exc:
+        log.warning("cache %s is unreadable (%s); rebuilding it", path, exc)
         return None
-    return bytes(payload)
+    try:
+        digest = _check_head(path, fh.read(_HEAD), key)
+        if digest is None:
+            fh.close()
+            return None
+        h = hashlib.blake2b(digest_size=_DIGEST_LEN)
+        while block := fh.read(_BLOCK):
+            h.update(block)
+        if h.digest() != digest:
+            log.warning("cache %s is corrupt; rebuilding it", path)
+            fh.close()
+            return None
+        fh.seek(_HEAD)
+    except OSError as exc:
+        log.warning("cache %s is unreadable (%s); rebuilding it", path, exc)
+        fh.close()
+        return None
+    return _records(path, fh)
+
+
+def _records(path: Path, fh: Any) -> Iterator[bytes]:
+    with fh:
+        left = os.fstat(fh.fileno()).st_size - _HEAD
+        while size := fh.read(8):
+            n = int.from_bytes(size, "big")
+            left -= len(size) + n
+            if len(size) != 8 or left < 0:
+                raise ValueError(f"cache {path} ends inside a record")
+            yield fh.read(n)
 
 
 def write_cache(path: Path, key: str, payload: bytes) -> None:
     """Store payload for key at path atomically with mode 0600; a failure is logged, never raised."""
-    data = b"".join((MAGIC, key.encode("ascii"), _digest(payload), payload))
+    _write(path, key, (payload,))
+
+
+def write_cache_records(path: Path, key: str, records: Iterable[bytes]) -> None:
+    """Store records for key at path (read back with read_cache_records); as write_cache."""
+    _write(path, key, (part for r in records for part in (len(r).to_bytes(8, "big"), r)))
+
+
+def _write(path: Path, key: str, parts: Iterable[bytes]) -> None:
     try:
         # mkstemp creates the file with mode 0600 in the same directory, so the rename is atomic.
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
@@ -94,7 +157,14 @@ def write_cache(path: Path, key: str, payload: bytes) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fh.write(MAGIC + key.encode("ascii") + bytes(_DIGEST_LEN))
+            h = hashlib.blake2b(digest_size=_DIGEST_LEN)
+            for part in parts:
+                h.update(part)
+                fh.write(part)
+            # The digest goes in last: a file cut short while being written can never look intact.
+            fh.seek(len(MAGIC) + _KEY_LEN)
+            fh.write(h.digest())
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("could not write cache %s (%s)", path, exc)

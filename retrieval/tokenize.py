@@ -7,12 +7,22 @@ import logging
 import marshal
 import math
 import sys
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import jieba
+# jieba imports the deprecated pkg_resources (about 0.1 s of every start) only to open its own data
+# files, and opens them directly when that import fails: make it fail, unless something already paid for it.
+_SKIP_PKG_RESOURCES = "pkg_resources" not in sys.modules
+if _SKIP_PKG_RESOURCES:
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+try:
+    import jieba
+finally:
+    if _SKIP_PKG_RESOURCES:
+        del sys.modules["pkg_resources"]
 
-from .cache import key_of, private_dir, read_cache, write_cache
+from .cache import key_of, private_dir, read_cache_records, write_cache_records
 from .lexicon import Lexicon
 from .text import normalise
 
@@ -131,7 +141,7 @@ def _has_alnum(token: str) -> bool:
 def _dictionary_key() -> str:
     # The dictionary belongs to the jieba release; its size guards against an edited dict.txt.
     size = (Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME).stat().st_size
-    return key_of("jieba dictionary", jieba.__version__, str(size), sys.version)
+    return key_of("jieba dictionary", str(_DICTIONARY_FORMAT), jieba.__version__, str(size), sys.version)
 
 
 def load_dictionary(tok: jieba.Tokenizer, cache_dir: str | Path | None = None) -> None:
@@ -139,23 +149,61 @@ def load_dictionary(tok: jieba.Tokenizer, cache_dir: str | Path | None = None) -
 
     jieba's own cache is one file in the shared temporary directory, read with marshal.load on a file
     object (slow); this one lives in the caller's directory (or a per-user one when None), is read in
-    one go, and is rebuilt when stale or corrupt.
+    slices, and is rebuilt when stale or corrupt.
     """
     directory = private_dir(cache_dir)
     path = directory / DICTIONARY_CACHE if directory else None
     key = _dictionary_key()
-    payload = read_cache(path, key) if path else None
-    if payload is not None:
+    records = read_cache_records(path, key) if path else None
+    if records is not None:
         try:
-            freq, total = marshal.loads(payload)
-            if isinstance(freq, dict) and isinstance(total, int) and freq:
-                tok.FREQ, tok.total = freq, total
-                tok.initialized = True
-                return
-        except (ValueError, EOFError, TypeError):
-            pass
-        log.warning("jieba dictionary cache %s does not hold a dictionary; rebuilding it", path)
-    tok.FREQ, tok.total = tok.gen_pfdict(tok.get_dict_file())
+            tok.FREQ, tok.total = _read_dictionary(records)
+            tok.initialized = True
+            return
+        except (ValueError, EOFError, TypeError, IndexError) as exc:
+            log.warning("jieba dictionary cache %s does not hold a dictionary (%s); rebuilding it", path, exc)
+    freq, total = tok.gen_pfdict(tok.get_dict_file())
+    # Equal frequencies share one int object (about 10 MiB less).
+    shared: dict[int, int] = {}
+    tok.FREQ, tok.total = {w: shared.setdefault(f, f) for w, f in freq.items()}, total
+    del freq, shared
     tok.initialized = True
     if path:
-        write_cache(path, key, marshal.dumps((tok.FREQ, tok.total)))
+        write_cache_records(path, key, _dictionary_records(tok.FREQ, tok.total))
+
+
+# Bumped whenever the layout of the dictionary cache changes.
+_DICTIONARY_FORMAT = 2
+# Words per record of the dictionary cache: small enough that no record costs much memory while read.
+_SLICE = 50_000
+
+
+def _dictionary_records(freq: dict[str, int], total: int) -> Iterator[bytes]:
+    """Yield the dictionary as records: (total, distinct frequencies), then (words, frequency numbers)."""
+    values = sorted(set(freq.values()))
+    number = {v: n for n, v in enumerate(values)}
+    yield marshal.dumps((total, values))
+    items = list(freq.items())
+    for start in range(0, len(items), _SLICE):
+        part = items[start:start + _SLICE]
+        # jieba's words never contain a newline (its dictionary is one word per line).
+        yield marshal.dumps(("\n".join(w for w, _ in part), array("I", [number[f] for _, f in part]).tobytes()))
+
+
+def _read_dictionary(records: Iterator[bytes]) -> tuple[dict[str, int], int]:
+    """Return (frequencies, total) from the records of _dictionary_records."""
+    total, values = marshal.loads(next(records))
+    if not isinstance(total, int) or not isinstance(values, list):
+        raise ValueError("no header record")
+    freq: dict[str, int] = {}
+    for record in records:
+        words, numbers = marshal.loads(record)
+        ns = array("I")
+        ns.frombytes(numbers)
+        keys = words.split("\n")
+        if len(keys) != len(ns):
+            raise ValueError("words and frequencies differ in number")
+        freq.update(zip(keys, map(values.__getitem__, ns)))
+    if not freq:
+        raise ValueError("no words")
+    return freq, total
