@@ -15,16 +15,23 @@ question adds `phrase_bonus`. An answer's score is its best document's score.
 
 from __future__ import annotations
 
+import logging
+import marshal
+import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
+from .cache import code_version, key_of, private_dir, read_cache, write_cache
 from .config import RetrievalConfig
 from .text import compact
 from .tokenize import Tokenizer
+
+log = logging.getLogger(__name__)
 
 _VARIANTS = {"okapi": BM25Okapi, "l": BM25L, "plus": BM25Plus}
 
@@ -73,6 +80,31 @@ class Query:
     parts: list[str]
 
 
+class _Found(Mapping[str, set[str]]):
+    """For each answer id of a ranking: the question's tokens (and synonyms) found in its documents.
+
+    Computed on first use of each answer: the decision reads only the best one.
+    """
+
+    def __init__(self, compute: Callable[[str], set[str]], answers: Iterable[str]) -> None:
+        self._compute = compute
+        self._answers = tuple(answers)
+        self._done: dict[str, set[str]] = {}
+
+    def __getitem__(self, answer: str) -> set[str]:
+        if answer not in self._done:
+            if answer not in self._answers:
+                raise KeyError(answer)
+            self._done[answer] = self._compute(answer)
+        return self._done[answer]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._answers)
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+
 @dataclass
 class Ranking:
     """Scores for one question before the answer decision."""
@@ -80,59 +112,144 @@ class Ranking:
     query: Query
     hits: list[Hit]
     # For each answer id: the question's tokens (and synonyms) found anywhere in its documents.
-    found: dict[str, set[str]] = field(default_factory=dict)
+    found: Mapping[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
 class _Field:
-    bm25: BM25Okapi | BM25L | BM25Plus
     # token → (ids of the documents containing it, rank-bm25's score of the token in each of them).
     # A token's score in a document does not depend on the question, so it is computed once here.
     postings: dict[str, tuple[np.ndarray, np.ndarray]]
+    # The distinct tokens of each document.
+    doc_tokens: list[frozenset[str]]
+
+
+@dataclass(frozen=True)
+class _Alias:
+    """A compacted alias (three characters or more) ready for loose matching."""
+
+    text: str
+    counts: dict[str, int]
+    # For each character, the bit set of its positions in text (bit-parallel LCS).
+    masks: dict[str, int]
+
+
+def _alias(text: str) -> _Alias:
+    counts: dict[str, int] = {}
+    masks: dict[str, int] = {}
+    for j, ch in enumerate(text):
+        counts[ch] = counts.get(ch, 0) + 1
+        masks[ch] = masks.get(ch, 0) | (1 << j)
+    return _Alias(text, counts, masks)
+
+
+# File name of the search index inside the cache directory.
+INDEX_CACHE = "search-index.cache"
+# Bumped whenever the layout of the cached state changes (the code hash covers it too).
+_CACHE_FORMAT = 1
+
+_Analysed = dict[str, tuple[list[str], list[str]]]
 
 
 class SearchIndex:
     """Immutable BM25 index; build once at start, derive a new one to add learned aliases."""
 
     def __init__(self, docs: Sequence[Doc], tokenizer: Tokenizer, config: RetrievalConfig,
-                 _cache: dict[str, tuple[list[str], list[str]]] | None = None) -> None:
+                 _cache: _Analysed | None = None, *, _state: tuple[_Analysed, dict[str, _Field]] | None = None
+                 ) -> None:
         if not docs:
             raise ValueError("cannot build a search index with no documents; check the catalogue data")
         self.docs = tuple(docs)
         self.tokenizer = tokenizer
         self.config = config
-        self._cache = dict(_cache or {})
-        corpora: dict[str, list[list[str]]] = {"words": [], "parts": []}
-        for doc in self.docs:
-            name_w, name_p = self._analyse(doc.name)
-            body_w, body_p = self._analyse(doc.body)
-            corpora["words"].append(name_w * config.name_repeat + body_w)
-            corpora["parts"].append(name_p * config.name_repeat + body_p)
-        variant = _VARIANTS[config.bm25_variant]
-        kwargs = {"k1": config.k1, "b": config.b}
-        if config.bm25_variant in ("l", "plus"):
-            kwargs["delta"] = config.delta
-        self._fields: dict[str, _Field] = {}
-        for name, corpus in corpora.items():
-            postings: dict[str, list[int]] = defaultdict(list)
-            for i, toks in enumerate(corpus):
-                for t in set(toks):
-                    postings[t].append(i)
-            # rank-bm25 cannot take an empty document; a placeholder token never matches a question.
-            model = variant([toks or ["\u2400"] for toks in corpus], **kwargs)
-            model.doc_len = np.asarray(model.doc_len)  # rank-bm25 re-converts it on every call otherwise
-            self._fields[name] = _Field(model, {
-                t: (np.array(ix), np.asarray(model.get_batch_scores([t], ix))) for t, ix in postings.items()})
+        if _state is not None:
+            self._cache, self._fields = _state
+        else:
+            self._cache = dict(_cache or {})
+            self._fields = self._build_fields()
         self._docs_of: dict[str, list[int]] = defaultdict(list)
         for i, d in enumerate(self.docs):
             self._docs_of[d.answer].append(i)
         self._doc_freq = {t: len(ix) for t, (ix, _) in self._fields["words"].postings.items()}
         self._phrases = self._phrase_table()
         self._phrase_chars = self._char_table()
+        # Each document's compacted phrases of three characters or more, in order, for loose matching.
+        self._aliases = [tuple(_alias(c) for c in map(compact, doc.phrases) if len(c) >= 3) for doc in self.docs]
+
+    @classmethod
+    def cached(cls, docs: Sequence[Doc], tokenizer: Tokenizer, config: RetrievalConfig,
+               cache_dir: str | Path | None) -> SearchIndex:
+        """Load the index from cache_dir when it was built from the same inputs; else build and store it.
+
+        The cache is keyed by the documents, the settings, the tokeniser's words and the retrieval code,
+        so a stale, unreadable or corrupt file is rebuilt and rewritten; cache_dir None builds without one.
+        """
+        directory = private_dir(cache_dir) if cache_dir is not None else None
+        if directory is None:
+            return cls(docs, tokenizer, config)
+        path = directory / INDEX_CACHE
+        key = key_of(code_version(), str(_CACHE_FORMAT), tokenizer.fingerprint(), repr(config), repr(tuple(docs)))
+        payload = read_cache(path, key)
+        if payload is not None:
+            try:
+                return cls(docs, tokenizer, config, _state=_restore(marshal.loads(payload), len(docs)))
+            except (ValueError, EOFError, TypeError, KeyError, IndexError) as exc:
+                log.warning("search index cache %s does not hold an index (%s); rebuilding it", path, exc)
+        index = cls(docs, tokenizer, config)
+        write_cache(path, key, marshal.dumps(index._dump()))
+        return index
+
+    def _build_fields(self) -> dict[str, _Field]:
+        config = self.config
+        corpora = self._corpora()
+        variant = _VARIANTS[config.bm25_variant]
+        kwargs = {"k1": config.k1, "b": config.b}
+        if config.bm25_variant in ("l", "plus"):
+            kwargs["delta"] = config.delta
+        fields: dict[str, _Field] = {}
+        for name, corpus in corpora.items():
+            postings: dict[str, list[int]] = defaultdict(list)
+            doc_tokens = []
+            for i, toks in enumerate(corpus):
+                distinct = frozenset(toks)
+                doc_tokens.append(distinct)
+                for t in distinct:
+                    postings[t].append(i)
+            # rank-bm25 cannot take an empty document; a placeholder token never matches a question.
+            model = variant([toks or ["\u2400"] for toks in corpus], **kwargs)
+            model.doc_len = np.asarray(model.doc_len)  # rank-bm25 re-converts it on every call otherwise
+            fields[name] = _Field({t: (np.array(ix), np.asarray(model.get_batch_scores([t], ix)))
+                                   for t, ix in postings.items()}, doc_tokens)
+        return fields
+
+    def _corpora(self) -> dict[str, list[list[str]]]:
+        """Return each field's tokens of every document (names repeated name_repeat times)."""
+        corpora: dict[str, list[list[str]]] = {"words": [], "parts": []}
+        repeat = self.config.name_repeat
+        for doc in self.docs:
+            name_w, name_p = self._analyse(doc.name)
+            body_w, body_p = self._analyse(doc.body)
+            corpora["words"].append(name_w * repeat + body_w)
+            corpora["parts"].append(name_p * repeat + body_p)
+        return corpora
+
+    def _dump(self) -> tuple[object, ...]:
+        """Return the built state as plain values for marshal (postings as raw arrays)."""
+        fields = {}
+        for name, fld in self._fields.items():
+            tokens = list(fld.postings)
+            ix = [fld.postings[t][0] for t in tokens]
+            fields[name] = (tokens, [len(a) for a in ix],
+                            np.concatenate(ix).astype(np.int64).tobytes() if ix else b"",
+                            np.concatenate([fld.postings[t][1] for t in tokens]).astype(np.float64).tobytes()
+                            if ix else b"")
+        return (_CACHE_FORMAT, {text: (list(w), list(p)) for text, (w, p) in self._cache.items()}, fields)
 
     def _analyse(self, text: str) -> tuple[list[str], list[str]]:
         if text not in self._cache:
-            self._cache[text] = self.tokenizer.analyse(text)
+            # Interned, so the many copies of a token across documents are one string in memory.
+            words, parts = self.tokenizer.analyse(text)
+            self._cache[text] = ([sys.intern(t) for t in words], [sys.intern(t) for t in parts])
         return self._cache[text]
 
     def _phrase_table(self) -> dict[str, list[tuple[str, int, str]]]:
@@ -204,19 +321,29 @@ class SearchIndex:
     def _loose_hits(self, q: str, found: dict[int, str]) -> None:
         """Match a short question to an alias that contains it or nearly does (企业科协指南 → 企事业科协工作指南)."""
         counts: dict[int, int] = defaultdict(int)
-        for ch in set(q):
+        q_counts: dict[str, int] = {}
+        for ch in q:
+            q_counts[ch] = q_counts.get(ch, 0) + 1
+        for ch in q_counts:
             for i in self._phrase_chars.get(ch, ()):
                 counts[i] += 1
-        need = 0.8 * len(set(q))
+        need = 0.8 * len(q_counts)
+        q_need = 0.8 * len(q)
         for i in sorted(i for i, n in counts.items() if n >= need):
             if i in found:
                 continue
-            for p in self.docs[i].phrases:
-                c = compact(p)
-                if len(c) < 3:
+            for alias in self._aliases[i]:
+                c = alias.text
+                if q in c:
+                    found[i] = q
+                    break
+                # The common subsequence cannot be longer than the characters both share: most aliases
+                # fail on that count alone, without computing it.
+                shared = sum(min(n, alias.counts.get(ch, 0)) for ch, n in q_counts.items())
+                if shared < q_need or shared < 0.6 * len(c):
                     continue
-                common = _lcs(q, c)
-                if (q in c) or (common >= 0.8 * len(q) and common >= 0.6 * len(c)):
+                common = _lcs_length(q, alias)
+                if common >= q_need and common >= 0.6 * len(c):
                     found[i] = q
                     break
 
@@ -229,8 +356,8 @@ class SearchIndex:
 
     def _matched(self, i: int, query: Query) -> set[str]:
         """Return the question's tokens (and synonyms, sub-words) that document i contains."""
-        words = self._fields["words"].bm25.doc_freqs[i]
-        parts = self._fields["parts"].bm25.doc_freqs[i]
+        words = self._fields["words"].doc_tokens[i]
+        parts = self._fields["parts"].doc_tokens[i]
         return {t for t, _ in query.weighted if t in words or t in parts} | {p for p in query.parts if p in parts}
 
     def rank_documents(self, query: Query, answer: str, limit: int = 3) -> list[tuple[str, float]]:
@@ -271,28 +398,62 @@ class SearchIndex:
             answer = self.docs[i].answer
             if answer in best and len(phrase) > len(phrase_of.get(answer, "")):
                 phrase_of[answer] = phrase
-        found: dict[str, set[str]] = {}
-        hits = []
-        for answer, i in best.items():
-            members = [j for j in self._docs_of[answer] if scores[j] > 0]
+        hits = [Hit(id=answer, score=float(scores[i]), key=self.docs[i].key,
+                    matched=tuple(sorted(self._matched(i, query))), phrase=phrase_of.get(answer, ""))
+                for answer, i in best.items()]
+
+        def found(answer: str) -> set[str]:
             seen: set[str] = set()
-            for j in members:
-                seen |= self._matched(j, query)
+            for j in self._docs_of[answer]:
+                if scores[j] > 0:
+                    seen |= self._matched(j, query)
             phrase = phrase_of.get(answer, "")
             if phrase:
                 seen |= {t for t, _ in query.weighted if t in phrase}
-            found[answer] = seen
-            hits.append(Hit(id=answer, score=float(scores[i]), key=self.docs[i].key,
-                            matched=tuple(sorted(self._matched(i, query))), phrase=phrase))
-        return Ranking(query=query, hits=hits, found=found)
+            return seen
+
+        return Ranking(query=query, hits=hits, found=_Found(found, best))
 
 
-def _lcs(a: str, b: str) -> int:
-    """Return the length of the longest common subsequence of two short strings."""
-    prev = [0] * (len(b) + 1)
-    for ch in a:
-        cur = [0]
-        for j, other in enumerate(b):
-            cur.append(prev[j] + 1 if ch == other else max(prev[j + 1], cur[j]))
-        prev = cur
-    return prev[-1]
+def _lcs_length(q: str, alias: _Alias) -> int:
+    """Return the length of the longest common subsequence of q and the alias (bit-parallel, Hyyrö 2004)."""
+    n = len(alias.text)
+    full = (1 << n) - 1
+    v = full
+    masks = alias.masks
+    for ch in q:
+        u = v & masks.get(ch, 0)
+        v = (v + u) | (v - u)
+    return n - (v & full).bit_count()
+
+
+def _restore(state: object, n_docs: int) -> tuple[_Analysed, dict[str, _Field]]:
+    """Return the analysed texts and fields from a cached state; raise ValueError when it does not fit."""
+    if not isinstance(state, tuple) or len(state) != 3 or state[0] != _CACHE_FORMAT:
+        raise ValueError("unknown cache layout")
+    _, texts, raw_fields = state
+    if not isinstance(texts, dict) or not isinstance(raw_fields, dict) or set(raw_fields) != {"words", "parts"}:
+        raise ValueError("unknown cache layout")
+    analysed: _Analysed = {}
+    for text, (words, parts) in texts.items():
+        analysed[text] = ([sys.intern(t) for t in words], [sys.intern(t) for t in parts])
+    fields = {}
+    for name, (tokens, lengths, ix_bytes, score_bytes) in raw_fields.items():
+        ix_all = np.frombuffer(ix_bytes, dtype=np.int64)
+        scores_all = np.frombuffer(score_bytes, dtype=np.float64)
+        if len(tokens) != len(lengths) or len(ix_all) != sum(lengths) or len(scores_all) != len(ix_all):
+            raise ValueError("postings do not match their tokens")
+        if len(ix_all) and (ix_all.min() < 0 or ix_all.max() >= n_docs):
+            raise ValueError("postings name documents that do not exist")
+        postings = {}
+        docs_tokens: list[list[str]] = [[] for _ in range(n_docs)]
+        start = 0
+        for t, n in zip(tokens, lengths):
+            t = sys.intern(t)
+            ix = ix_all[start:start + n]
+            postings[t] = (ix, scores_all[start:start + n])
+            for i in ix.tolist():
+                docs_tokens[i].append(t)
+            start += n
+        fields[name] = _Field(postings, [frozenset(d) for d in docs_tokens])
+    return analysed, fields

@@ -65,14 +65,20 @@ class Searcher:
 
     @classmethod
     def build(cls, catalogue: Catalogue | None = None, data_dir: str | Path | None = None,
-              config: RetrievalConfig | None = None, lexicon: Lexicon | None = None) -> Searcher:
-        """Load what is missing from data_dir and build the index."""
+              config: RetrievalConfig | None = None, lexicon: Lexicon | None = None,
+              cache_dir: str | Path | None = None) -> Searcher:
+        """Load what is missing from data_dir and build the index.
+
+        With cache_dir (the bot passes its database's directory) jieba's dictionary and the built index
+        are kept there and reused while the data, settings, lexicon, jieba and this code are unchanged;
+        without it the index is built every time and jieba's dictionary is cached per user.
+        """
         catalogue = catalogue or load_catalogue(data_dir)
         lexicon = lexicon or load_lexicon(data_dir)
         config = config or load_config(data_dir)
         docs = build_docs(catalogue)
-        tokenizer = Tokenizer(lexicon, [p for d in docs for p in d.phrases])
-        return cls(catalogue, lexicon, tokenizer, config, SearchIndex(docs, tokenizer, config))
+        tokenizer = Tokenizer(lexicon, [p for d in docs for p in d.phrases], cache_dir=cache_dir)
+        return cls(catalogue, lexicon, tokenizer, config, SearchIndex.cached(docs, tokenizer, config, cache_dir))
 
     def with_learned(self, learned: Mapping[str, Iterable[str]]) -> Searcher:
         """Return a searcher that also knows staff-taught aliases {service id: [question, …]}."""

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import marshal
 import math
-from collections.abc import Iterable
+import sys
+from array import array
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
-import jieba
+# jieba imports the deprecated pkg_resources (about 0.1 s of every start) only to open its own data
+# files, and opens them directly when that import fails: make it fail, unless something already paid for it.
+_SKIP_PKG_RESOURCES = "pkg_resources" not in sys.modules
+if _SKIP_PKG_RESOURCES:
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+try:
+    import jieba
+finally:
+    if _SKIP_PKG_RESOURCES:
+        del sys.modules["pkg_resources"]
 
+from .cache import key_of, private_dir, read_cache_records, write_cache_records
 from .lexicon import Lexicon
 from .text import normalise
 
@@ -18,6 +33,8 @@ PHRASE_FREQ = 5000
 # Longer titles and aliases are not added: as one opaque word they would hide their parts (天津, 青年,
 # 科技奖) from the search; the phrase matcher finds them whole instead.
 MAX_DICT_PHRASE = 4
+# File name of jieba's parsed dictionary inside the cache directory.
+DICTIONARY_CACHE = "jieba-dictionary.cache"
 
 
 class Tokenizer:
@@ -27,46 +44,82 @@ class Tokenizer:
     aliases never touches jieba's global default tokeniser.
     """
 
-    def __init__(self, lexicon: Lexicon, phrases: Iterable[str] = ()) -> None:
+    def __init__(self, lexicon: Lexicon, phrases: Iterable[str] = (), cache_dir: str | Path | None = None) -> None:
         self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        load_dictionary(self._jieba, cache_dir)
         # General-language frequencies before the domain words are added: the information measure
         # must not mistake catalogue terms (given a high frequency so jieba keeps them whole) for filler.
-        self._general = dict(self._jieba.FREQ)
+        # Only the words the project re-weights are remembered; every other word still has its general
+        # frequency in jieba's live table (a full copy of the table would cost ~15 MiB).
+        self._general: dict[str, int] = {}
         self._general_total = self._jieba.total
+        # What this tokeniser knows beyond jieba's dictionary, for cache keys of tokenised text.
+        self._state = hashlib.sha256(repr((sorted(lexicon.stopwords), lexicon.synonyms)).encode("utf-8"))
         self.stopwords = lexicon.stopwords
         self.synonyms = lexicon.synonyms
+        # Content words of each synonym, tokenised once; cleared whenever jieba learns a word.
+        self._synonym_words: dict[str, list[str]] = {}
         for word, freq in lexicon.user_words:
-            self._jieba.add_word(word, freq)
+            self._add_word(word, freq)
         self.add_phrases(phrases)
         for key in self.synonyms:
             if len(key) > 1:
-                self._jieba.add_word(key, PHRASE_FREQ // 5)
+                self._add_word(key, PHRASE_FREQ // 5)
+
+    def _add_word(self, word: str, freq: int) -> None:
+        if word not in self._general:
+            self._general[word] = self._jieba.FREQ.get(word, 0)
+        self._jieba.add_word(word, freq)
+        self._state.update(f"{word}\t{freq}\n".encode("utf-8"))
+        self._synonym_words.clear()
+
+    def fingerprint(self) -> str:
+        """Return a key over everything that decides how this tokeniser cuts text."""
+        return key_of(_dictionary_key(), self._state.hexdigest())
 
     def add_phrases(self, phrases: Iterable[str]) -> None:
         """Teach jieba short catalogue terms (aliases up to MAX_DICT_PHRASE characters) as whole words."""
         for phrase in phrases:
             word = normalise(phrase).replace(" ", "")
             if 1 < len(word) <= MAX_DICT_PHRASE:
-                self._jieba.add_word(word, PHRASE_FREQ)
+                self._add_word(word, PHRASE_FREQ)
 
     def analyse(self, text: str) -> tuple[list[str], list[str]]:
         """Return (content words, their dictionary sub-words) of text.
 
-        Sub-words come from jieba's search mode (托举 inside 青年人才托举工程) and let a partial
-        mention match; they are scored in a separate, lighter field.
+        Sub-words are what jieba's search mode adds (托举 inside 青年人才托举工程) and let a partial
+        mention match; they are scored in a separate, lighter field. They are derived from the one cut
+        exactly as jieba's cut_for_search derives them, instead of cutting the text a second time.
         """
-        norm = normalise(text)
-        words = [t for t in self._jieba.cut(norm) if any(ch.isalnum() for ch in t)]
-        content = [t for t in words if t not in self.stopwords]
+        freq = self._jieba.FREQ
+        stop = self.stopwords
+        cut = list(self._jieba.cut(normalise(text)))
+        words = [t for t in cut if _has_alnum(t)]
+        content = [t for t in words if t not in stop]
         whole = set(words)
-        parts = [t for t in self._jieba.cut_for_search(norm)
-                 if t not in whole and t not in self.stopwords and any(ch.isalnum() for ch in t)]
+        parts = []
+        for w in cut:
+            n = len(w)
+            if n > 2:
+                parts.extend(g for i in range(n - 1) if freq.get(g := w[i:i + 2]))
+                if n > 3:
+                    parts.extend(g for i in range(n - 2) if freq.get(g := w[i:i + 3]))
+        parts = [t for t in parts if t not in whole and t not in stop and _has_alnum(t)]
         return content, parts
 
     def information(self, token: str) -> float:
         """Return how much a word says in general Chinese, from jieba's frequencies (rare says more)."""
-        return math.log((self._general_total + 1) / (self._general.get(token, 0) + 1))
+        general = self._general.get(token)
+        if general is None:
+            general = self._jieba.FREQ.get(token, 0)
+        return math.log((self._general_total + 1) / (general + 1))
+
+    def synonym_words(self, synonym: str) -> list[str]:
+        """Return the content words of a synonym (tokenised once, until jieba learns a new word)."""
+        words = self._synonym_words.get(synonym)
+        if words is None:
+            words = self._synonym_words[synonym] = self.analyse(synonym)[0]
+        return words
 
     def expand(self, tokens: list[str], weight: float) -> list[tuple[str, float]]:
         """Return (token, weight) pairs: the tokens at 1.0 plus their synonyms at `weight`."""
@@ -75,7 +128,82 @@ class Tokenizer:
             out[t] = 1.0
         for t in tokens:
             for syn in self.synonyms.get(t, ()):
-                for s in self.analyse(syn)[0]:
+                for s in self.synonym_words(syn):
                     if s not in out:
                         out[s] = weight
         return list(out.items())
+
+
+def _has_alnum(token: str) -> bool:
+    return any(ch.isalnum() for ch in token)
+
+
+def _dictionary_key() -> str:
+    # The dictionary belongs to the jieba release; its size guards against an edited dict.txt.
+    size = (Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME).stat().st_size
+    return key_of("jieba dictionary", str(_DICTIONARY_FORMAT), jieba.__version__, str(size), sys.version)
+
+
+def load_dictionary(tok: jieba.Tokenizer, cache_dir: str | Path | None = None) -> None:
+    """Initialise a jieba tokeniser with its default dictionary, through a cache file in cache_dir.
+
+    jieba's own cache is one file in the shared temporary directory, read with marshal.load on a file
+    object (slow); this one lives in the caller's directory (or a per-user one when None), is read in
+    slices, and is rebuilt when stale or corrupt.
+    """
+    directory = private_dir(cache_dir)
+    path = directory / DICTIONARY_CACHE if directory else None
+    key = _dictionary_key()
+    records = read_cache_records(path, key) if path else None
+    if records is not None:
+        try:
+            tok.FREQ, tok.total = _read_dictionary(records)
+            tok.initialized = True
+            return
+        except (ValueError, EOFError, TypeError, IndexError) as exc:
+            log.warning("jieba dictionary cache %s does not hold a dictionary (%s); rebuilding it", path, exc)
+    freq, total = tok.gen_pfdict(tok.get_dict_file())
+    # Equal frequencies share one int object (about 10 MiB less).
+    shared: dict[int, int] = {}
+    tok.FREQ, tok.total = {w: shared.setdefault(f, f) for w, f in freq.items()}, total
+    del freq, shared
+    tok.initialized = True
+    if path:
+        write_cache_records(path, key, _dictionary_records(tok.FREQ, tok.total))
+
+
+# Bumped whenever the layout of the dictionary cache changes.
+_DICTIONARY_FORMAT = 2
+# Words per record of the dictionary cache: small enough that no record costs much memory while read.
+_SLICE = 50_000
+
+
+def _dictionary_records(freq: dict[str, int], total: int) -> Iterator[bytes]:
+    """Yield the dictionary as records: (total, distinct frequencies), then (words, frequency numbers)."""
+    values = sorted(set(freq.values()))
+    number = {v: n for n, v in enumerate(values)}
+    yield marshal.dumps((total, values))
+    items = list(freq.items())
+    for start in range(0, len(items), _SLICE):
+        part = items[start:start + _SLICE]
+        # jieba's words never contain a newline (its dictionary is one word per line).
+        yield marshal.dumps(("\n".join(w for w, _ in part), array("I", [number[f] for _, f in part]).tobytes()))
+
+
+def _read_dictionary(records: Iterator[bytes]) -> tuple[dict[str, int], int]:
+    """Return (frequencies, total) from the records of _dictionary_records."""
+    total, values = marshal.loads(next(records))
+    if not isinstance(total, int) or not isinstance(values, list):
+        raise ValueError("no header record")
+    freq: dict[str, int] = {}
+    for record in records:
+        words, numbers = marshal.loads(record)
+        ns = array("I")
+        ns.frombytes(numbers)
+        keys = words.split("\n")
+        if len(keys) != len(ns):
+            raise ValueError("words and frequencies differ in number")
+        freq.update(zip(keys, map(values.__getitem__, ns)))
+    if not freq:
+        raise ValueError("no words")
+    return freq, total
