@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.replies import encode
 from conversations.engine import Ask, State, Verdict, next_step
 from conversations.finder import find
 from conversations.lint import sample_values
@@ -47,12 +46,14 @@ def test_every_service_that_prints_conditions_has_a_check(catalogue, flows):
     assert {s.id for s in catalogue.services if s.conditions is not None} <= checked
 
 
-def test_ids_and_option_values_fit_button_data(flows):
+def test_ids_and_option_values_fit_button_data(assistant, flows):
+    from bot.checks import choose_answer, start_check
+
     for f in flows.values():
-        encode("k", f.id)
+        assistant.router.encode(start_check, f.id)
         for q in f.questions:
             for o in q.options:
-                encode("a", f.id, q.id, o.value)  # raises on a value the buttons cannot carry
+                assistant.router.encode(choose_answer, f.id, q.id, o.value)  # raises on a value buttons cannot carry
 
 
 def test_intros_state_no_question_count(flows):

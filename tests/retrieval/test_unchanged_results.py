@@ -17,7 +17,8 @@ from retrieval.index import SHORT_QUESTION, SearchIndex, _alias, _lcs_length
 from retrieval.text import compact, normalise
 
 ROOT = Path(__file__).resolve().parents[2]
-QUESTIONS = [q.q for f in sorted((ROOT / "eval").glob("*.yaml")) for q in load_questions(f)]
+QUESTIONS = [q.q for f in sorted((ROOT / "eval").glob("*.yaml")) if not f.name.startswith("conversations")
+             for q in load_questions(f)]
 
 
 def reference_lcs(a: str, b: str) -> int:
