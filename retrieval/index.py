@@ -278,15 +278,15 @@ class SearchIndex:
         extra = {k: tuple(v) for k, v in extra.items() if v}
         if not extra:
             return self
-        self.tokenizer.add_phrases(p for ps in extra.values() for p in ps)
+        # The shared tokeniser is never taught these phrases (it would keep them after an undo, and change
+        # how every other index cuts text): learned aliases match as whole phrases and exact questions.
         docs = []
         for doc in self.docs:
             added = extra.get(doc.answer, ())
             if added and doc.key in ("", "list", "summary"):
                 doc = replace(doc, name=doc.name + "\n" + "\n".join(added), phrases=doc.phrases + added)
             docs.append(doc)
-        # Tokenised text is cached by content, but jieba just learned new words: drop stale entries.
-        return SearchIndex(docs, self.tokenizer, self.config)
+        return SearchIndex(docs, self.tokenizer, self.config, _cache=self._cache)
 
     # -- querying -------------------------------------------------------------------------------
 

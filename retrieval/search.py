@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import RetrievalConfig, load_config
@@ -21,6 +21,15 @@ MAX_QUESTION = 500
 
 
 @dataclass(frozen=True)
+class Taught:
+    """What staff taught from review: aliases of services, terms (typed → meant), out-of-scope examples."""
+
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    terms: tuple[tuple[str, str], ...] = ()
+    out_of_scope: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SearchResult:
     """Ranked hits with scores, the decision, and what the user asked about."""
 
@@ -31,6 +40,8 @@ class SearchResult:
     intents: tuple[str, ...]
     tokens: tuple[str, ...]
     coverage: float
+    # Rewrites applied before searching (typed → meant), for a reply that says so: 已按“青托”理解.
+    corrections: tuple[tuple[str, str], ...] = ()
 
     @property
     def best(self) -> Hit | None:
@@ -48,7 +59,7 @@ class Searcher:
 
     def __init__(self, catalogue: Catalogue, lexicon: Lexicon, tokenizer: Tokenizer, config: RetrievalConfig,
                  index: SearchIndex, learned: Mapping[str, tuple[str, ...]] | None = None,
-                 base_index: SearchIndex | None = None) -> None:
+                 base_index: SearchIndex | None = None, taught: Taught | None = None) -> None:
         self.catalogue = catalogue
         self.lexicon = lexicon
         self.tokenizer = tokenizer
@@ -59,6 +70,10 @@ class Searcher:
         self.base_index = base_index or index
         self.learned: dict[str, tuple[str, ...]] = dict(learned or {})
         self._exact = {compact(a): sid for sid, aliases in self.learned.items() for a in aliases if compact(a)}
+        self.taught = taught or Taught(aliases=self.learned)
+        self._terms = sorted(((normalise(a), normalise(b)) for a, b in self.taught.terms if normalise(a)),
+                             key=lambda ab: -len(ab[0]))
+        self._taught_out = {compact(q) for q in self.taught.out_of_scope if compact(q)}
         self._answer_text: dict[str, str] = {}
         for doc in index.docs:
             self._answer_text[doc.answer] = self._answer_text.get(doc.answer, "") + compact(doc.name + doc.body)
@@ -86,6 +101,12 @@ class Searcher:
         learned = {sid: a for sid, a in learned.items() if a and sid in self.catalogue.by_id}
         index = self.base_index.with_phrases(learned)
         return Searcher(self.catalogue, self.lexicon, self.tokenizer, self.config, index, learned, self.base_index)
+
+    def with_taught(self, taught: Taught) -> Searcher:
+        """Return a new searcher built from this one's base with what staff taught (this one is unchanged)."""
+        base = self.with_learned(taught.aliases)
+        return Searcher(self.catalogue, self.lexicon, self.tokenizer, self.config, base.index, base.learned,
+                        self.base_index, taught)
 
     def with_config(self, config: RetrievalConfig) -> Searcher:
         """Return a searcher with other settings (rebuilds the index; used by calibration)."""
@@ -143,11 +164,29 @@ class Searcher:
         """Return the keys of an answer's documents that fit the question best (article:40 …)."""
         return [k for k, _ in self.index.rank_documents(self.index.parse(question[:MAX_QUESTION]), answer, limit)]
 
+    def _corrected(self, question: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """Apply taught terms (typed → meant) to a question; return the text to search and what changed."""
+        if not self._terms:
+            return question, ()
+        text, done = normalise(question[:MAX_QUESTION]), []
+        for typed, meant in self._terms:
+            if typed in text and meant not in text:
+                text = text.replace(typed, meant)
+                done.append((typed, meant))
+        return (text, tuple(done)) if done else (question, ())
+
     def search(self, question: str) -> SearchResult:
         """Rank the catalogue for a question and decide how to answer it."""
-        return self._features(question)[0]
+        return self.features(question)[0]
 
     def features(self, question: str) -> tuple[SearchResult, Features]:
         """Return a search result and the features it was decided from (for calibration)."""
-        return self._features(question)
+        if self._taught_out and compact(question[:MAX_QUESTION]) in self._taught_out:
+            result, f = self._features(question)
+            return replace(result, decision=Decision.UNANSWERED, reason="out_of_scope"), f
+        text, corrections = self._corrected(question)
+        result, f = self._features(text)
+        if corrections:
+            result = replace(result, question=question, corrections=corrections)
+        return result, f
 

@@ -99,3 +99,26 @@ def test_removing_the_last_learned_alias_really_removes_it(fresh_searcher):
     untaught = taught.with_learned({})
     assert untaught.search(question).reason != "learned"
     assert "52" not in {d.answer for d in untaught.index.docs if question in d.name}
+
+
+def test_teaching_and_undoing_leaves_every_other_answer_unchanged(searcher):
+    """Taught items build a new index from the base; nothing shared is changed, so an undo is exact."""
+    from pathlib import Path
+
+    from retrieval.evaluate import load_questions
+    from retrieval.search import Taught
+
+    root = Path(__file__).resolve().parents[2] / "eval"
+    questions = [q.q for name in ("holdout_a", "holdout_b") for q in load_questions(root / f"{name}.yaml")]
+
+    def answers(s):
+        return [(r.decision, r.reason, [(h.id, round(h.score, 6)) for h in r.hits]) for r in map(s.search, questions)]
+
+    before = answers(searcher)
+    taught = searcher.with_taught(Taught(aliases={"13": ("托举申报",), "54": ("小院申报",)},
+                                         terms=(("青拖", "青托"),), out_of_scope=("我家的猫三天不吃饭了怎么办",)))
+    assert taught.search("托举申报").best.id == "13" and taught.search("青拖申报").best.id == "13"
+    assert taught.search("我家的猫三天不吃饭了怎么办").reason == "out_of_scope"
+    undone = taught.with_taught(Taught())
+    assert answers(undone) == before
+    assert answers(searcher) == before
