@@ -192,7 +192,7 @@ def _yesno_option(q: Question, value: str) -> Reading:
 
 
 def _yesno_error(q: Question) -> str:
-    return q.error or texts.YESNO_ERROR[any(o.value == UNSURE for o in q.options)]
+    return q.error or texts.YESNO_ERROR
 
 
 def _read_yesno(q: Question, text: str, reference: date | None) -> Reading:

@@ -3,10 +3,7 @@
 Placeholders: {text} is the user's reply (shortened), {unit} the question's unit, {example} a value to copy.
 """
 
-YESNO_ERROR = {  # keyed by "the question offers 不确定", which every yes/no question now does
-    True: "请回答“是”“否”或“不确定”（也可以回复 1、2、3）。",
-    False: "请回答“是”或“否”（也可以回复 1 或 2）。",
-}
+YESNO_ERROR = "请回答“是”“否”或“不确定”（也可以回复 1、2、3）。"
 YESNO_MIXED = "“{text}”里既有肯定也有否定，请只回答“是”“否”或“不确定”（也可以回复 1、2、3）。"
 FACT_HINT = "拿不准可以回答“不确定”。{help}"
 

@@ -416,3 +416,54 @@ def test_every_yes_no_question_of_every_flow_accepts_unsure():
             if q.type == "yesno":
                 for text in ("不确定", "不知道", "说不清", "拿不准", "3"):
                     assert read_answer(q, text, REFERENCE).value == "unsure", (f.id, q.id, text)
+
+
+# -- rules over answers that allow several values ------------------------------------------------
+
+@pytest.mark.parametrize("value,op,threshold,expected", [
+    ({"ge": 33, "le": 70}, "le", 32, False),
+    ({"ge": 33, "le": 70}, "le", 40, None),
+    ({"ge": 33, "le": 70}, "ge", 33, True),
+    ({"ge": 33, "le": 70}, "gt", 70, False),
+    ({"ge": 16, "le": 30}, "le", 32, True),
+    ({"ge": 16, "le": 30}, "lt", 30, None),
+    ({"gt": 70, "le": 100}, "ge", 70, True),
+    ({"gt": 70, "le": 100}, "gt", 70, True),
+    ({"ge": 0, "lt": 50}, "lt", 50, True),
+    ({"ge": 0, "lt": 50}, "ge", 50, False),
+    ({"ge": 60, "le": 70}, "ge", 70, None),
+    ({"ge": 2, "le": 3}, "eq", 5, False),
+    ({"ge": 2, "le": 3}, "eq", 2, None),
+    ({"ge": 2, "le": 3}, "ne", 5, True),
+    ({"ge": 2, "le": 3}, "in", (4, 5), False),
+    (31, "le", 32, True),          # a plain number, as saved before intervals existed
+    ("unsure", "eq", "yes", None),
+])
+def test_compare_is_decisive_only_when_every_value_agrees(value, op, threshold, expected):
+    from conversations.model import Compare
+    from conversations.rules import compare
+
+    assert compare(Compare("x", op, threshold), {"x": value}, REFERENCE) is expected
+
+
+@pytest.mark.parametrize("birth,op,years,expected", [
+    ("1988", "le", 40, True),            # 38 on 2026-12-31 whatever the day
+    ("1985", "le", 40, False),           # 41
+    ("1986-12", "le", 40, True),         # 40 on the reference date (born in December)
+    ("1990-05-01", "le", 36, True),      # an ISO date saved before partial dates existed
+    ("1990-05-01", "le", 35, False),
+])
+def test_age_over_a_partial_birth_date(birth, op, years, expected):
+    from conversations.model import Compare
+    from conversations.rules import compare
+
+    assert compare(Compare("birth", op, years, as_age=True), {"birth": birth}, REFERENCE) is expected
+
+
+def test_age_over_a_birth_year_that_straddles_a_birthday_is_unknown():
+    from conversations.model import Compare
+    from conversations.rules import compare
+
+    rule = Compare("birth", "le", 40, as_age=True)
+    assert compare(rule, {"birth": "1985"}, date(2026, 6, 15)) is None
+    assert compare(rule, {"birth": "1985-07"}, date(2026, 6, 15)) is True

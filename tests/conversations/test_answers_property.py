@@ -2,7 +2,8 @@
 
 Replies are built from a number (Arabic, full-width or Chinese), a qualifier (以上, 超过, 不到 …),
 the question's unit and filler. The reading must be a re-ask, or a value whose every number is one the
-text allows (within the question's range; ages in completed years, counts whole).
+text allows (within the question's range; ages in completed years, counts whole). Also: any text at
+all gives a value or a message, and any replies keep the engine in a valid, saveable state.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conversations import engine
 from conversations.answers import read_answer
+from conversations.engine import Ask, State
+from conversations.loader import load_flows
 from conversations.model import Question, Span, number_span
 from tests.flow_helpers import flow
 
@@ -150,3 +154,31 @@ def test_a_plain_whole_number_in_range_is_read_as_itself(kind, n, form):
         assert reading.ok and reading.value == n, f"{text!r} → {reading}"
     else:
         assert not reading.ok and "超出了可回答的范围" in reading.error
+
+
+FLOWS = load_flows()
+ALL_QUESTIONS = [(f.id, q.id) for f in FLOWS.values() for q in f.questions]
+NOISY = st.text(st.sampled_from(list("0123456789０１.-/~%年月日岁个位以上下超过不到没有是否零一二两三四五六七八九十百千万几半成分之"
+                                     "点多来左右大概约不确定的吧，。？！ 　\u200b")), max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(ALL_QUESTIONS), st.one_of(NOISY, st.text(max_size=8)))
+def test_any_text_gives_a_value_or_a_message(where, text):
+    q = FLOWS[where[0]].question(where[1])
+    reading = read_answer(q, text, REFERENCE)
+    assert reading.ok or reading.error
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(FLOWS)), st.lists(st.one_of(NOISY, st.sampled_from(["是", "否", "不确定", "1", "2"])),
+                                                max_size=12))
+def test_any_replies_keep_the_engine_in_a_valid_state(flow_id, replies):
+    f = FLOWS[flow_id]
+    state, step = engine.start(f, REFERENCE)
+    for reply in replies:
+        state, step = engine.answer(f, state, reply)
+        assert engine.is_valid_state(f, state)
+        assert State.from_json(state.to_json()) == state
+        if isinstance(step, Ask) and step.error:
+            assert step.question.id not in state.answers

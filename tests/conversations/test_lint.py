@@ -113,3 +113,24 @@ def test_a_label_inside_another_passes_when_the_reader_tells_them_apart(tmp_path
     (tmp_path / "negated.yaml").write_text(CHOICE.format(id="negated", options=options), encoding="utf-8")
     _, problems = lint.lint(tmp_path, None, date(2026, 12, 31))
     assert problems == []
+
+
+def test_residual_rules_behave_like_the_rules_they_come_from():
+    # The lint walk counts paths per residual; this proves that putting answers in early changes nothing.
+    import itertools
+    import random
+
+    from conversations.loader import load_flows
+    from conversations.rules import evaluate, residual
+
+    reference = date(2026, 12, 31)
+    rng = random.Random(7)
+    for f in load_flows().values():
+        samples = {q.id: lint.sample_values(f, q, reference) for q in f.questions}
+        for _ in range(40):
+            answers = {q: rng.choice(v) for q, v in samples.items() if rng.random() < 0.7}
+            early = dict(itertools.islice(answers.items(), len(answers) // 2))
+            for rule in [c.holds for c in f.conditions] + [q.ask_if for q in f.questions]:
+                left = residual(rule, early, reference)
+                got = left if isinstance(left, bool) else evaluate(left, answers, reference)
+                assert got == evaluate(rule, answers, reference), (f.id, rule, answers)
