@@ -227,7 +227,7 @@ def _read_yesno(q: Question, text: str, reference: date | None) -> Reading:
 
 
 def _yesno_clause(q: Question, t: str) -> str | None:
-    """Return yes, no, unsure or "mixed" for one clause, or None when it says neither."""
+    """Return yes, no or unsure for one clause; "mixed", "partial", "negated" or None when it is not one."""
     if t in _YES_WORDS or t in _NO_WORDS:
         return YES if t in _YES_WORDS else NO
     if any(w in t for w in _UNSURE_WORDS) or _UNSURE_PATTERN.search(t):
@@ -239,23 +239,47 @@ def _yesno_clause(q: Question, t: str) -> str | None:
         return YES
     if body.startswith(_CONTRAST):
         return "mixed"  # 是的，但没有毕业: the second clause takes the first back
-    prompt = _prompt_words(q)
+    if len(body) >= 2 and body in _prompt_words(q):
+        return _echo(q, body)  # 「在职」 to 「在职吗？」, or 「不涉及」 to 「…且不涉及国家秘密？」
     negation = next((n for n in _NEGATION_LEADS if body.startswith(n)), "")
     if negation:
         rest = _strip_particles(body[len(negation):]).rstrip("的")
         if rest[:1] in ("不", "没") or any(c in rest for c in _CONTRAST):
             return "mixed"  # 不是不…, 没有，但是…: a double negation or a turn is not a plain no
-        # the rest must be a yes word or the question's own words: 不符合, 没有本科; not 不是外籍
-        return NO if not rest or rest in _YES_WORDS or rest in prompt else None
+        if not rest or rest in _YES_WORDS:
+            return NO  # 不, 不是的, 不对, 不具备, 没有具备
+        if rest in _prompt_words(q):
+            # 没有本科 denies what is asked; 没有涉及 at 「不涉及…吗？」 agrees with a negative question
+            return "partial" if _echo(q, rest) == "negated" else NO
+        return None  # 不是外籍: says what the user is not, which is not an answer to 是中国籍吗
     lead = next((y for y in _YES_LEADS if body.startswith(y)), "")
     rest = body[len(lead):].strip("的")
     if any(c in rest for c in _CONTRAST) or any(c in rest for c in _NEGATION_CHARS):
         return "mixed" if lead else None
-    if lead and (not rest or rest in prompt):
+    if lead and not rest:
         return YES
-    if not lead and len(body) >= 2 and body in prompt:
-        return YES  # the reply repeats the question's own words: 「在职」 to 「在职吗？」
+    if lead and rest in _prompt_words(q):
+        return _echo(q, rest)  # 有本科 to 「您具有大学本科及以上学历吗？」
     return None
+
+
+def _echo(q: Question, words: str) -> str:
+    """Read a reply that repeats words of the question: yes when the question asks just that.
+
+    Returns "partial" when the question asks several things (「学风正派」 to 「学风正派，治学严谨？」) and
+    "negated" when the prompt itself negates the words (「涉及」 to 「不涉及国家秘密？」): neither is a yes.
+    """
+    prompt = _prompt_words(q)
+    at = [k for k in range(len(prompt)) if prompt.startswith(words, k)]
+    if any(_negated_at(prompt, k) for k in at):
+        return "negated"
+    return YES if _asks_one_thing(q) else "partial"
+
+
+def _asks_one_thing(q: Question) -> bool:
+    """Return True unless the prompt lists several requirements (「A、B」, 「A，B」 without 或)."""
+    question = re.sub(r"[（(][^）)]*[）)]", "", q.prompt)
+    return len([p for p in re.split(r"[、，,；;]", question) if p.strip()]) == 1 or "或" in question
 
 
 # -- options ---------------------------------------------------------------------------------------
@@ -299,8 +323,11 @@ def _segments(label: str) -> list[str]:
 
 
 def _negated_at(text: str, i: int) -> bool:
-    """Return True when the word starting at text[i] is negated (不在职, 没有本科, 尚未成立)."""
-    return i > 0 and text[i - 1] in _NEGATION_CHARS or text[max(0, i - 2):i] in ("不是", "没有", "尚未", "并非")
+    """Return True when the word starting at text[i] is negated (不在职, 没有本科, 尚未成立; not 是否属实)."""
+    before = text[max(0, i - 2):i]
+    if before in ("是否", "能否", "可否", "与否", "有无", "有没"):
+        return False
+    return i > 0 and text[i - 1] in _NEGATION_CHARS or before in ("不是", "没有", "尚未", "并非")
 
 
 @dataclass(frozen=True)

@@ -152,11 +152,11 @@ def settles(flow: Flow, state: State, qid: str, value: Any) -> bool:
 
 
 def _need_exact(q: Question, reply: str, value: Any) -> str:
+    """Return the message asking for the exact number or the full date instead of this interval."""
     given = shorten(reply)
     if q.type == "date":
         days = date_span(value)
-        example = f"{days[0].isoformat()}" if days else "1990-05-01"
-        return DATE_NEED_FULL.format(text=given, example=example)
+        return DATE_NEED_FULL.format(text=given, example=days[0].isoformat() if days else "1990-05-01")
     span = number_span(value)
     example = exact_example(q, span) if span is not None else ""
     return NUMBER_NEED_EXACT.format(text=given, unit=q.unit, example=example)

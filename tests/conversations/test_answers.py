@@ -28,6 +28,10 @@ QUESTIONS = {
     "BACHELOR": ("youth_talent_lift", "bachelor"),       # yes/no, a fact (unsure: false in the file)
     "HEALTH": ("outstanding_talent", "health"),          # yes/no
     "EMPLOYED": ("innovation_pioneer", "employed"),      # yes/no: 候选人目前在职吗？
+    "IN_POST": ("excellent_workers", "in_post"),         # yes/no: 您目前是否在职、在岗？ (two things)
+    "SCHOLARSHIP": ("outstanding_talent", "scholarship"),  # yes/no: 您是否学风正派，治学严谨？
+    "RELAXED": ("youth_talent_lift", "relaxed_group"),   # yes/no: 您是女性，或从事医学临床领域吗？
+    "NO_SECRETS": ("plus_programme", "truthful_no_secrets"),  # yes/no: …是否属实，且不涉及国家秘密？
     "EMPLOYMENT": ("science_communication_titles", "employment"),  # choice, service 56
     "IDENTITY": ("science_communication_titles", "identity"),
     "LEVEL": ("private_enterprise_titles", "level"),
@@ -293,6 +297,20 @@ CASES: list[tuple[str, str, Any]] = [
     ("EMPLOYED", "在职", "yes"),
     ("EMPLOYED", "目前在职", "yes"),
     ("EMPLOYED", "不在职", "no"),
+    ("RELAXED", "女性", "yes"),
+    ("RELAXED", "医学临床领域", "yes"),
+    ("RELAXED", "男性", Ask(GENERIC_YESNO)),
+    # -- echoing one of several things asked is not a yes; denying one is a no -----------------------
+    ("IN_POST", "在职", Ask(GENERIC_YESNO)),
+    ("IN_POST", "不在岗", "no"),
+    ("SCHOLARSHIP", "学风正派", Ask(GENERIC_YESNO)),
+    ("SCHOLARSHIP", "不严谨", "no"),
+    # -- a question that itself says 不: echoing or denying its words is not read either way ----------
+    ("NO_SECRETS", "不涉及", Ask(GENERIC_YESNO)),
+    ("NO_SECRETS", "没有涉及", Ask(GENERIC_YESNO)),
+    ("NO_SECRETS", "涉及", Ask(GENERIC_YESNO)),
+    ("NO_SECRETS", "是的", "yes"),
+    ("NO_SECRETS", "不属实", "no"),
     # -- options: 56 在职 must not select 目前不在职 ----------------------------------------------------
     ("EMPLOYMENT", "在职", Ask("1.“在单位任职")),
     ("EMPLOYMENT", "不在职", "not_working"),
@@ -394,6 +412,7 @@ def test_reading(key, text, expected):
     ("BIRTH", "1988年5月"), ("BIRTH", "1990年13月5日"), ("BIRTH", "19880501"), ("BIRTH", "88年"),
     ("AGE", "三十多岁"), ("AGE", "300"), ("AGE", "32.5"), ("REFEREES", "十来个"), ("SHARE", "0.8"),
     ("BACHELOR", "不知道"), ("BACHELOR", "是的，但没有毕业"), ("EMPLOYMENT", "在职"), ("LEVEL", "高级"),
+    ("SCHOLARSHIP", "学风正派"), ("IN_POST", "在职"),
 ])
 def test_attempts_to_answer_are_recognised(key, text):
     assert looks_like_answer(question(key), text)
