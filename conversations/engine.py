@@ -2,28 +2,26 @@
 
 A question is asked only while it can still change the verdict: when every condition that reads it
 is already settled by earlier answers (or its ask_if is false) it is skipped. The first condition
-that the answers definitely fail ends the check with 不符合.
+that the answers definitely fail ends the check with 不符合. Replies are read by conversations.answers.
+
+Answers are JSON values (see conversations.model): "yes"/"no"/"unsure", option values, numbers or a
+number interval {"ge": 33, "le": 70}, and ISO dates at day, month or year precision.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import product
 from typing import Any, Union
 
-from retrieval.text import chinese_number, normalise
-
-from .model import NO, UNSURE, YES, Condition, Flow, Question, rule_questions
-from .rules import evaluate
-from .texts import DATE_ERROR, NUMBER_ERROR, OPTION_ERROR, YESNO_ERROR
+from .answers import exact_example, hint, read_answer, shorten
+from .model import Condition, Flow, Question, date_span, is_interval, number_span, rule_compares
+from .rules import compare, evaluate
+from .texts import DATE_NEED_FULL, NUMBER_NEED_EXACT
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 ELIGIBLE, NOT_ELIGIBLE, NEEDS_REVIEW = "符合", "不符合", "需人工确认"
-
-_YES_WORDS = ("是", "是的", "对", "对的", "有", "具备", "符合", "满足", "已经", "嗯", "好", "y", "yes", "ok")
-_NO_WORDS = ("否", "不是", "不", "没有", "没", "无", "不具备", "不符合", "不满足", "n", "no")
-_UNSURE_WORDS = ("不确定", "不清楚", "不知道", "说不好", "不好说", "待定", "不一定", "拿不准", "unsure")
 
 
 @dataclass(frozen=True)
@@ -54,6 +52,11 @@ class Ask:
     question: Question
     number: int
     error: str = ""
+
+    @property
+    def hint(self) -> str:
+        """Return the line that says where to find the answer to a fact question, or ''."""
+        return hint(self.question)
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,8 @@ def next_step(flow: Flow, state: State) -> Step:
     for i, q in enumerate(pending):
         if evaluate(q.ask_if, state.answers, ref) is False:
             continue
-        reads = any(q.id in rule_questions(c.holds) for c in open_conditions)
-        gates = any(q.id in rule_questions(later.ask_if) for later in pending[i + 1:])
+        reads = any(q.id in flow.condition_reads[c.id] for c in open_conditions)
+        gates = any(q.id in flow.ask_if_reads[later.id] for later in pending[i + 1:])
         if reads or gates:
             return Ask(q, number=len(state.order) + 1)
     verdict = NEEDS_REVIEW if open_conditions else ELIGIBLE
@@ -121,77 +124,62 @@ def start(flow: Flow, reference_date: date) -> tuple[State, Step]:
     return state, next_step(flow, state)
 
 
-def _number(text: str) -> float | None:
-    m = re.search(r"-?\d+(?:\.\d+)?", text)
-    if m:
-        return float(m.group(0))
-    m = re.search(r"[零〇一二两三四五六七八九十百]+", text)
-    if m:
-        value = chinese_number(m.group(0))
-        return float(value) if value is not None else None
-    return None
-
-
-def _date(text: str) -> date | None:
-    m = re.search(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})", text) or \
-        re.fullmatch(r"\s*(\d{4})(\d{2})(\d{2})\s*", text)
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
 def parse_reply(q: Question, reply: str, reference: date) -> tuple[Any, str]:
     """Read a reply for a question; return (value, "") or (None, the message to show)."""
-    text = normalise(reply).strip(" 。.!！?？")
-    if q.type in ("yesno", "choice"):
-        values = [o.value for o in q.options]
-        if text in values:
-            return text, ""
-        if text.isdigit() and 1 <= int(text) <= len(q.options):
-            return q.options[int(text) - 1].value, ""
-        for o in q.options:
-            if text == normalise(o.label):
-                return o.value, ""
-        if q.type == "yesno":
-            if UNSURE in values and text in _UNSURE_WORDS:
-                return UNSURE, ""
-            if text in _NO_WORDS or text.startswith(("不是", "没有")):
-                return NO, ""
-            if text in _YES_WORDS:
-                return YES, ""
-            return None, q.error or YESNO_ERROR[UNSURE in values]
-        matches = [o for o in q.options if normalise(o.label) in text or text in normalise(o.label)]
-        if len(matches) == 1 and text:
-            return matches[0].value, ""
-        return None, q.error or OPTION_ERROR
-    if q.type == "number":
-        value = _number(text)
-        if value is None or not (q.min <= value <= q.max):
-            low, high = int(q.min), int(q.max)
-            return None, q.error or NUMBER_ERROR.format(min=low, max=high, unit=q.unit, example=(low + high) // 2)
-        return (int(value) if value.is_integer() else value), ""
+    reading = read_answer(q, reply, reference)
+    return (reading.value, "") if reading.ok else (None, reading.error)
+
+
+def settles(flow: Flow, state: State, qid: str, value: Any) -> bool:
+    """Return True when an answer that allows several values (a bound, a year) is as good as an exact one.
+
+    It is when no comparison it leaves open could change a condition or a later question's ask_if:
+    each rule reading the question gives the same result whichever way those comparisons go.
+    """
+    ref = _reference(state)
+    answers = {**state.answers, qid: value}
+    rules = [c.holds for c in flow.conditions]
+    rules += [q.ask_if for q in flow.questions if q.ask_if is not None and q.id not in answers]
+    for rule in rules:
+        open_ = [c for c in rule_compares(rule) if c.question == qid and compare(c, answers, ref) is None]
+        if not open_:
+            continue
+        results = {evaluate(rule, answers, ref, {id(c): bit for c, bit in zip(open_, bits)})
+                   for bits in product((True, False), repeat=len(open_))}
+        if len(results) > 1:
+            return False
+    return True
+
+
+def _need_exact(q: Question, reply: str, value: Any) -> str:
+    """Return the message asking for the exact number or the full date instead of this interval."""
+    given = shorten(reply)
     if q.type == "date":
-        d = _date(text)
-        if d is None or d.year < 1900 or d > reference:
-            return None, q.error or DATE_ERROR
-        return d.isoformat(), ""
-    raise ValueError(f"unknown answer type {q.type!r}")
+        days = date_span(value)
+        return DATE_NEED_FULL.format(text=given, example=days[0].isoformat() if days else "1990-05-01")
+    span = number_span(value)
+    example = exact_example(q, span) if span is not None else ""
+    return NUMBER_NEED_EXACT.format(text=given, unit=q.unit, example=example)
 
 
 def answer(flow: Flow, state: State, reply: str) -> tuple[State, Step]:
-    """Apply the user's reply to the current question and return the next step."""
+    """Apply the user's reply to the current question and return the next step.
+
+    A bound or a partial date is kept only when it settles every rule that reads the question;
+    otherwise the same question is asked again for the exact value.
+    """
     step = next_step(flow, state)
     if isinstance(step, Verdict):
         return state, step
-    value, error = parse_reply(step.question, reply, _reference(state))
-    if error:
-        return state, replace(step, error=error)
+    q = step.question
+    reading = read_answer(q, reply, _reference(state))
+    if not reading.ok:
+        return state, replace(step, error=reading.error)
+    if is_interval(reading.value) and not settles(flow, state, q.id, reading.value):
+        return state, replace(step, error=_need_exact(q, reply, reading.value))
     answers = dict(state.answers)
-    answers[step.question.id] = value
-    state = replace(state, answers=answers, order=state.order + (step.question.id,))
+    answers[q.id] = reading.value
+    state = replace(state, answers=answers, order=state.order + (q.id,))
     return state, next_step(flow, state)
 
 
@@ -206,8 +194,18 @@ def back(flow: Flow, state: State) -> tuple[State, Step]:
 
 
 def is_valid_state(flow: Flow, state: State) -> bool:
-    """Return True when a stored state still fits the flow (questions renamed since are rejected)."""
+    """Return True when a stored state still fits the flow (questions or options renamed since are rejected)."""
     return state.flow == flow.id and all(k in flow.by_id for k in state.answers) and \
-        set(state.order) == set(state.answers)
+        set(state.order) == set(state.answers) and \
+        all(_fits(flow.by_id[k], v) for k, v in state.answers.items())
+
+
+def _fits(q: Question, value: Any) -> bool:
+    """Return True when a stored value is one this question can hold (old saved forms included)."""
+    if q.type in ("yesno", "choice"):
+        return any(o.value == value for o in q.options)
+    if q.type == "number":
+        return number_span(value) is not None
+    return date_span(value) is not None
 
 

@@ -105,8 +105,11 @@ def _question(raw: Any, fail: Any, index: int) -> Question:
     if qtype == "yesno":
         if "options" in raw:
             raise fail(where, "a yesno question has fixed options; use type choice for others")
-        values = [YES, NO] + ([UNSURE] if raw.get("unsure", True) else [])
-        options = tuple(Option(v, YESNO_LABELS[v]) for v in values)
+        # Every yes/no question offers 不确定: a user who cannot answer must never be stuck in a loop.
+        # `unsure: false` is still accepted; it now marks a fact the user can look up (see `help`).
+        if not isinstance(raw.get("unsure", True), bool):
+            raise fail(where, f"unsure must be true or false, got {raw['unsure']!r}")
+        options = tuple(Option(v, YESNO_LABELS[v]) for v in (YES, NO, UNSURE))
     elif qtype == "choice":
         raw_opts = raw.get("options")
         if not isinstance(raw_opts, list) or len(raw_opts) < 2:
@@ -123,6 +126,10 @@ def _question(raw: Any, fail: Any, index: int) -> Question:
         options = tuple(opts)
     elif "options" in raw:
         raise fail(where, f"a {qtype} question takes no options")
+    if "help" in raw and not (isinstance(raw["help"], str) and raw["help"].strip()):
+        raise fail(where, "help must be a non-empty text saying where to find the answer")
+    if "unsure" in raw and qtype != "yesno":
+        raise fail(where, "unsure only applies to yesno questions")
     low, high = raw.get("min"), raw.get("max")
     if qtype == "number":
         if not isinstance(low, (int, float)) or not isinstance(high, (int, float)) or low >= high:
@@ -132,7 +139,8 @@ def _question(raw: Any, fail: Any, index: int) -> Question:
     return Question(
         id=qid, type=qtype, prompt=prompt.strip(), options=options,
         min=low, max=high, unit=str(raw.get("unit") or ""), error=str(raw.get("error") or ""),
-        help=str(raw.get("help") or ""),
+        help=str(raw.get("help") or "").strip(),
+        fact=qtype == "yesno" and raw.get("unsure") is False,
         ask_if=_rule(raw["ask_if"], fail, f"{qid}.ask_if") if raw.get("ask_if") is not None else None,
     )
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import calendar
+import math
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Union
 
 ANSWER_TYPES = ("yesno", "choice", "number", "date")
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "answered")
 VERDICTS = ("符合", "不符合", "需人工确认")
 
-# Values of a yes/no answer; "unsure" only where the question allows it.
+# Values of a yes/no answer; every yes/no question accepts "unsure".
 YES, NO, UNSURE = "yes", "no", "unsure"
 
 
@@ -35,6 +39,7 @@ class Question:
     error: str = ""
     help: str = ""
     ask_if: Rule | None = None
+    fact: bool = False  # a yes/no fact the user can look up (`unsure: false` in the flow file)
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,14 @@ class Flow:
     conditions: tuple[Condition, ...]
     source_file: str = ""
     by_id: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
+    # The questions each condition's rule and each question's ask_if read (by id), computed once.
+    condition_reads: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    ask_if_reads: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.by_id.update({q.id: q for q in self.questions})
+        self.condition_reads.update({c.id: frozenset(rule_questions(c.holds)) for c in self.conditions})
+        self.ask_if_reads.update({q.id: frozenset(rule_questions(q.ask_if)) for q in self.questions})
 
     def question(self, qid: str) -> Question:
         """Return the question with this id."""
@@ -138,3 +148,101 @@ def rule_compares(rule: Rule | None) -> list[Compare]:
         return []
     return [c for p in rule.parts for c in rule_compares(p)]
 
+
+
+# -- answer values -------------------------------------------------------------------------------
+#
+# Answers are JSON values in the saved state. A number answer is a plain number or, for a bound the
+# user typed (「32岁以上」), an interval {"ge"|"gt": low, "le"|"lt": high}. A date answer is ISO text at
+# the precision typed: "1988-05-01", "1988-05" (the whole month) or "1988" (the whole year).
+
+_BOUND_KEYS = {"ge", "gt", "le", "lt"}
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@dataclass(frozen=True)
+class Span:
+    """The numbers an answer allows: low..high, each end open or closed (infinite ends allowed)."""
+
+    low: float
+    high: float
+    low_open: bool = False
+    high_open: bool = False
+
+    @property
+    def is_point(self) -> bool:
+        """Return True when the span holds exactly one number."""
+        return self.low == self.high and not (self.low_open or self.high_open)
+
+    def is_empty(self) -> bool:
+        """Return True when no number fits."""
+        return self.low > self.high or (self.low == self.high and (self.low_open or self.high_open))
+
+    def contains(self, x: float) -> bool:
+        """Return True when x lies in the span."""
+        above = x > self.low or (x == self.low and not self.low_open)
+        below = x < self.high or (x == self.high and not self.high_open)
+        return above and below
+
+
+def number_span(value: Any) -> Span | None:
+    """Return the span of a number answer (a plain number or an interval), or None if it is neither."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return Span(float(value), float(value))
+    if isinstance(value, dict) and value and set(value) <= _BOUND_KEYS:
+        if {"ge", "gt"} <= set(value) or {"le", "lt"} <= set(value):
+            return None
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values()):
+            return None
+        low = value["ge"] if "ge" in value else value["gt"] if "gt" in value else -math.inf
+        high = value["le"] if "le" in value else value["lt"] if "lt" in value else math.inf
+        return Span(float(low), float(high), "gt" in value, "lt" in value)
+    return None
+
+
+def span_value(span: Span) -> Any:
+    """Return the JSON value that stores a span: the number itself for a point, else an interval."""
+    def num(x: float) -> int | float:
+        return int(x) if float(x).is_integer() else x
+
+    if span.is_point:
+        return num(span.low)
+    out: dict[str, int | float] = {}
+    if span.low != -math.inf:
+        out["gt" if span.low_open else "ge"] = num(span.low)
+    if span.high != math.inf:
+        out["lt" if span.high_open else "le"] = num(span.high)
+    return out
+
+
+def date_span(value: Any) -> tuple[date, date] | None:
+    """Return the first and last day a date answer allows ("1988" → the whole year), or None."""
+    if not isinstance(value, str):
+        return None
+    m = _PARTIAL_DATE.fullmatch(value)
+    if not m:
+        return None
+    try:
+        year = int(m.group(1))
+        if m.group(3):
+            d = date(year, int(m.group(2)), int(m.group(3)))
+            return d, d
+        if m.group(2):
+            month = int(m.group(2))
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        return date(year, 1, 1), date(year, 12, 31)
+    except ValueError:
+        return None
+
+
+def is_interval(value: Any) -> bool:
+    """Return True when an answer allows more than one value (a bound, a range, a year or month)."""
+    if isinstance(value, dict):
+        span = number_span(value)
+        return span is not None and not span.is_point
+    if isinstance(value, str):
+        days = date_span(value)
+        return days is not None and days[0] != days[1]
+    return False

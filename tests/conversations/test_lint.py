@@ -59,9 +59,13 @@ def test_broken_flows_name_file_and_step(tmp_path, capsys, mutate, step, problem
 
 
 def test_unreachable_question_is_reported(tmp_path):
+    # age is asked only for 团队, but choosing 团队 already fails the condition: age can never be asked.
     text = GOOD.format(id="gated").replace(
-        "    prompt: 年龄？\n", "    prompt: 年龄？\n    ask_if: {q: citizen, op: eq, value: no}\n").replace(
-        "    type: yesno\n", "    type: yesno\n    unsure: false\n")
+        "    type: yesno\n    prompt: 是中国籍吗？\n",
+        "    type: choice\n    options:\n      - {value: person, label: 个人}\n      - {value: team, label: 团队}\n"
+        "    prompt: 个人还是团队？\n").replace(
+        "    prompt: 年龄？\n", "    prompt: 年龄？\n    ask_if: {q: citizen, op: eq, value: team}\n").replace(
+        "{q: citizen, op: eq, value: yes}", "{q: citizen, op: eq, value: person}")
     (tmp_path / "gated.yaml").write_text(text, encoding="utf-8")
     lines, problems = lint.lint(tmp_path, None, date(2026, 12, 31))
     assert any("step age: unreachable" in p for p in problems)
@@ -71,3 +75,62 @@ def test_flow_id_must_match_file_name(tmp_path):
     (tmp_path / "other.yaml").write_text(GOOD.format(id="mismatch"), encoding="utf-8")
     _, problems = lint.lint(tmp_path, None, date(2026, 12, 31))
     assert any("must match the file name" in p for p in problems)
+
+
+CHOICE = """
+id: {id}
+service: "13"
+title: 测试
+intro: 测试用
+questions:
+  - id: kind
+    type: choice
+    prompt: 哪一类？
+    options:
+{options}
+conditions:
+  - id: c
+    quote: 测试条件
+    holds: {{q: kind, op: eq, value: a}}
+"""
+
+
+@pytest.mark.parametrize("labels", [
+    ["园区（工业园区）", "园区（科技园区）"],   # the same short form: typing 园区 picks the first
+    ["企业科协", "企业科协"],                  # the same label twice
+    ["2", "1"],                               # a label that is another option's number
+])
+def test_confusable_option_labels_are_reported(tmp_path, labels):
+    options = "\n".join(f"      - {{value: {v}, label: \"{label}\"}}" for v, label in zip("ab", labels))
+    (tmp_path / "confused.yaml").write_text(CHOICE.format(id="confused", options=options), encoding="utf-8")
+    _, problems = lint.lint(tmp_path, None, date(2026, 12, 31))
+    assert any("confused.yaml: step kind:" in p and "make the labels distinct" in p for p in problems), problems
+
+
+def test_a_label_inside_another_passes_when_the_reader_tells_them_apart(tmp_path):
+    # 在职 lies inside 目前不在职; the reader reads the negation, so typing either label selects it.
+    options = "      - {value: a, label: 在职}\n      - {value: b, label: 目前不在职}"
+    (tmp_path / "negated.yaml").write_text(CHOICE.format(id="negated", options=options), encoding="utf-8")
+    _, problems = lint.lint(tmp_path, None, date(2026, 12, 31))
+    assert problems == []
+
+
+def test_residual_rules_behave_like_the_rules_they_come_from():
+    # The lint walk counts paths per residual; this proves that putting answers in early changes nothing.
+    import itertools
+    import random
+
+    from conversations.loader import load_flows
+    from conversations.rules import evaluate, residual
+
+    reference = date(2026, 12, 31)
+    rng = random.Random(7)
+    for f in load_flows().values():
+        samples = {q.id: lint.sample_values(f, q, reference) for q in f.questions}
+        for _ in range(40):
+            answers = {q: rng.choice(v) for q, v in samples.items() if rng.random() < 0.7}
+            early = dict(itertools.islice(answers.items(), len(answers) // 2))
+            for rule in [c.holds for c in f.conditions] + [q.ask_if for q in f.questions]:
+                left = residual(rule, early, reference)
+                got = left if isinstance(left, bool) else evaluate(left, answers, reference)
+                assert got == evaluate(rule, answers, reference), (f.id, rule, answers)
