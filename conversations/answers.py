@@ -375,7 +375,8 @@ def _which(q: Question, indexes: list[int]) -> Reading:
 
 def _special_option(q: Question, kind: str) -> Option | None:
     if kind == "unsure":
-        found = [o for o in q.options if o.value == UNSURE or "不确定" in o.label]
+        found = [o for o in q.options
+                 if o.value == UNSURE or any(w in o.label for w in ("不确定", "没有确定", "未确定", "说不清", "不清楚"))]
     else:
         found = [o for o in q.options if _plain(o.label).startswith(("以上都", "以上均", "都不"))]
     return found[0] if len(found) == 1 else None
