@@ -56,14 +56,26 @@ async def on_text(t: Turn, raw: str) -> None:
     if t.session.check is not None:
         if await checks.on_check_text(t, text):
             return
+    await respond(t, text)
+
+
+async def respond(t: Turn, text: str, quiet: bool = False) -> bool:
+    """Answer a question (a follow-up about the last answer, or a search); return False if nothing fit.
+
+    `quiet` (a question typed during a check): a question nothing fits adds no reply, so that the check
+    can ask its own question again instead.
+    """
     result = t.a.searcher.search(text)
     service = t.a.catalogue.service(t.session.last_service or "")
     if service is not None and not result.tokens and result.intents and result.reason != "chitchat":
         qid = await log_question(t, text, result, shown=service.id, decision="answered")
         t.out.add(esc(texts.FOLLOWUP_HINT.format(title=service.title)) + "\n" +
                   render.service_card(service, result.intents), card_buttons(t, service, qid))
-        return
+        return True
+    if quiet and result.decision is Decision.UNANSWERED:
+        return False
     await answer(t, text, result)
+    return True
 
 
 async def log_question(t: Turn, text: str, result: SearchResult, *, shown: str | None,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 from conversations import engine
+from conversations.answers import looks_like_answer
 from conversations.engine import Ask, State, Verdict
 from conversations.finder import find
 from conversations.model import Flow, rule_compares
+from conversations.rules import age_span
 from retrieval.decide import Decision
 
 from . import cards, render, texts
@@ -31,8 +33,7 @@ async def check_command(t: Turn, args: str) -> None:
         rows.append([t.button(texts.BTN_FINDER, start_check, "finder")])
         t.out.add(esc(texts.CHECK_LIST), rows)
         return
-    m = re.fullmatch(r"\s*(\d{1,2})\s*", args)
-    service = a.catalogue.service(f"{int(m.group(1)):02d}") if m else None
+    service = _named_service(t, args)
     if service is None:
         t.out.add(esc(texts.CHECK_NOT_FOUND.format(arg=args[:20])))
         return
@@ -42,6 +43,20 @@ async def check_command(t: Turn, args: str) -> None:
         cards.show_answer(t, service.id, "", None, None)
         return
     await begin(t, flow)
+
+
+def _named_service(t: Turn, args: str):  # type: ignore[no-untyped-def]
+    """Return the service /check names: by number (/check 13) or by name (/check 青托)."""
+    m = re.fullmatch(r"\s*(\d{1,2})\s*", args)
+    if m:
+        return t.a.catalogue.service(f"{int(m.group(1)):02d}")
+    result = t.a.searcher.search(args)
+    if result.decision is Decision.UNANSWERED or result.best is None:
+        return None
+    checkable = [h for h in result.hits[:3] if h.id in t.a.flows_by_service]
+    best = checkable[0] if checkable and (checkable[0] is result.best or result.best.id not in t.a.catalogue.by_id) \
+        else result.best
+    return t.a.catalogue.service(best.id)
 
 
 @routes.button("k", FLOW)
@@ -62,7 +77,7 @@ async def begin(t: Turn, flow: Flow) -> None:
     # A question asked during the check ("电话多少") is about the check's service.
     t.session.context = Context(answer=flow.service, at=t.a.clock())
     await t.a.storage.log_flow_event(t.key, flow.id, "start")
-    t.out.add(texts.CHECK_START.format(title=esc(flow.title), intro=esc(flow.intro)))
+    t.out.add(texts.CHECK_START.format(title=esc(flow.title), intro=esc(flow.intro), most=len(flow.questions)))
     await show_step(t, flow, state, step)
 
 
@@ -107,16 +122,16 @@ async def on_check_text(t: Turn, text: str) -> bool:
         state, step = engine.back(flow, state)
         await show_step(t, flow, state, step)
         return True
-    new_state, step = engine.answer(flow, state, text)
-    if isinstance(step, Ask) and step.error:
-        # Not an answer. A question typed mid-check is answered, and the check waits to be resumed.
-        result = t.a.searcher.search(text)
-        if result.decision is not Decision.UNANSWERED and result.tokens and not re.fullmatch(r"[\d\s.,-]+", text):
-            await cards.answer(t, text, result)
-            t.out.add(esc(texts.CHECK_PAUSED), [[t.button(texts.BTN_RESUME.format(number=step.number), resume_check,
-                                                          flow.id)]])
+    asked = engine.next_step(flow, state)
+    if isinstance(asked, Ask) and not looks_like_answer(asked.question, text):
+        # Not an attempt at an answer: a question typed mid-check ("电话多少") is answered — about the
+        # check's service when it names no other — and the check waits to be resumed.
+        if await cards.respond(t, text, quiet=True):
+            t.out.add(esc(texts.CHECK_PAUSED), [[t.button(texts.BTN_RESUME.format(number=asked.number),
+                                                          resume_check, flow.id)]])
             t.session.check = Check(state, t.a.clock())
             return True
+    new_state, step = engine.answer(flow, state, text)
     await show_step(t, flow, new_state, step)
     return True
 
@@ -179,6 +194,8 @@ async def show_step(t: Turn, flow: Flow, state: State, step: engine.Step) -> Non
     if step.error:
         lines.append(esc(step.error))
     lines.append(texts.CHECK_QUESTION.format(number=step.number, prompt=esc(q.prompt)))
+    if step.hint:
+        lines.append(f"<i>{esc(step.hint)}</i>")
     rows = [[t.button(o.label, choose_answer, flow.id, q.id, o.value) for o in q.options[i:i + 3]]
             for i in range(0, len(q.options), 3)]
     controls = [t.button(texts.BTN_CANCEL, cards.cancel)]
@@ -189,31 +206,51 @@ async def show_step(t: Turn, flow: Flow, state: State, step: engine.Step) -> Non
 
 
 def verdict(t: Turn, flow: Flow, v: Verdict) -> None:
-    """Add the verdict: reasons quoted from the catalogue, the next step and whom to call."""
+    """Add the verdict: reasons quoted from the catalogue, caveats, the next step and whom to call."""
     service = t.a.catalogue.by_id[flow.service]
     lines = [f"<b>{esc(texts.VERDICT_TITLE[v.verdict])}</b>", render.title_line(service), ""]
     lines.append(esc(texts.VERDICT_INTRO[v.verdict].format(title=flow.title)))
     status = {"不符合": engine.NOT_MET, "需人工确认": engine.UNKNOWN, "符合": engine.MET}[v.verdict]
-    seen = set()
-    for c in v.with_status(status):
-        if c.quote in seen and not c.note:
-            continue
-        seen.add(c.quote)
-        lines.append(f"• {esc(c.quote)}")
-        if c.note and v.verdict != "符合":
-            lines.append(f"　<i>{esc(c.note)}</i>")
-    if any(cmp.as_age for c in flow.conditions for cmp in rule_compares(c.holds)):
-        lines += ["", esc(texts.VERDICT_REFERENCE.format(date=v.reference_date.isoformat()))]
-    nexts = [s for s in (service.how_to_apply, service.cycle) if s is not None]
-    if nexts:
-        lines += ["", texts.VERDICT_NEXT]
+    shown = v.with_status(status)
+    for quote in dict.fromkeys(c.quote for c in shown):
+        lines.append(f"• {esc(quote)}")
+    # Caveats go with every verdict: what a ✅ still depends on matters as much as why a ❓ needs a person.
+    notes = list(dict.fromkeys(c.note for c in (shown if v.verdict != "符合" else flow.conditions) if c.note))
+    if notes:
+        lines += ["", f"<b>{esc(texts.VERDICT_NOTES)}</b>"] + [f"　<i>{esc(n)}</i>" for n in notes]
+    lines += _age_lines(t, flow, v)
+    lines += ["", texts.VERDICT_NEXT]
+    if flow.next_step:
+        lines.append(esc(flow.next_step))
+    else:
+        nexts = [s for s in (service.how_to_apply, service.cycle) if s is not None]
         for sec in nexts:
             lines += render.section_lines(sec, 600, texts.BTN_APPLY)
+        if not nexts:
+            lines.append(esc(texts.VERDICT_NEXT_CALL))
     lines += ["", esc(texts.VERDICT_CONTACT)] + render.contact_lines(service.contact)
     rows = [[t.button(texts.BTN_APPLY, cards.show_section, service.id, "apply"),
              t.button(texts.BTN_FULL, cards.show_section, service.id, "full")],
             [t.button(texts.BTN_RESTART_CHECK, start_check, flow.id)]]
     t.out.add("\n".join(lines), rows)
+
+
+def _age_lines(t: Turn, flow: Flow, v: Verdict) -> list[str]:
+    """Say, in plain words, on which date ages were computed, why, and what age that gives."""
+    ages = [cmp for c in flow.conditions for cmp in rule_compares(c.holds) if cmp.as_age]
+    if not ages:
+        return []
+    d = v.reference_date
+    why = texts.AGE_WHY_SET if t.a.settings.bot_reference_date else texts.AGE_WHY_DEFAULT
+    line = texts.VERDICT_AGE_DATE.format(year=d.year, month=d.month, day=d.day, why=why)
+    for qid in dict.fromkeys(cmp.question for cmp in ages):
+        span = age_span(v.answers[qid], d) if v.answers.get(qid) not in (None, "unsure") else None
+        if span is not None:
+            low, high = int(span.low), int(span.high)
+            age = str(low) if low == high else f"{low}–{high}"
+            line += texts.VERDICT_AGE_VALUE.format(age=age)
+            break
+    return ["", esc(line)]
 
 
 # -- finder -------------------------------------------------------------------------------------------
@@ -247,10 +284,14 @@ async def finder_results(t: Turn, audience: str, need: str) -> None:
         t.out.add("", notice=texts.STALE_BUTTON)
         return
     services, exact = find(t.a.catalogue, audience, need)
-    header = texts.FINDER_RESULTS if exact else texts.FINDER_RESULTS_LOOSE
+    header = texts.FINDER_RESULTS
+    if not exact:  # nothing is for this audience and need: say so rather than list loosely related services
+        header, services = texts.FINDER_NONE, []
     rows = [[t.button(f"{s.id} {s.title}"[:60], cards.show_card, s.id)] for s in services]
     for flow_id in f.extra_checks.get(need, ()):
         flow = t.a.flows.get(flow_id)
         if flow is not None:
             rows.append([t.button(f"{texts.BTN_CHECK}：{flow.title}"[:60], start_check, flow.id)])
-    t.out.add(esc(header.format(audience=labels_a[audience], need=labels_n[need])), rows, edit=True)
+    rows.append([t.button(texts.BTN_FINDER_AGAIN, start_check, "finder")])
+    t.out.add(esc(header.format(audience=labels_a[audience], need=labels_n[need], phone=t.a.switchboard)), rows,
+              edit=True)

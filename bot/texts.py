@@ -124,7 +124,7 @@ ORG_CONTACT = "地址：{address}（邮编 {postcode}）\n电话：{phones}\n网
 CHECK_LIST = "可以做资格自查的服务（点一项开始，或发送 /check 加编号，例如 /check 13）："
 CHECK_UNKNOWN = "第 {service} 项服务没有可自查的申报条件，下面是它的介绍。"
 CHECK_NOT_FOUND = "没有编号为“{arg}”的服务。发送 /check 查看可自查的服务列表。"
-CHECK_START = "<b>{title}</b>\n{intro}"
+CHECK_START = "<b>{title}</b>\n{intro}\n最多 {most} 个问题，用不上的会自动跳过。"
 CHECK_QUESTION = "<b>第 {number} 题</b>　{prompt}"
 CHECK_CANCELLED = "已退出资格自查。随时可以用 /check 重新开始。"
 PENDING_CANCELLED = "已取消。"
@@ -139,13 +139,19 @@ VERDICT_INTRO = {
     "不符合": "根据您的回答，以下条件不满足：",
     "需人工确认": "根据您的回答，以下条件需要联系部门人工确认：",
 }
-VERDICT_REFERENCE = "年龄按参考日期 {date} 计算。"
+VERDICT_NOTES = "需要注意"
+VERDICT_AGE_DATE = "年龄按 {year} 年 {month} 月 {day} 日计算（{why}）"
+VERDICT_AGE_VALUE = "，按您的回答届时满 {age} 周岁"
+AGE_WHY_DEFAULT = "即今年年底；实际以当年通知规定的计算日期为准"
+AGE_WHY_SET = "市科协为本轮评选设定的计算日期"
+VERDICT_NEXT_CALL = "清单没有写申报方式，请先向下面的联系部门咨询。"
 VERDICT_NEXT = "<b>下一步</b>"
 VERDICT_CONTACT = "如有疑问请联系："
 
 FINDER_AUDIENCE = "<b>{title}</b>\n{intro}\n\n{prompt}"
 FINDER_RESULTS = "适合“{audience}”的“{need}”类服务："
-FINDER_RESULTS_LOOSE = "没有专门面向“{audience}”的“{need}”类服务，以下是这一类的全部服务："
+FINDER_NONE = "清单里没有专门面向“{audience}”的“{need}”类服务。可以换个选择再找，或拨打天津市科协电话 {phone} 咨询。"
+BTN_FINDER_AGAIN = "🔎 重新选择"
 
 HOT_EMPTY = "最近还没有足够的提问数据。"
 HOT_HEADER_FULL = "最近 {days} 天大家最常查看的服务："

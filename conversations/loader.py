@@ -33,7 +33,7 @@ from .model import (
 
 FLOWS_DIR = Path(__file__).resolve().parent / "flows"
 
-FLOW_KEYS = {"id", "service", "title", "intro", "questions", "conditions"}
+FLOW_KEYS = {"id", "service", "title", "intro", "questions", "conditions", "next_step"}
 QUESTION_KEYS = {"id", "type", "prompt", "options", "min", "max", "unit", "error", "help", "ask_if", "unsure"}
 CONDITION_KEYS = {"id", "quote", "holds", "note"}
 YESNO_LABELS = {YES: "是", NO: "否", UNSURE: "不确定"}
@@ -197,6 +197,8 @@ def load_flow(path: str | Path, service_ids: set[str] | None = None) -> Flow:
     for key in ("title", "intro"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise fail(key, "is required")
+    if raw.get("next_step") is not None and (not isinstance(raw["next_step"], str) or not raw["next_step"].strip()):
+        raise fail("next_step", "must be text (the verdict's next step, in place of the entry's 申报方式)")
     raw_qs = raw.get("questions")
     if not isinstance(raw_qs, list) or not raw_qs:
         raise fail("questions", "a flow needs at least one question")
@@ -237,7 +239,8 @@ def load_flow(path: str | Path, service_ids: set[str] | None = None) -> Flow:
         if q.id not in used:
             raise fail(q.id, "no condition or ask_if reads this question's answer")
     return Flow(id=fid, service=service, title=raw["title"].strip(), intro=raw["intro"].strip(),
-                questions=tuple(questions), conditions=tuple(conditions), source_file=str(path))
+                questions=tuple(questions), conditions=tuple(conditions), source_file=str(path),
+                next_step=str(raw.get("next_step") or "").strip())
 
 
 def load_flows(directory: str | Path | None = None, service_ids: set[str] | None = None) -> dict[str, Flow]:

@@ -105,6 +105,8 @@ class Flow:
     questions: tuple[Question, ...]
     conditions: tuple[Condition, ...]
     source_file: str = ""
+    # The verdict's next step when the entry's 申报方式 would mislead (a printed cycle that has ended).
+    next_step: str = ""
     by_id: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
     # The questions each condition's rule and each question's ask_if read (by id), computed once.
     condition_reads: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
