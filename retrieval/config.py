@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +11,15 @@ from .loader import DATA_DIR, CatalogueError, read_yaml
 
 @dataclass(frozen=True)
 class Thresholds:
-    """When a search declines, suggests, or answers."""
+    """When a search declines, suggests, or answers (see retrieval/decide.py)."""
 
-    min_coverage: float = 0.25
-    min_information: float = 20.0
-    answer_ratio: float = 1.3
+    min_coverage: float = 0.25       # decline when the best answer explains less of the question's content
+    oos_margin: float = 0.1          # decline when an out-of-scope example explains this much more than it does
+    passing_coverage: float = 0.6    # … or when its name explains nothing of a short question and what it is, less
+    passing_gap: float = 0.3         # … or when its name explains nothing and mentions explain this much more
+    min_name: float = 0.4            # answer outright only when its title/aliases hold this share of the bigrams
+    min_core: float = 0.5            # … and what it is (introduction, conditions) at least this share
+    answer_ratio: float = 1.15       # … and its score is this many times the second best
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,10 @@ def load_config(data_dir: str | Path | None = None) -> RetrievalConfig:
     known = {"bm25", "name_repeat", "parts_weight", "synonym_weight", "phrase_bonus", "suggest_count", "thresholds"}
     if not isinstance(raw, dict) or set(raw) - known:
         raise CatalogueError(path, None, None, f"expected a mapping with keys {', '.join(sorted(known))}")
+    th_known = {f.name for f in fields(Thresholds)}
+    unknown = sorted(set(raw.get("thresholds") or {}) - th_known)
+    if unknown:
+        raise CatalogueError(path, None, f"thresholds.{unknown[0]}", f"unknown threshold (known: {', '.join(sorted(th_known))})")
     bm = raw.get("bm25") or {}
     variant = bm.get("variant", "plus")
     if variant not in ("okapi", "l", "plus"):
@@ -65,7 +73,11 @@ def load_config(data_dir: str | Path | None = None) -> RetrievalConfig:
         suggest_count=int(_number(path, raw, "suggest_count", 3, 1, 10)),
         thresholds=Thresholds(
             min_coverage=_number(path, th, "min_coverage", 0.25, 0.0, 1.0),
-            min_information=_number(path, th, "min_information", 20.0, 0.0, 1000.0),
-            answer_ratio=_number(path, th, "answer_ratio", 1.3, 1.0, 100.0),
+            oos_margin=_number(path, th, "oos_margin", 0.1, -1.0, 1.0),
+            passing_coverage=_number(path, th, "passing_coverage", 0.6, 0.0, 1.01),
+            passing_gap=_number(path, th, "passing_gap", 0.3, 0.0, 1.01),
+            min_name=_number(path, th, "min_name", 0.4, 0.0, 1.0),
+            min_core=_number(path, th, "min_core", 0.5, 0.0, 1.0),
+            answer_ratio=_number(path, th, "answer_ratio", 1.15, 1.0, 100.0),
         ),
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .config import Thresholds
+from .evidence import Evidence
 from .lexicon import INTENTS, Lexicon
 
 
@@ -30,10 +31,24 @@ class Features:
     phrase: str
     chitchat: bool
     out_of_scope: str
+    # How much of the question's content the best answer explains, and the nearest out-of-scope example.
+    evidence: Evidence = Evidence()
+    oos: Evidence = Evidence()
+    content: int = 0
+    # The question names one level of government and the best answer's title only the other.
+    conflict: bool = False
 
 
 def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
-    """Return the decision and a short machine-readable reason."""
+    """Return the decision and a short machine-readable reason.
+
+    Declined: small talk; nothing but filler; a listed out-of-scope topic or another region's body; no
+    match; too little of the question's content explained; an out-of-scope example that explains more
+    than the best answer does; or an answer whose name explains none of the question and whose text
+    explains too little (a passing mention). Answered outright only when the answer's own name and what
+    it is explain enough and it clearly leads; otherwise suggested.
+    """
+    e, o = f.evidence, f.oos
     if f.chitchat:
         return Decision.UNANSWERED, "chitchat"
     if f.tokens == 0:
@@ -42,11 +57,23 @@ def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
         return Decision.UNANSWERED, "out_of_scope"
     if f.top_score <= 0:
         return Decision.UNANSWERED, "no_match"
-    if f.coverage < th.min_coverage:
+    if f.content == 0 and not f.phrase:
+        return Decision.UNANSWERED, "aspect_only"
+    if e.explained < th.min_coverage and not f.phrase:
         return Decision.UNANSWERED, "low_coverage"
-    if f.information < th.min_information and not f.phrase:
-        return Decision.UNANSWERED, "low_information"
-    if f.top_score >= th.answer_ratio * f.second_score:
+    if o.explained > 0 and (o.bigrams > e.bigrams + th.oos_margin or
+                            (o.explained >= e.core + th.oos_margin and o.bigrams >= e.bigrams)):
+        return Decision.UNANSWERED, "out_of_scope"
+    if e.name <= 0 and not f.phrase and (e.explained - e.core >= th.passing_gap or o.explained >= e.core - 0.05
+                                         or (f.content <= 4 and e.core < th.passing_coverage)):
+        # Nothing in the answer's name says it is what the question asks about: what explains the question
+        # is a passing mention (a list in its 服务对象), or a known out-of-scope question explains as much.
+        return Decision.UNANSWERED, "passing_mention"
+    # Answered outright only when the answer's own name carries the question's words in the question's
+    # order (so 企业技术中心 is not answered by a title that has 中心 and 认定), what it is explains the rest,
+    # it clearly leads, no out-of-scope example comes as close, and it is at the level the question names.
+    if e.name_bigrams >= th.min_name and e.core >= th.min_core and f.top_score >= th.answer_ratio * f.second_score \
+            and o.explained < e.core and not f.conflict:
         return Decision.ANSWERED, "phrase" if f.phrase else "clear"
     return Decision.SUGGEST, "close"
 
@@ -85,6 +112,15 @@ def out_of_scope_topic(normalised: str, lexicon: Lexicon) -> str:
         if t in compact:
             return t
     return ""
+
+
+def level_conflict(normalised: str, title: str, lexicon: Lexicon) -> bool:
+    """Return True when the question names the national level only and the title only Tianjin's."""
+    q_national = any(w in normalised for w in lexicon.national)
+    q_local = any(w in normalised for w in lexicon.local)
+    t_national = any(w in title for w in lexicon.national)
+    t_local = any(w in title for w in lexicon.local)
+    return q_national and not q_local and t_local and not t_national
 
 
 def other_region(normalised: str, lexicon: Lexicon) -> str:

@@ -16,8 +16,9 @@ def service_doc(s: Service) -> Doc:
     for _, sec in s.blocks():
         body.extend(sec.lines())
     body.extend(s.notes)
+    core = [line for sec in (s.introduction, s.conditions) if sec is not None for line in sec.lines()]
     return Doc(answer=s.id, key="", name="\n".join((s.title, *s.aliases)), body="\n".join(body),
-               phrases=(s.title, *s.aliases))
+               phrases=(s.title, *s.aliases), core="\n".join(core))
 
 
 def _organisation_docs(org: Organisation) -> list[Doc]:
@@ -48,10 +49,12 @@ def appendix_docs(cat: Catalogue) -> list[Doc]:
     for org in cat.organisations:
         docs.extend(_organisation_docs(org))
     rules = cat.rules
+    # The rules name their subject once, in full, then by the short name people use (以下简称企业科协).
+    short = [m.group(1) for a in rules.articles for m in re.finditer(r"以下简称([^）)，,。]{2,8})[）)]", a.text)]
     for a in rules.articles:
         docs.append(Doc(answer="enterprise-association-rules", key=f"article:{a.number}",
-                        name=f"{rules.name}\n通则\n{a.chapter}", body=f"{a.label} {a.text}",
-                        phrases=(rules.name,)))
+                        name="\n".join((rules.name, "通则", *short, a.chapter)), body=f"{a.label} {a.text}",
+                        phrases=(rules.name,), requires=(rules.name, "通则", "科协", *short)))
     soc = cat.societies
     groups = soc.by_discipline()
     summary = "、".join(f"{d}{len(v)}个" for d, v in groups.items())
@@ -62,14 +65,15 @@ def appendix_docs(cat: Catalogue) -> list[Doc]:
         body=f"天津市科协所属学会、协会、研究会共{len(names)}个，按学科分为{summary}。学科 理学 工学 医学 农学 交叉学科",
         phrases=(soc.name, "所属学会", "学会清单", *names, *(re.sub(r"^天津市?", "", n) for n in names)),
         cued_phrases=tuple(c for c in (_society_core(n) for n in names) if len(c) >= 2),
-        cues=SOCIETY_CUES,
+        cues=SOCIETY_CUES, requires=SOCIETY_CUES,
     ))
     # One small document per society, so a question naming one (人工智能学会) finds the list by BM25
     # as strongly as a service title would.
     for soc_entry in soc.societies:
         short = re.sub(r"^天津市?", "", soc_entry.name)
         docs.append(Doc(answer="societies", key=f"society:{soc_entry.name}", name=soc_entry.name,
-                        body=f"{soc_entry.discipline} 学会", phrases=(soc_entry.name, short)))
+                        body=f"{soc_entry.discipline} 学会", phrases=(soc_entry.name, short), core=soc_entry.name,
+                        requires=SOCIETY_CUES))
     return docs
 
 

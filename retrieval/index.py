@@ -50,7 +50,16 @@ class Doc:
     cues: tuple[str, ...] = ()
     # Phrases that count only when they make up most of the question (中国科协 in 中国科协的地址).
     weak_phrases: tuple[str, ...] = ()
+    # The part of the body that says what the answer is (a service's introduction and conditions), as
+    # opposed to what it merely mentions; empty means the whole body.
+    core: str = ""
+    # Words one of which a question must contain for this document to count fully (学会 for a society,
+    # 科协 for an article of the 通则): without them a single shared word would make a tiny document win.
+    requires: tuple[str, ...] = ()
 
+
+# Score kept by a document whose required words are all missing from the question.
+UNCUED = 0.25
 
 # A weak phrase must carry at least this share of the question's information.
 WEAK_PHRASE_SHARE = 0.5
@@ -175,10 +184,15 @@ class SearchIndex:
         self._phrase_chars = self._char_table()
         # Each document's compacted phrases of three characters or more, in order, for loose matching.
         self._aliases = [tuple(_alias(c) for c in map(compact, doc.phrases) if len(c) >= 3) for doc in self.docs]
+        # Per document and level (name, core, all): its words, and its compact text's character bigrams;
+        # filled for the documents the decision looks at.
+        self._terms: dict[tuple[int, str], frozenset[str]] = {}
+        self._cued = [i for i, d in enumerate(self.docs) if d.requires]
+        self._bigrams: dict[tuple[int, str], frozenset[str]] = {}
 
     @classmethod
     def cached(cls, docs: Sequence[Doc], tokenizer: Tokenizer, config: RetrievalConfig,
-               cache_dir: str | Path | None) -> SearchIndex:
+               cache_dir: str | Path | None, name: str = INDEX_CACHE) -> SearchIndex:
         """Load the index from cache_dir when it was built from the same inputs; else build and store it.
 
         The cache is keyed by the documents, the settings, the tokeniser's words and the retrieval code,
@@ -187,7 +201,7 @@ class SearchIndex:
         directory = private_dir(cache_dir) if cache_dir is not None else None
         if directory is None:
             return cls(docs, tokenizer, config)
-        path = directory / INDEX_CACHE
+        path = directory / name
         key = key_of(code_version(), str(_CACHE_FORMAT), tokenizer.fingerprint(), repr(config), repr(tuple(docs)))
         payload = read_cache(path, key)
         if payload is not None:
@@ -288,6 +302,50 @@ class SearchIndex:
             docs.append(doc)
         return SearchIndex(docs, self.tokenizer, self.config, _cache=self._cache)
 
+    # -- what a document says, by level ---------------------------------------------------------
+
+    def _level_text(self, i: int, level: str) -> str:
+        doc = self.docs[i]
+        if level == "name":
+            return doc.name
+        if level == "core":
+            return doc.name + "\n" + (doc.core or doc.body)
+        return doc.name + "\n" + doc.body
+
+    def terms(self, i: int, level: str) -> frozenset[str]:
+        """Return the words and sub-words of document i at a level: name, core (what it is) or all."""
+        key = (i, level)
+        found = self._terms.get(key)
+        if found is None:
+            if level == "all":
+                found = self._fields["words"].doc_tokens[i] | self._fields["parts"].doc_tokens[i]
+            else:
+                doc = self.docs[i]
+                w, p = self._analyse(doc.name)
+                found = frozenset(w) | frozenset(p)
+                if level == "core":
+                    cw, cp = self._analyse(doc.core or doc.body)
+                    found |= frozenset(cw) | frozenset(cp)
+            self._terms[key] = found
+        return found
+
+    def bigrams(self, i: int, level: str) -> frozenset[str]:
+        """Return the character bigrams of document i's compact text at a level."""
+        key = (i, level)
+        found = self._bigrams.get(key)
+        if found is None:
+            text = compact(self._level_text(i, level))
+            found = self._bigrams[key] = frozenset(text[j:j + 2] for j in range(len(text) - 1))
+        return found
+
+    def knows(self, token: str) -> bool:
+        """Return True when some document contains the word (as a word or a sub-word)."""
+        return token in self._fields["words"].postings or token in self._fields["parts"].postings
+
+    def docs_of(self, answer: str) -> list[int]:
+        """Return the indexes of an answer's documents."""
+        return self._docs_of.get(answer, [])
+
     # -- querying -------------------------------------------------------------------------------
 
     def parse(self, text: str) -> Query:
@@ -384,6 +442,9 @@ class SearchIndex:
             # clear request for 青托; 青托 inside a long question is one clue among several.
             inside = sum(v for t, v in info.items() if t in phrase)
             scores[i] += cfg.phrase_bonus * min(1.0, len(phrase) / 4) * max(inside / total, 0.25)
+        for i in self._cued:
+            if not any(w in query.compact for w in self.docs[i].requires):
+                scores[i] *= UNCUED
         positive = np.flatnonzero(scores > 0)
         order = positive[np.argsort(-scores[positive], kind="stable")]
         best: dict[str, int] = {}

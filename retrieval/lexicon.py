@@ -24,6 +24,14 @@ class Lexicon:
     regions: tuple[str, ...]
     region_orgs: tuple[str, ...]
     chitchat: tuple[str, ...]
+    # Single characters and words that never explain what a question is about (see the data files).
+    function_chars: frozenset[str] = frozenset()
+    aspect_words: frozenset[str] = frozenset()
+    # (topic, question) examples of what the catalogue does not answer.
+    oos_examples: tuple[tuple[str, str], ...] = ()
+    # Words that place a programme at the national or at the local (Tianjin) level.
+    national: tuple[str, ...] = ()
+    local: tuple[str, ...] = ()
 
 
 def _yaml(path: Path) -> Any:
@@ -72,12 +80,21 @@ def load_lexicon(data_dir: str | Path | None = None) -> Lexicon:
 
     oos_path = root / "out_of_scope.yaml"
     raw = _yaml(oos_path)
-    if not isinstance(raw, dict) or set(raw) - {"topics", "regions", "region_orgs"}:
-        raise CatalogueError(oos_path, None, None, "expected keys topics, regions, region_orgs")
+    if not isinstance(raw, dict) or set(raw) - {"topics", "regions", "region_orgs", "national", "local"}:
+        raise CatalogueError(oos_path, None, None, "expected keys topics, regions, region_orgs, national, local")
     chat_path = root / "chitchat.yaml"
     chat = _yaml(chat_path)
     if not isinstance(chat, dict) or set(chat) != {"phrases"}:
         raise CatalogueError(chat_path, None, None, "expected one key: phrases")
+    examples_path = root / "out_of_scope_examples.yaml"
+    raw_examples = _yaml(examples_path)
+    if not isinstance(raw_examples, dict) or set(raw_examples) != {"topics"} or not isinstance(raw_examples["topics"], list):
+        raise CatalogueError(examples_path, None, None, "expected one key: topics (a list of topic/examples)")
+    oos_examples: list[tuple[str, str]] = []
+    for n, item in enumerate(raw_examples["topics"]):
+        if not isinstance(item, dict) or set(item) != {"topic", "examples"} or not isinstance(item["topic"], str):
+            raise CatalogueError(examples_path, None, f"topics[{n}]", "expected topic (text) and examples (a list)")
+        oos_examples.extend((item["topic"], q) for q in _words(examples_path, item["examples"], f"topics[{n}].examples"))
     return Lexicon(
         user_words=tuple(user_words),
         stopwords=stopwords,
@@ -87,4 +104,9 @@ def load_lexicon(data_dir: str | Path | None = None) -> Lexicon:
         regions=_words(oos_path, raw.get("regions") or [], "regions"),
         region_orgs=_words(oos_path, raw.get("region_orgs") or [], "region_orgs"),
         chitchat=_words(chat_path, chat["phrases"], "phrases"),
+        function_chars=frozenset(normalise(w) for line in _lines(root / "function_chars.txt") for w in line.split()),
+        aspect_words=frozenset(normalise(w) for line in _lines(root / "aspect_words.txt") for w in line.split()),
+        oos_examples=tuple(oos_examples),
+        national=_words(oos_path, raw.get("national") or [], "national"),
+        local=_words(oos_path, raw.get("local") or [], "local"),
     )

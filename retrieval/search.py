@@ -7,12 +7,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import RetrievalConfig, load_config
-from .decide import Decision, Features, chitchat_only, decide, detect_intents, other_region, out_of_scope_topic
+from .correct import Corrector
+from .decide import (Decision, Features, chitchat_only, decide, detect_intents, level_conflict, other_region,
+                     out_of_scope_topic)
 from .documents import build_docs
+from .evidence import Evidence, Words, explain
 from .index import Hit, SearchIndex
 from .lexicon import Lexicon, load_lexicon
 from .loader import load_catalogue
 from .model import Catalogue
+from .outofscope import OutOfScope
+from .societies import Societies, SocietyMatch, load_fields
 from .text import compact, normalise
 from .tokenize import Tokenizer
 
@@ -59,7 +64,8 @@ class Searcher:
 
     def __init__(self, catalogue: Catalogue, lexicon: Lexicon, tokenizer: Tokenizer, config: RetrievalConfig,
                  index: SearchIndex, learned: Mapping[str, tuple[str, ...]] | None = None,
-                 base_index: SearchIndex | None = None, taught: Taught | None = None) -> None:
+                 base_index: SearchIndex | None = None, taught: Taught | None = None,
+                 societies: Societies | None = None, out_of_scope: OutOfScope | None = None) -> None:
         self.catalogue = catalogue
         self.lexicon = lexicon
         self.tokenizer = tokenizer
@@ -74,9 +80,29 @@ class Searcher:
         self._terms = sorted(((normalise(a), normalise(b)) for a, b in self.taught.terms if normalise(a)),
                              key=lambda ab: -len(ab[0]))
         self._taught_out = {compact(q) for q in self.taught.out_of_scope if compact(q)}
+        self.words = Words(lexicon, tokenizer)
+        self.societies = societies or Societies(catalogue, load_fields(), tokenizer.cut)
+        self.corrector = Corrector(self._vocabulary(), tokenizer.is_common, tokenizer.cut,
+                                   quiet=lexicon.stopwords | lexicon.function_chars)
+        # The examples from data are indexed once (and cached); staff-taught ones make a new index from them.
+        self.base_out_of_scope = out_of_scope or OutOfScope(lexicon.oos_examples, tokenizer, config, self.words)
+        self.out_of_scope = self.base_out_of_scope.with_examples([("staff", q) for q in self.taught.out_of_scope])
         self._answer_text: dict[str, str] = {}
         for doc in index.docs:
             self._answer_text[doc.answer] = self._answer_text.get(doc.answer, "") + compact(doc.name + doc.body)
+
+    def _vocabulary(self) -> list[str]:
+        """Return the terms a typo may be corrected to: names of everything the catalogue answers, and taught."""
+        cat = self.catalogue
+        terms: list[str] = []
+        for s in cat.services:
+            terms += [s.title, *s.aliases]
+        for doc in self.index.docs:
+            terms += list(doc.phrases) + list(doc.cued_phrases)
+        terms += [w for w, _ in self.lexicon.user_words]
+        terms += [a for aliases in self.learned.values() for a in aliases]
+        terms += [meant for _, meant in self.taught.terms]
+        return [normalise(t).replace(" ", "") for t in terms]
 
     @classmethod
     def build(cls, catalogue: Catalogue | None = None, data_dir: str | Path | None = None,
@@ -93,20 +119,23 @@ class Searcher:
         config = config or load_config(data_dir)
         docs = build_docs(catalogue)
         tokenizer = Tokenizer(lexicon, [p for d in docs for p in d.phrases], cache_dir=cache_dir)
-        return cls(catalogue, lexicon, tokenizer, config, SearchIndex.cached(docs, tokenizer, config, cache_dir))
+        index = SearchIndex.cached(docs, tokenizer, config, cache_dir)
+        oos = OutOfScope(lexicon.oos_examples, tokenizer, config, Words(lexicon, tokenizer), cache_dir)
+        return cls(catalogue, lexicon, tokenizer, config, index, out_of_scope=oos)
 
     def with_learned(self, learned: Mapping[str, Iterable[str]]) -> Searcher:
         """Return a searcher that also knows staff-taught aliases {service id: [question, …]}."""
         learned = {sid: tuple(a for a in aliases if a.strip()) for sid, aliases in learned.items()}
         learned = {sid: a for sid, a in learned.items() if a and sid in self.catalogue.by_id}
         index = self.base_index.with_phrases(learned)
-        return Searcher(self.catalogue, self.lexicon, self.tokenizer, self.config, index, learned, self.base_index)
+        return Searcher(self.catalogue, self.lexicon, self.tokenizer, self.config, index, learned, self.base_index,
+                        societies=self.societies, out_of_scope=self.base_out_of_scope)
 
     def with_taught(self, taught: Taught) -> Searcher:
         """Return a new searcher built from this one's base with what staff taught (this one is unchanged)."""
         base = self.with_learned(taught.aliases)
         return Searcher(self.catalogue, self.lexicon, self.tokenizer, self.config, base.index, base.learned,
-                        self.base_index, taught)
+                        self.base_index, taught, societies=self.societies, out_of_scope=self.base_out_of_scope)
 
     def with_config(self, config: RetrievalConfig) -> Searcher:
         """Return a searcher with other settings (rebuilds the index; used by calibration)."""
@@ -140,13 +169,16 @@ class Searcher:
             result = SearchResult(question, Decision.ANSWERED, "learned", (hit,), intents, tuple(query.tokens), 1.0)
             return result, Features(len(query.tokens), hit.score, 0.0, 1.0, float("inf"), hit.phrase, False, "")
         ranking = self.index.rank(query)
-        hits = ranking.hits
+        hits = self._society_first(ranking.hits, self.societies.match(question))
         top = hits[0] if hits else None
         oos = out_of_scope_topic(norm, self.lexicon) if not (top and top.phrase) else ""
         region = other_region(norm, self.lexicon)
         if region and top and region not in self._answer_text.get(top.id, ""):
             oos = oos or region
         share, amount = self.explained(query.tokens, ranking.found.get(top.id, set()), top.phrase) if top else (0.0, 0.0)
+        content = self.words.content(query.tokens)
+        evidence = explain(self.words, self.index, query, content, top.id, top.phrase) if top else None
+        nearest = self.out_of_scope.nearest(query, content)
         features = Features(
             tokens=len(query.tokens),
             top_score=top.score if top else 0.0,
@@ -156,9 +188,23 @@ class Searcher:
             phrase=top.phrase if top else "",
             chitchat=chitchat_only(norm, query.tokens, self.lexicon),
             out_of_scope=oos,
+            evidence=evidence or Evidence(),
+            oos=nearest.evidence,
+            content=len(content),
+            conflict=bool(top) and top.id in self.catalogue.by_id and level_conflict(
+                norm, normalise(self.catalogue.by_id[top.id].title), self.lexicon),
         )
         decision, reason = decide(features, self.config.thresholds)
         return SearchResult(question, decision, reason, tuple(hits), intents, tuple(query.tokens), share), features
+
+    def _society_first(self, hits: list[Hit], match: SocietyMatch) -> list[Hit]:
+        """Put the societies list first for a question about Tianjin's societies (化学学会, 有哪些学会)."""
+        if not match.found:
+            return hits
+        rest = [h for h in hits if h.id != "societies"]
+        lead = max((h.score for h in rest), default=1.0)
+        named = "".join(compact(n) for n in match.names) or match.discipline or "学会"
+        return [Hit(id="societies", score=lead * 1.5 + self.config.phrase_bonus, key="list", phrase=named)] + rest
 
     def best_documents(self, question: str, answer: str, limit: int = 2) -> list[str]:
         """Return the keys of an answer's documents that fit the question best (article:40 …)."""
@@ -179,6 +225,19 @@ class Searcher:
         """Rank the catalogue for a question and decide how to answer it."""
         return self.features(question)[0]
 
+    def _corrected_search(self, question: str, text: str, first: tuple[SearchResult, Features]
+                          ) -> tuple[SearchResult, Features]:
+        """Try the corrector's rewrites of a question that was not answered; keep one that answers."""
+        result = first[0]
+        if result.decision is Decision.ANSWERED or result.reason == "chitchat":
+            return first
+        for rewrite in self.corrector.rewrites(normalise(text)):
+            again, f = self._features(rewrite.text)
+            if again.decision is Decision.ANSWERED or (
+                    again.decision is Decision.SUGGEST and result.decision is Decision.UNANSWERED):
+                return replace(again, question=question, corrections=result.corrections + rewrite.changes), f
+        return first
+
     def features(self, question: str) -> tuple[SearchResult, Features]:
         """Return a search result and the features it was decided from (for calibration)."""
         if self._taught_out and compact(question[:MAX_QUESTION]) in self._taught_out:
@@ -188,5 +247,5 @@ class Searcher:
         result, f = self._features(text)
         if corrections:
             result = replace(result, question=question, corrections=corrections)
-        return result, f
+        return self._corrected_search(question, text, (result, f))
 

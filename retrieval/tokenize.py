@@ -107,6 +107,14 @@ class Tokenizer:
         parts = [t for t in parts if t not in whole and t not in stop and _has_alnum(t)]
         return content, parts
 
+    def cut(self, text: str) -> list[str]:
+        """Return jieba's words of already normalised text, every character kept (spaces included)."""
+        return list(self._jieba.cut(text))
+
+    def is_common(self, word: str, information: float = 12.0) -> bool:
+        """Return True for a word of everyday Chinese (jieba knows it and it is frequent)."""
+        return self.information(word) < information
+
     def information(self, token: str) -> float:
         """Return how much a word says in general Chinese, from jieba's frequencies (rare says more)."""
         general = self._general.get(token)

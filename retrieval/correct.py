@@ -1,0 +1,196 @@
+"""Typo and homophone correction over the catalogue's own vocabulary, keyed by toneless pinyin.
+
+People type Chinese with pinyin input methods, so their mistakes are mostly homophones (青拖 for 青托,
+科普大史 for 科普大使), a dropped or swapped character (院士作站), or pinyin typed as letters (qingtuo,
+kpds). The corrector knows only the domain vocabulary — titles, aliases, dictionary terms, society names,
+staff-taught aliases and terms — and proposes rewrites of windows of the question that sound like one of
+those terms. It is guarded: the search calls it only when the question as typed is not answered, it
+rewrites only windows on word boundaries, never a common one- or two-character word, and the search
+keeps a rewrite only if the rewritten question is then answered (and says so: 已按“青托”理解).
+
+pypinyin is imported on first use with its phrase dictionary off (PYPINYIN_NO_PHRASES): the single
+characters' readings (all of them, for 多音字) are what matching needs, and the phrase dictionary would
+cost about 45 MiB more.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+# Pinyin input methods blur these: z/zh, c/ch, s/sh, an/ang, en/eng, in/ing; the corrector does too.
+_FUZZY = ((re.compile(r"^zh"), "z"), (re.compile(r"^ch"), "c"), (re.compile(r"^sh"), "s"),
+          (re.compile(r"ang$"), "an"), (re.compile(r"eng$"), "en"), (re.compile(r"ing$"), "in"))
+# Windows longer than this many characters are not tried (the longest title is about 30).
+MAX_WINDOW = 16
+# At most this many readings combinations of one term or window are indexed (多音字 multiply them).
+MAX_READINGS = 8
+_LATIN = re.compile(r"^[a-z]+$")
+_HAN = re.compile(r"^[\u3400-\u9fff]+$")
+
+
+@lru_cache(maxsize=None)
+def _pinyin_module() -> Any:
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+    import pypinyin
+
+    return pypinyin
+
+
+@lru_cache(maxsize=20_000)
+def readings(ch: str) -> tuple[str, ...]:
+    """Return the fuzzy toneless readings of one Chinese character (several for 多音字); () for others."""
+    if not _HAN.match(ch):
+        return ()
+    p = _pinyin_module()
+    found = p.pinyin(ch, style=p.Style.NORMAL, heteronym=True, errors="ignore")
+    out = []
+    for r in (found[0] if found else ()):
+        for pattern, repl in _FUZZY:
+            r = pattern.sub(repl, r)
+        if r and r not in out:
+            out.append(r)
+    return tuple(out)
+
+
+def _keys(text: str) -> list[tuple[str, ...]]:
+    """Return the syllable sequences a text may be read as (first MAX_READINGS combinations)."""
+    options = [readings(ch) for ch in text]
+    if not all(options):
+        return []
+    return [tuple(k) for k in itertools.islice(itertools.product(*options), MAX_READINGS)]
+
+
+def _drops(key: tuple[str, ...]) -> set[tuple[str, ...]]:
+    return {key[:i] + key[i + 1:] for i in range(len(key))}
+
+
+def _swaps(key: tuple[str, ...]) -> set[tuple[str, ...]]:
+    return {key[:i] + (key[i + 1], key[i]) + key[i + 2:] for i in range(len(key) - 1) if key[i] != key[i + 1]}
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A proposed correction: the question rewritten, and which typed text became which term."""
+
+    text: str
+    changes: tuple[tuple[str, str], ...]
+    cost: int
+
+
+class Corrector:
+    """Propose rewrites of a question towards the domain vocabulary."""
+
+    def __init__(self, vocabulary: Iterable[str], is_common: Callable[[str], bool],
+                 cut: Callable[[str], list[str]], quiet: Iterable[str] = ()) -> None:
+        self.vocabulary = tuple(dict.fromkeys(v for v in vocabulary if len(v) >= 2 and _HAN.match(v)))
+        self._is_common = is_common
+        self._cut = cut
+        # Function characters and filler words: a window never starts or ends with one (的学会 is not 土地学会).
+        self._quiet = frozenset(quiet)
+        self._built = False
+        self._exact: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        self._dropped: dict[tuple[str, ...], set[str]] = defaultdict(set)   # a term with one syllable dropped
+        self._swapped: dict[tuple[str, ...], set[str]] = defaultdict(set)   # two neighbours swapped
+        self._spelled: dict[str, set[str]] = defaultdict(set)                # pinyin typed as letters
+        self._initials: dict[str, set[str]] = defaultdict(set)               # initials typed (kpds)
+
+    def _build(self) -> None:
+        for term in self.vocabulary:
+            for key in _keys(term):
+                self._exact[key].add(term)
+                if len(key) >= 5:
+                    for d in _drops(key):
+                        self._dropped[d].add(term)
+                if len(key) >= 3:
+                    for s in _swaps(key):
+                        self._swapped[s].add(term)
+            plain = [readings(ch) for ch in term]
+            if all(plain):
+                self._spelled["".join(_unfuzzy(ch) for ch in term)].add(term)
+                if len(term) >= 3:
+                    self._initials["".join(_unfuzzy(ch)[0] for ch in term)].add(term)
+        self._built = True
+
+    def _candidates(self, window: str) -> list[tuple[str, int]]:
+        """Return (term, cost) for a window of the question: 0 sounds the same, 1 one syllable off."""
+        if not self._built:
+            self._build()
+        if _LATIN.match(window):
+            found = [(t, 0) for t in self._spelled.get(window, ())]
+            if not found and len(window) >= 3:
+                found = [(t, 1) for t in self._initials.get(window, ())]
+            return found
+        out: dict[str, int] = {}
+        for key in _keys(window):
+            for t in self._exact.get(key, ()):
+                out[t] = 0
+            if len(key) >= 5:
+                for d in _drops(key):  # the window has one syllable too many
+                    for t in self._exact.get(d, ()):
+                        out.setdefault(t, 1)
+            if len(key) >= 4:
+                for t in self._dropped.get(key, ()):  # … or one too few
+                    out.setdefault(t, 1)
+            if len(key) >= 3:
+                for t in self._swapped.get(key, ()):  # … or two swapped
+                    out.setdefault(t, 1)
+        return sorted(((t, c) for t, c in out.items() if t != window), key=lambda tc: (tc[1], -len(tc[0])))
+
+    def rewrites(self, text: str, limit: int = 4) -> list[Rewrite]:
+        """Return the most promising rewrites of a (normalised) question, best first."""
+        tokens = [t for t in self._cut(text) if t]
+        spans: list[tuple[int, int, str]] = []
+        pos = 0
+        for t in tokens:
+            spans.append((pos, pos + len(t), t))
+            pos += len(t)
+        proposals: list[tuple[int, int, int, str, str]] = []
+        for a in range(len(spans)):
+            for b in range(a + 1, min(len(spans), a + 6) + 1):
+                start, end = spans[a][0], spans[b - 1][1]
+                window = text[start:end]
+                inner = [t for _, _, t in spans[a:b]]
+                if inner[0] in self._quiet or inner[-1] in self._quiet:
+                    continue
+                if window.strip() != window or len(window) > MAX_WINDOW or len(window) < 2:
+                    continue
+                latin = window.replace(" ", "")
+                if _LATIN.match(latin):
+                    window_key = latin
+                elif _HAN.match(window):
+                    # Never rewrite a common one- or two-character word standing alone (申报, 条件, 工作), nor
+                    # a window of everyday words: a typo shows as a word jieba does not know, or a stray character.
+                    if b - a == 1 and len(window) <= 2 and self._is_common(window):
+                        continue
+                    if not any(len(t) == 1 or not self._is_common(t) for t in inner):
+                        continue
+                    window_key = window
+                else:
+                    continue
+                for term, cost in self._candidates(window_key)[:3]:
+                    proposals.append((cost, -(end - start), start, window, term))
+        proposals.sort()
+        out: list[Rewrite] = []
+        seen: set[str] = set()
+        for cost, _, start, window, term in proposals:
+            new = text[:start] + term + text[start + len(window):]
+            if new not in seen:
+                seen.add(new)
+                out.append(Rewrite(new, ((window, term),), cost))
+            if len(out) >= limit:
+                break
+        return out
+
+
+def _unfuzzy(ch: str) -> str:
+    """Return a character's most common toneless reading, spelled as typed (zh, ang kept)."""
+    p = _pinyin_module()
+    found = p.pinyin(ch, style=p.Style.NORMAL, errors="ignore")
+    return found[0][0] if found and found[0] else ""

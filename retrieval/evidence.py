@@ -1,0 +1,114 @@
+"""How well an answer explains a question: measured on the question's content words, not its length.
+
+Only content words count — not digits and quantities (三天), not single function characters (不, 的),
+not words that ask about a part of any service (条件, 电话, 报名). Each counts by how rare it is in general
+Chinese, so a topic word (猫, 落户, 实验室) says more than a common one. For the best answer the decision
+reads what share of that information its documents explain at three levels — anywhere in them, in what
+the answer *is* (title, aliases, introduction, conditions), and in its name alone — and what share of
+the question's character bigrams its text contains, so that 企业技术中心 is not explained by a text that
+has 企业, 技术 and 中心 in three different places.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from .index import Query, SearchIndex
+from .lexicon import Lexicon
+
+_NUMBER = re.compile(r"^[\d.,%]+[^\d]?$|^[\d.]+(?:周岁|万元|个月|小时)$")
+
+
+class _Info(Protocol):
+    def information(self, token: str) -> float: ...
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Shares of a question's content information an answer explains, and what nothing explains."""
+
+    information: float = 0.0   # total information of the question's content words
+    explained: float = 0.0     # share found anywhere in the answer's documents
+    core: float = 0.0          # share found in what the answer is: title, aliases, introduction, conditions
+    name: float = 0.0          # share found in its title and aliases (or inside a title or alias the question names)
+    bigrams: float = 0.0       # share of the question's content bigrams found in the answer's text
+    core_bigrams: float = 0.0  # … in its name, introduction and conditions
+    name_bigrams: float = 0.0  # … in its name (title and aliases)
+    unknown: float = 0.0       # information of the most telling content word that no document contains
+    focus: float = 0.0         # share of the two most telling content words that what the answer is explains
+
+
+class Words:
+    """Tell a question's content words from its filler, numbers and aspect words."""
+
+    def __init__(self, lexicon: Lexicon, info: _Info) -> None:
+        self.function = lexicon.function_chars
+        self.aspect = lexicon.aspect_words
+        self.synonyms = lexicon.synonyms
+        self._info = info
+
+    def content(self, tokens: list[str]) -> list[str]:
+        """Return the distinct content words among a question's tokens."""
+        return [t for t in dict.fromkeys(tokens)
+                if not _NUMBER.match(t) and t not in self.aspect and not (len(t) == 1 and t in self.function)]
+
+    def information(self, token: str) -> float:
+        """Return how much a word says (its rarity in general Chinese)."""
+        return self._info.information(token)
+
+    def bigrams(self, compact_question: str, content: list[str]) -> set[str]:
+        """Return the character bigrams inside runs of content words, in the order the question has them."""
+        mask = [False] * len(compact_question)
+        start = 0
+        for word in content:
+            at = compact_question.find(word, start)
+            if at < 0:
+                at = compact_question.find(word)
+            if at < 0:
+                continue
+            for j in range(at, at + len(word)):
+                mask[j] = True
+            start = at + len(word)
+        out = set()
+        for j in range(len(compact_question) - 1):
+            if mask[j] and mask[j + 1]:
+                out.add(compact_question[j:j + 2])
+        return out
+
+
+def explain(words: Words, index: SearchIndex, query: Query, content: list[str], answer: str, phrase: str = ""
+            ) -> Evidence:
+    """Return how much of the question's content one answer explains (over all of its documents)."""
+    docs = index.docs_of(answer)
+    if not content or not docs:
+        return Evidence()
+    info = {t: words.information(t) for t in content}
+    total = sum(info.values()) or 1.0
+    levels = {level: frozenset().union(*(index.terms(i, level) for i in docs)) for level in ("name", "core", "all")}
+
+    def has(t: str, level: str) -> bool:
+        found = levels[level]
+        return t in found or bool(phrase and t in phrase) or any(s in found for s in words.synonyms.get(t, ()))
+
+    def share(level: str) -> float:
+        return sum(v for t, v in info.items() if has(t, level)) / total
+
+    telling = sorted(info, key=lambda t: -info[t])[:2]
+    focus = sum(info[t] for t in telling if has(t, "core")) / (sum(info[t] for t in telling) or 1.0)
+
+    grams = words.bigrams(query.compact, content)
+
+    def gram_share(level: str) -> float:
+        if not grams:
+            return 1.0
+        found = frozenset().union(*(index.bigrams(i, level) for i in docs))
+        return sum(1 for g in grams if g in found) / len(grams)
+
+    unknown = max((v for t, v in info.items()
+                   if not index.knows(t) and not any(index.knows(s) for s in words.synonyms.get(t, ()))),
+                  default=0.0)
+    return Evidence(information=total, explained=share("all"), core=share("core"), name=share("name"),
+                    bigrams=gram_share("all"), core_bigrams=gram_share("core"), name_bigrams=gram_share("name"),
+                    unknown=unknown, focus=focus)
