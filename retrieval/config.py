@@ -14,7 +14,8 @@ class Thresholds:
     """When a search declines, suggests, or answers (see retrieval/decide.py)."""
 
     min_coverage: float = 0.25       # decline when the best answer explains less of the question's content
-    oos_margin: float = 0.1          # decline when an out-of-scope example explains this much more than it does
+    oos_min: float = 0.4             # an out-of-scope example counts when it explains at least this share
+    oos_margin: float = 0.1          # … and this much more than the best answer does
     passing_coverage: float = 0.6    # … or when its name explains nothing of a short question and what it is, less
     passing_gap: float = 0.3         # … or when its name explains nothing and mentions explain this much more
     min_name: float = 0.4            # answer outright only when its title/aliases hold this share of the bigrams
@@ -73,6 +74,7 @@ def load_config(data_dir: str | Path | None = None) -> RetrievalConfig:
         suggest_count=int(_number(path, raw, "suggest_count", 3, 1, 10)),
         thresholds=Thresholds(
             min_coverage=_number(path, th, "min_coverage", 0.25, 0.0, 1.0),
+            oos_min=_number(path, th, "oos_min", 0.4, 0.0, 1.0),
             oos_margin=_number(path, th, "oos_margin", 0.1, -1.0, 1.0),
             passing_coverage=_number(path, th, "passing_coverage", 0.6, 0.0, 1.01),
             passing_gap=_number(path, th, "passing_gap", 0.3, 0.0, 1.01),

@@ -61,8 +61,10 @@ def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
         return Decision.UNANSWERED, "aspect_only"
     if e.explained < th.min_coverage and not f.phrase:
         return Decision.UNANSWERED, "low_coverage"
-    if o.explained > 0 and (o.bigrams > e.bigrams + th.oos_margin or
-                            (o.explained >= e.core + th.oos_margin and o.bigrams >= e.bigrams)):
+    # Nearer to a known out-of-scope question than to the best answer — unless the question is all in that
+    # answer's own name (职称, 院士: one word that an example happens to share).
+    if o.explained >= th.oos_min and e.name_bigrams < 1.0 and (
+            o.bigrams > e.bigrams + th.oos_margin or (o.explained >= e.core + th.oos_margin and o.bigrams >= e.bigrams)):
         return Decision.UNANSWERED, "out_of_scope"
     if e.name <= 0 and not f.phrase and (e.explained - e.core >= th.passing_gap or o.explained >= e.core - 0.05
                                          or (f.content <= 4 and e.core < th.passing_coverage)):

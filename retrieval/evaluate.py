@@ -9,6 +9,9 @@ catalogue cannot answer. Metrics (answerable = expect not empty):
   mrr              mean reciprocal rank of the first expected hit (0 when declined or absent)
   oos_rejection    share of expect [] questions declined
   false_rejection  share of answerable questions declined
+  answered_precision  share of outright answers (not suggestions) that are right
+  oos_answered     out-of-scope questions answered outright (the worst failure: a wrong answer given as sure)
+Figures are also given by style (keyword, short, typo, profile, nearmiss …) under by_style.
 """
 
 from __future__ import annotations
@@ -93,6 +96,9 @@ def evaluate(searcher: Searcher, questions: list[Question]) -> dict[str, Any]:
             "mrr": round(sum(1 / x[3] for x in ans if x[3]) / len(ans), 4) if ans else None,
             "oos_rejection": share(neg, lambda x: x[2]),
             "false_rejection": share(ans, lambda x: x[2]),
+            "answered_precision": share([x for x in ans + neg if x[1].decision is Decision.ANSWERED],
+                                        lambda x: x[3] == 1),
+            "oos_answered": sum(1 for x in neg if x[1].decision is Decision.ANSWERED),
         }
 
     by_style: dict[str, dict[str, Any]] = {}
@@ -114,6 +120,8 @@ def evaluate(searcher: Searcher, questions: list[Question]) -> dict[str, Any]:
         "mrr": overall["mrr"],
         "oos_rejection": overall["oos_rejection"],
         "false_rejection": overall["false_rejection"],
+        "answered_precision": overall["answered_precision"],
+        "oos_answered": overall["oos_answered"],
         "counts": {"questions": len(rows), "answerable": len(answerable), "out_of_scope": len(oos),
                    "answered": sum(1 for x in rows if x[1].decision is Decision.ANSWERED),
                    "suggest": sum(1 for x in rows if x[1].decision is Decision.SUGGEST),
@@ -134,7 +142,8 @@ def report(result: dict[str, Any]) -> str:
         f"questions {c['questions']} (answerable {c['answerable']}, out of scope {c['out_of_scope']}); "
         f"decisions: answered {c['answered']}, suggest {c['suggest']}, unanswered {c['unanswered']}",
         f"top1 {_fmt(result['top1'])}  recall3 {_fmt(result['recall3'])}  mrr {_fmt(result['mrr'])}  "
-        f"oos_rejection {_fmt(result['oos_rejection'])}  false_rejection {_fmt(result['false_rejection'])}",
+        f"oos_rejection {_fmt(result['oos_rejection'])}  false_rejection {_fmt(result['false_rejection'])}  "
+        f"answered_precision {_fmt(result['answered_precision'])}  oos_answered {result['oos_answered']}",
         "",
         f"{'style':<12}{'n':>5}{'top1':>8}{'recall3':>9}{'mrr':>8}{'oos_rej':>9}{'false_rej':>11}",
     ]

@@ -29,6 +29,8 @@ class Lexicon:
     aspect_words: frozenset[str] = frozenset()
     # (topic, question) examples of what the catalogue does not answer.
     oos_examples: tuple[tuple[str, str], ...] = ()
+    # Words that ask about 天津市科协 or 中国科协 themselves (their history, leaders, structure).
+    organisation_words: frozenset[str] = frozenset()
     # Words that place a programme at the national or at the local (Tianjin) level.
     national: tuple[str, ...] = ()
     local: tuple[str, ...] = ()
@@ -107,6 +109,8 @@ def load_lexicon(data_dir: str | Path | None = None) -> Lexicon:
         function_chars=frozenset(normalise(w) for line in _lines(root / "function_chars.txt") for w in line.split()),
         aspect_words=frozenset(normalise(w) for line in _lines(root / "aspect_words.txt") for w in line.split()),
         oos_examples=tuple(oos_examples),
+        organisation_words=frozenset(normalise(w) for line in _lines(root / "organisation_words.txt")
+                                     for w in line.split()),
         national=_words(oos_path, raw.get("national") or [], "national"),
         local=_words(oos_path, raw.get("local") or [], "local"),
     )

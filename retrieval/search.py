@@ -1,4 +1,12 @@
-"""The public search API: build once from the catalogue, then search(question) → SearchResult."""
+"""The public search API: build once from the catalogue, then search(question) → SearchResult.
+
+A search ranks the catalogue (retrieval/index.py), lets a question about Tianjin's societies or about
+天津市科协 / 中国科协 themselves lead with that answer, measures how much of the question the best answer
+explains and how near it is to a known out-of-scope question (retrieval/evidence.py, outofscope.py), and
+decides (retrieval/decide.py). A question that is not answered is tried again through the typo corrector
+(retrieval/correct.py). What staff taught — aliases, terms, out-of-scope examples — is one `Taught` value;
+a searcher with taught items is built from the base parts, which nothing ever changes.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +16,19 @@ from pathlib import Path
 
 from .config import RetrievalConfig, load_config
 from .correct import Corrector
-from .decide import (Decision, Features, chitchat_only, decide, detect_intents, level_conflict, other_region,
-                     out_of_scope_topic)
+from .decide import (
+    Decision,
+    Features,
+    chitchat_only,
+    decide,
+    detect_intents,
+    level_conflict,
+    other_region,
+    out_of_scope_topic,
+)
 from .documents import build_docs
 from .evidence import Evidence, Words, explain
-from .index import Hit, SearchIndex
+from .index import Hit, Query, SearchIndex
 from .lexicon import Lexicon, load_lexicon
 from .loader import load_catalogue
 from .model import Catalogue
@@ -35,6 +51,16 @@ class Taught:
 
 
 @dataclass(frozen=True)
+class Mechanisms:
+    """Which parts of understanding are on (calibration switches each off to measure what it adds)."""
+
+    corrector: bool = True       # typo and homophone correction
+    content_words: bool = True   # coverage on content words (off: every token counts)
+    examples: bool = True        # out-of-scope examples
+    topics: bool = True          # the hand-kept out-of-scope topic list
+
+
+@dataclass(frozen=True)
 class SearchResult:
     """Ranked hits with scores, the decision, and what the user asked about."""
 
@@ -47,6 +73,9 @@ class SearchResult:
     coverage: float
     # Rewrites applied before searching (typed → meant), for a reply that says so: 已按“青托”理解.
     corrections: tuple[tuple[str, str], ...] = ()
+    # The question's content words (what it is about, beyond 条件, 电话 and filler).
+    content: tuple[str, ...] = ()
+    societies: SocietyMatch = SocietyMatch()
 
     @property
     def best(self) -> Hit | None:
@@ -59,43 +88,88 @@ class SearchResult:
         return self.decision is Decision.ANSWERED
 
 
-class Searcher:
-    """Catalogue search: tokeniser, BM25 index, decision thresholds and learned aliases."""
+@dataclass(frozen=True)
+class Parts:
+    """What every searcher shares, built once at start and never changed."""
 
-    def __init__(self, catalogue: Catalogue, lexicon: Lexicon, tokenizer: Tokenizer, config: RetrievalConfig,
-                 index: SearchIndex, learned: Mapping[str, tuple[str, ...]] | None = None,
-                 base_index: SearchIndex | None = None, taught: Taught | None = None,
-                 societies: Societies | None = None, out_of_scope: OutOfScope | None = None) -> None:
-        self.catalogue = catalogue
-        self.lexicon = lexicon
-        self.tokenizer = tokenizer
-        self.config = config
-        self.index = index
-        # The index without staff-taught aliases: every new set of aliases is applied to this one,
-        # so removing an alias really removes it.
-        self.base_index = base_index or index
-        self.learned: dict[str, tuple[str, ...]] = dict(learned or {})
+    catalogue: Catalogue
+    lexicon: Lexicon
+    tokenizer: Tokenizer
+    config: RetrievalConfig
+    index: SearchIndex
+    out_of_scope: OutOfScope
+    societies: Societies
+    words: Words
+
+
+class Searcher:
+    """Catalogue search over shared parts, with what staff taught and the mechanisms switched on."""
+
+    def __init__(self, parts: Parts, taught: Taught | None = None, mechanisms: Mechanisms | None = None) -> None:
+        self.parts = parts
+        self.taught = taught or Taught()
+        self.mechanisms = mechanisms or Mechanisms()
+        self.catalogue, self.lexicon, self.tokenizer = parts.catalogue, parts.lexicon, parts.tokenizer
+        self.config, self.societies = parts.config, parts.societies
+        self.learned: dict[str, tuple[str, ...]] = {
+            sid: tuple(a for a in aliases if a.strip()) for sid, aliases in self.taught.aliases.items()
+            if sid in self.catalogue.by_id and any(a.strip() for a in aliases)}
+        self.index = parts.index.with_phrases(self.learned)
         self._exact = {compact(a): sid for sid, aliases in self.learned.items() for a in aliases if compact(a)}
-        self.taught = taught or Taught(aliases=self.learned)
         self._terms = sorted(((normalise(a), normalise(b)) for a, b in self.taught.terms if normalise(a)),
                              key=lambda ab: -len(ab[0]))
         self._taught_out = {compact(q) for q in self.taught.out_of_scope if compact(q)}
-        self.words = Words(lexicon, tokenizer)
-        self.societies = societies or Societies(catalogue, load_fields(), tokenizer.cut)
-        self.corrector = Corrector(self._vocabulary(), tokenizer.is_common, tokenizer.cut,
-                                   quiet=lexicon.stopwords | lexicon.function_chars)
-        # The examples from data are indexed once (and cached); staff-taught ones make a new index from them.
-        self.base_out_of_scope = out_of_scope or OutOfScope(lexicon.oos_examples, tokenizer, config, self.words)
-        self.out_of_scope = self.base_out_of_scope.with_examples([("staff", q) for q in self.taught.out_of_scope])
+        self.words = parts.words if self.mechanisms.content_words else _AllWords(parts.words)
+        self.out_of_scope = parts.out_of_scope.with_examples([("staff", q) for q in self.taught.out_of_scope])
+        self.corrector = Corrector(self._vocabulary(), self.tokenizer.is_common, self.tokenizer.cut,
+                                   quiet=self.lexicon.stopwords | self.lexicon.function_chars)
         self._answer_text: dict[str, str] = {}
-        for doc in index.docs:
+        for doc in self.index.docs:
             self._answer_text[doc.answer] = self._answer_text.get(doc.answer, "") + compact(doc.name + doc.body)
+
+    @classmethod
+    def build(cls, catalogue: Catalogue | None = None, data_dir: str | Path | None = None,
+              config: RetrievalConfig | None = None, lexicon: Lexicon | None = None,
+              cache_dir: str | Path | None = None) -> Searcher:
+        """Load what is missing from data_dir and build the index.
+
+        With cache_dir (the bot passes its database's directory) jieba's dictionary and the built indexes
+        are kept there and reused while the data, settings, lexicon, jieba and this code are unchanged;
+        without it the indexes are built every time and jieba's dictionary is cached per user.
+        """
+        catalogue = catalogue or load_catalogue(data_dir)
+        lexicon = lexicon or load_lexicon(data_dir)
+        config = config or load_config(data_dir)
+        docs = build_docs(catalogue)
+        tokenizer = Tokenizer(lexicon, [p for d in docs for p in d.phrases], cache_dir=cache_dir)
+        words = Words(lexicon, tokenizer)
+        parts = Parts(
+            catalogue=catalogue, lexicon=lexicon, tokenizer=tokenizer, config=config,
+            index=SearchIndex.cached(docs, tokenizer, config, cache_dir),
+            out_of_scope=OutOfScope(lexicon.oos_examples, tokenizer, config, words, cache_dir),
+            societies=Societies(catalogue, load_fields(data_dir), tokenizer.cut), words=words)
+        return cls(parts)
+
+    def with_taught(self, taught: Taught) -> Searcher:
+        """Return a searcher with these taught items (built from the shared parts; this one is unchanged)."""
+        return Searcher(self.parts, taught, self.mechanisms)
+
+    def with_learned(self, learned: Mapping[str, Iterable[str]]) -> Searcher:
+        """Return a searcher whose taught aliases are these {service id: [question, …]}."""
+        return self.with_taught(replace(self.taught, aliases={k: tuple(v) for k, v in learned.items()}))
+
+    def without(self, mechanism: str) -> Searcher:
+        """Return a searcher with one mechanism switched off (corrector, content_words, examples, topics)."""
+        return Searcher(self.parts, self.taught, replace(self.mechanisms, **{mechanism: False}))
+
+    def with_config(self, config: RetrievalConfig) -> Searcher:
+        """Return a searcher with other settings (thresholds only share the built indexes)."""
+        return Searcher(replace(self.parts, config=config), self.taught, self.mechanisms)
 
     def _vocabulary(self) -> list[str]:
         """Return the terms a typo may be corrected to: names of everything the catalogue answers, and taught."""
-        cat = self.catalogue
         terms: list[str] = []
-        for s in cat.services:
+        for s in self.catalogue.services:
             terms += [s.title, *s.aliases]
         for doc in self.index.docs:
             terms += list(doc.phrases) + list(doc.cued_phrases)
@@ -104,98 +178,94 @@ class Searcher:
         terms += [meant for _, meant in self.taught.terms]
         return [normalise(t).replace(" ", "") for t in terms]
 
-    @classmethod
-    def build(cls, catalogue: Catalogue | None = None, data_dir: str | Path | None = None,
-              config: RetrievalConfig | None = None, lexicon: Lexicon | None = None,
-              cache_dir: str | Path | None = None) -> Searcher:
-        """Load what is missing from data_dir and build the index.
+    # -- searching -------------------------------------------------------------------------------
 
-        With cache_dir (the bot passes its database's directory) jieba's dictionary and the built index
-        are kept there and reused while the data, settings, lexicon, jieba and this code are unchanged;
-        without it the index is built every time and jieba's dictionary is cached per user.
-        """
-        catalogue = catalogue or load_catalogue(data_dir)
-        lexicon = lexicon or load_lexicon(data_dir)
-        config = config or load_config(data_dir)
-        docs = build_docs(catalogue)
-        tokenizer = Tokenizer(lexicon, [p for d in docs for p in d.phrases], cache_dir=cache_dir)
-        index = SearchIndex.cached(docs, tokenizer, config, cache_dir)
-        oos = OutOfScope(lexicon.oos_examples, tokenizer, config, Words(lexicon, tokenizer), cache_dir)
-        return cls(catalogue, lexicon, tokenizer, config, index, out_of_scope=oos)
+    def search(self, question: str) -> SearchResult:
+        """Rank the catalogue for a question and decide how to answer it."""
+        return self.features(question)[0]
 
-    def with_learned(self, learned: Mapping[str, Iterable[str]]) -> Searcher:
-        """Return a searcher that also knows staff-taught aliases {service id: [question, …]}."""
-        learned = {sid: tuple(a for a in aliases if a.strip()) for sid, aliases in learned.items()}
-        learned = {sid: a for sid, a in learned.items() if a and sid in self.catalogue.by_id}
-        index = self.base_index.with_phrases(learned)
-        return Searcher(self.catalogue, self.lexicon, self.tokenizer, self.config, index, learned, self.base_index,
-                        societies=self.societies, out_of_scope=self.base_out_of_scope)
+    def features(self, question: str) -> tuple[SearchResult, Features]:
+        """Return a search result and the features it was decided from (for calibration)."""
+        question = question[:MAX_QUESTION]
+        if self._taught_out and compact(question) in self._taught_out:
+            result, f = self._features(question)
+            return replace(result, decision=Decision.UNANSWERED, reason="out_of_scope"), f
+        text, corrections = self._apply_terms(question)
+        result, f = self._features(text)
+        if corrections:
+            result = replace(result, question=question, corrections=corrections)
+        if result.decision is Decision.ANSWERED or result.reason == "chitchat" or not self.mechanisms.corrector:
+            return result, f
+        for again, g, changes in self.rewrites(text):
+            if again.decision is Decision.ANSWERED or (
+                    again.decision is Decision.SUGGEST and result.decision is Decision.UNANSWERED):
+                return replace(again, question=question, corrections=corrections + changes), g
+        return result, f
 
-    def with_taught(self, taught: Taught) -> Searcher:
-        """Return a new searcher built from this one's base with what staff taught (this one is unchanged)."""
-        base = self.with_learned(taught.aliases)
-        return Searcher(self.catalogue, self.lexicon, self.tokenizer, self.config, base.index, base.learned,
-                        self.base_index, taught, societies=self.societies, out_of_scope=self.base_out_of_scope)
+    def rewrites(self, text: str) -> list[tuple[SearchResult, Features, tuple[tuple[str, str], ...]]]:
+        """Return the corrector's rewrites of a question, each searched (for the search and calibration)."""
+        out = []
+        for rewrite in self.corrector.rewrites(normalise(text)):
+            result, f = self._features(rewrite.text)
+            out.append((result, f, rewrite.changes))
+        return out
 
-    def with_config(self, config: RetrievalConfig) -> Searcher:
-        """Return a searcher with other settings (rebuilds the index; used by calibration)."""
-        base = SearchIndex(self.base_index.docs, self.tokenizer, config, _cache=self.base_index._cache)
-        return Searcher(self.catalogue, self.lexicon, self.tokenizer, config, base, base_index=base).with_learned(self.learned)
+    def best_documents(self, question: str, answer: str, limit: int = 2) -> list[str]:
+        """Return the keys of an answer's documents that fit the question best (article:40 …)."""
+        return [k for k, _ in self.index.rank_documents(self.index.parse(question[:MAX_QUESTION]), answer, limit)]
 
-    def explained(self, tokens: list[str], found: set[str], phrase: str) -> tuple[float, float]:
-        """Return (share, amount) of the question's information that an answer's documents explain.
-
-        A word counts as explained when it, or one of its synonyms, occurs in the answer, or it lies
-        inside a title or alias found in the question. Words weigh by how rare they are in general
-        Chinese, so filler says little and a topic word (落户, 门票) says a lot.
-        """
-        total = matched = 0.0
-        for t in dict.fromkeys(tokens):
-            w = self.tokenizer.information(t)
-            total += w
-            syns = self.lexicon.synonyms.get(t, ())
-            if t in found or (phrase and t in phrase) or any(s in found for s in syns):
-                matched += w
-        return (matched / total if total else 0.0), matched
+    def _apply_terms(self, question: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """Apply taught terms (typed → meant) to a question; return the text to search and what changed."""
+        if not self._terms:
+            return question, ()
+        text, done = normalise(question), []
+        for typed, meant in self._terms:
+            if typed in text and meant not in text:
+                text = text.replace(typed, meant)
+                done.append((typed, meant))
+        return (text, tuple(done)) if done else (question, ())
 
     def _features(self, question: str) -> tuple[SearchResult, Features]:
-        question = question[:MAX_QUESTION]
         norm = normalise(question)
         intents = detect_intents(norm, self.lexicon)
         query = self.index.parse(question)
+        content = self.words.content(query.tokens)
         learned = self._exact.get(compact(question))
         if learned:
             hit = Hit(id=learned, score=float("inf"), matched=tuple(query.tokens), phrase=compact(question))
-            result = SearchResult(question, Decision.ANSWERED, "learned", (hit,), intents, tuple(query.tokens), 1.0)
-            return result, Features(len(query.tokens), hit.score, 0.0, 1.0, float("inf"), hit.phrase, False, "")
-        ranking = self.index.rank(query)
-        hits = self._society_first(ranking.hits, self.societies.match(question))
+            result = SearchResult(question, Decision.ANSWERED, "learned", (hit,), intents, tuple(query.tokens), 1.0,
+                                  content=tuple(content))
+            return result, Features(len(query.tokens), hit.score, 0.0, 1.0, float("inf"), hit.phrase, False, "",
+                                    content=len(content))
+        societies = self.societies.match(question)
+        hits = self._organisation_first(self._society_first(self.index.rank(query).hits, societies), query)
         top = hits[0] if hits else None
-        oos = out_of_scope_topic(norm, self.lexicon) if not (top and top.phrase) else ""
+        topic = ""
+        if self.mechanisms.topics and not (top and top.phrase):
+            topic = out_of_scope_topic(norm, self.lexicon)
         region = other_region(norm, self.lexicon)
         if region and top and region not in self._answer_text.get(top.id, ""):
-            oos = oos or region
-        share, amount = self.explained(query.tokens, ranking.found.get(top.id, set()), top.phrase) if top else (0.0, 0.0)
-        content = self.words.content(query.tokens)
-        evidence = explain(self.words, self.index, query, content, top.id, top.phrase) if top else None
-        nearest = self.out_of_scope.nearest(query, content)
+            topic = topic or region
+        evidence = explain(self.words, self.index, query, content, top.id, top.phrase) if top else Evidence()
+        nearest = self.out_of_scope.nearest(query, content) if self.mechanisms.examples else None
         features = Features(
             tokens=len(query.tokens),
             top_score=top.score if top else 0.0,
             second_score=hits[1].score if len(hits) > 1 else 0.0,
-            coverage=share,
-            information=amount,
+            coverage=evidence.explained,
+            information=evidence.information,
             phrase=top.phrase if top else "",
             chitchat=chitchat_only(norm, query.tokens, self.lexicon),
-            out_of_scope=oos,
-            evidence=evidence or Evidence(),
-            oos=nearest.evidence,
+            out_of_scope=topic,
+            evidence=evidence,
+            oos=nearest.evidence if nearest else Evidence(),
             content=len(content),
             conflict=bool(top) and top.id in self.catalogue.by_id and level_conflict(
                 norm, normalise(self.catalogue.by_id[top.id].title), self.lexicon),
         )
         decision, reason = decide(features, self.config.thresholds)
-        return SearchResult(question, decision, reason, tuple(hits), intents, tuple(query.tokens), share), features
+        return SearchResult(question, decision, reason, tuple(hits), intents, tuple(query.tokens), evidence.explained,
+                            content=tuple(content), societies=societies), features
 
     def _society_first(self, hits: list[Hit], match: SocietyMatch) -> list[Hit]:
         """Put the societies list first for a question about Tianjin's societies (化学学会, 有哪些学会)."""
@@ -206,46 +276,49 @@ class Searcher:
         named = "".join(compact(n) for n in match.names) or match.discipline or "学会"
         return [Hit(id="societies", score=lead * 1.5 + self.config.phrase_bonus, key="list", phrase=named)] + rest
 
-    def best_documents(self, question: str, answer: str, limit: int = 2) -> list[str]:
-        """Return the keys of an answer's documents that fit the question best (article:40 …)."""
-        return [k for k, _ in self.index.rank_documents(self.index.parse(question[:MAX_QUESTION]), answer, limit)]
+    def _organisation_first(self, hits: list[Hit], query: Query) -> list[Hit]:
+        """Put 天津市科协 or 中国科协 first when the question is about the organisation itself.
 
-    def _corrected(self, question: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-        """Apply taught terms (typed → meant) to a question; return the text to search and what changed."""
-        if not self._terms:
-            return question, ()
-        text, done = normalise(question[:MAX_QUESTION]), []
-        for typed, meant in self._terms:
-            if typed in text and meant not in text:
-                text = text.replace(typed, meant)
-                done.append((typed, meant))
-        return (text, tuple(done)) if done else (question, ())
+        That is when the question starts with its name and asks about it in words of
+        data/lexicon/organisation_words.txt (中国科协现任主席是谁, 市科协是什么单位) — or says nothing else —
+        and no service's own name explains the rest (中国科协求是奖 is service 03).
+        """
+        q = query.compact
+        for org in self.catalogue.organisations:
+            name = next((n for n in _org_names(org.name, org.short_name) if q.startswith(n) or q.startswith("天津" + n)),
+                        "")
+            if not name:
+                continue
+            rest = [t for t in self.words.content(query.tokens) if t not in name and name not in t]
+            asks = [t for t in query.tokens if t in self.lexicon.organisation_words] or \
+                [w for w in self.lexicon.organisation_words if len(w) >= 2 and w in q[len(name):]]
+            if rest and not asks:
+                continue
+            rival = next((h for h in hits if h.id != org.id), None)
+            if rival and rest and explain(self.words, self.index, query, rest, rival.id, rival.phrase).name_bigrams >= 0.5:
+                continue
+            others = [h for h in hits if h.id != org.id]
+            lead = max((h.score for h in others), default=1.0)
+            best = self.index.rank_documents(query, org.id, 1)
+            return [Hit(id=org.id, score=lead * 1.25 + self.config.phrase_bonus, key=best[0][0] if best else "",
+                        phrase=name)] + others
+        return hits
 
-    def search(self, question: str) -> SearchResult:
-        """Rank the catalogue for a question and decide how to answer it."""
-        return self.features(question)[0]
 
-    def _corrected_search(self, question: str, text: str, first: tuple[SearchResult, Features]
-                          ) -> tuple[SearchResult, Features]:
-        """Try the corrector's rewrites of a question that was not answered; keep one that answers."""
-        result = first[0]
-        if result.decision is Decision.ANSWERED or result.reason == "chitchat":
-            return first
-        for rewrite in self.corrector.rewrites(normalise(text)):
-            again, f = self._features(rewrite.text)
-            if again.decision is Decision.ANSWERED or (
-                    again.decision is Decision.SUGGEST and result.decision is Decision.UNANSWERED):
-                return replace(again, question=question, corrections=result.corrections + rewrite.changes), f
-        return first
+class _AllWords(Words):
+    """Every token counts as content (the content-word mechanism switched off)."""
 
-    def features(self, question: str) -> tuple[SearchResult, Features]:
-        """Return a search result and the features it was decided from (for calibration)."""
-        if self._taught_out and compact(question[:MAX_QUESTION]) in self._taught_out:
-            result, f = self._features(question)
-            return replace(result, decision=Decision.UNANSWERED, reason="out_of_scope"), f
-        text, corrections = self._corrected(question)
-        result, f = self._features(text)
-        if corrections:
-            result = replace(result, question=question, corrections=corrections)
-        return self._corrected_search(question, text, (result, f))
+    def __init__(self, words: Words) -> None:
+        self.__dict__.update(words.__dict__)
 
+    def content(self, tokens: list[str]) -> list[str]:
+        """Return the distinct tokens."""
+        return list(dict.fromkeys(tokens))
+
+
+def _org_names(name: str, short: str) -> list[str]:
+    """Return the ways people name an organisation: 天津市科学技术协会, 天津市科协, 天津科协, 市科协."""
+    out = [compact(name), compact(short)]
+    if short.startswith("天津市"):
+        out += [compact("天津" + short[3:]), compact(short[2:])]
+    return list(dict.fromkeys(out))
