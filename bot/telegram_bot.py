@@ -286,7 +286,7 @@ async def sync_loop(assistant: Assistant, every: float) -> None:
     while True:
         await asyncio.sleep(every)
         try:
-            await assistant.sync_aliases()
+            await assistant.sync_taught()
             await assistant.storage.flush()
             if time.monotonic() - last_purge >= PURGE_EVERY:
                 last_purge = time.monotonic()

@@ -268,7 +268,7 @@ async def test_staff_link_teaches_immediately_and_unlink_reverts(assistant, stor
 
 
 async def test_dismiss_and_stats(assistant, storage):
-    await assistant.text(USER, "天津明天会下雨吗")
+    await assistant.text(USER, "想咨询一下管科技馆讲解员那个事")
     await assistant.text(USER, "青托申报")
     review = await assistant.command(STAFF, "review")
     await assistant.press(STAFF, button(review, "忽略 #1"))

@@ -130,10 +130,10 @@ async def test_review_cli_list_link_unlink_dismiss_export(tmp_path, monkeypatch,
     out = capsys.readouterr().out
     aliases = json.loads(out[out.index("["):])
     assert aliases[0]["service"] == "52"
-    assert await assistant.sync_aliases()  # a running bot picks the link up
+    assert await assistant.sync_taught()  # a running bot picks the link up
     assert assistant.searcher.search("想咨询一下管科技馆讲解员那个事").best.id == "52"
     assert await cli("unlink", aliases[0]["id"]) == 0
-    assert await assistant.sync_aliases()
+    assert await assistant.sync_taught()
     assert assistant.searcher.search("想咨询一下管科技馆讲解员那个事").reason != "learned"
     target = tmp_path / "log.csv"
     assert await cli("export", "--csv", str(target)) == 0
