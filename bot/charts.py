@@ -80,16 +80,16 @@ def hbars(title: str, rows: Sequence[tuple[str, int]]) -> Markup:
     if not rows:
         return Markup("")
     top = max(v for _, v in rows) or 1
-    row_h, label_w = 26, 260
+    width, row_h, label_w = 420, 24, 190
     height = row_h * len(rows) + 4
     parts = []
     for i, (label, value) in enumerate(rows):
         y = 2 + i * row_h
-        w = value / top * (W - label_w - 60)
-        short = label if len(label) <= 18 else label[:17] + "…"
+        w = value / top * (width - label_w - 40)
+        short = label if len(label) <= 14 else label[:13] + "…"
         parts.append(f'<text class="label" x="{label_w - 6}" y="{y + 17}" text-anchor="end">{_e(short)}'
                      f'<title>{_e(label)}</title></text>')
         parts.append(f'<rect class="s0" x="{label_w}" y="{y + 4}" width="{max(w, 1):.1f}" height="{row_h - 8}"/>')
         parts.append(f'<text class="value" x="{label_w + w + 6:.1f}" y="{y + 17}">{value}</text>')
-    return Markup(f'<svg class="chart" viewBox="0 0 {W} {height}" role="img" aria-label="{_e(title)}">'
+    return Markup(f'<svg class="chart bars" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(title)}">'
                   f'<title>{_e(title)}</title>{"".join(parts)}</svg>')

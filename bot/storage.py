@@ -1085,9 +1085,9 @@ class Storage:
             "SELECT count(*) AS n FROM queries WHERE ts >= ? AND decision = 'unanswered' AND reason = 'out_of_scope'",
             (since,))
         top_unanswered = await self._read(
-            "SELECT coalesce(sample, ?) AS text, count FROM review_items WHERE last_seen >= ? "
+            "SELECT coalesce(sample, ?) AS text, sum(count) AS count FROM review_items WHERE last_seen >= ? "
             "AND status = 'pending' AND queue IN ('unanswered', 'suggest', 'down', 'none') "
-            "ORDER BY count DESC, last_seen DESC LIMIT 5", (PURGED, since))
+            "GROUP BY coalesce(norm, id) ORDER BY count DESC, max(last_seen) DESC LIMIT 5", (PURGED, since))
         shown = await self._read(
             "SELECT shown, count(*) AS n FROM queries WHERE ts >= ? AND shown IS NOT NULL GROUP BY shown "
             "ORDER BY n DESC LIMIT 5", (since,))

@@ -444,7 +444,7 @@ async def dashboard_page(request: Request, staff: Staff) -> Response:
                                                                  ("未答出", col["unanswered"])]),
         "rates": charts.lines("回答率 / 候选率 / 未答出率", day_names,
                               [("回答率", rate["answered"]), ("候选率", rate["suggest"]), ("未答出率", rate["unanswered"])]),
-        "feedback": charts.stacked_bars("每日反馈", day_names, [("👍", col["thumbs_up"]), ("👎", col["thumbs_down"]),
+        "feedback": charts.stacked_bars("每日反馈", day_names, [("有帮助", col["thumbs_up"]), ("没帮助", col["thumbs_down"]),
                                                               ("都不是", col["none_of_these"])]),
         "top_unanswered": charts.hbars("最常未答出", [(t, n) for t, n in s["top_unanswered"]]),
         "top_services": charts.hbars("最常查看的服务", [(c.title(sid), n) for sid, n in s["top_services"]]),

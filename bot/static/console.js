@@ -19,8 +19,10 @@
   }
 
   function resultOf(form) {
-    var box = form.closest("article, tr, section, form");
-    return (box && box.querySelector(".result")) || form.querySelector(".result");
+    var own = form.querySelector(".result");
+    if (own) { return own; }
+    var box = form.parentElement && form.parentElement.closest("article, tr, section");
+    return box ? box.querySelector(".result") : null;
   }
 
   function say(el, text, bad) {
