@@ -46,7 +46,7 @@ def stacked_bars(title: str, days: Sequence[str], series: Sequence[tuple[str, Se
     slot = (W - PAD_L - PAD_R) / max(1, len(days))
     parts = _axis(days, top)
     for i, day in enumerate(days):
-        y = H - PAD_B
+        y: float = H - PAD_B
         for k, (name, values) in enumerate(series):
             h = values[i] / top * (H - PAD_T - PAD_B)
             if h > 0:

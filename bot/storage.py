@@ -926,7 +926,7 @@ class Storage:
                 return None
             async with db.execute("SELECT who FROM login_tokens WHERE hash = ?", (token_hash,)) as c:
                 row = await c.fetchone()
-            return str(row["who"])
+            return str(row["who"]) if row is not None else None
 
     async def add_console_session(self, session_hash: str, who: str, ttl: float) -> float:
         """Store (the hash of) a console session; return when it expires."""
