@@ -31,7 +31,7 @@ from retrieval.loader import CatalogueError, load_catalogue
 
 from . import changes, export, webauth
 from .settings import Settings, SettingsError
-from .storage import ChangeRefused, Storage, StorageError
+from .storage import ChangeRefused, ReviewItem, Storage, StorageError
 
 CSV_COLUMNS = export.QUERY_COLUMNS
 DEFAULT_BASE = "http://127.0.0.1:8080"
@@ -55,7 +55,7 @@ def _error(message: str) -> int:
     return 1
 
 
-async def _pending(storage: Storage, query_id: str):  # type: ignore[no-untyped-def]
+async def _pending(storage: Storage, query_id: str) -> ReviewItem | None:
     item = await storage.review_item(query_id)
     return item if item is not None and item.status == "pending" else None
 

@@ -303,6 +303,7 @@ async def sync_loop(assistant: Assistant, every: float, app: Application | None 
             if time.monotonic() - last_purge >= PURGE_EVERY:
                 last_purge = time.monotonic()
                 await assistant.storage.purge(assistant.settings.bot_retention_days)
+                await assistant.storage.sweep_abandoned(assistant.settings.bot_abandoned_minutes)
         except Exception:  # noqa: BLE001 - keep syncing whatever happens
             log.exception("sync with the database failed")
 

@@ -346,7 +346,8 @@ async def login(request: Request) -> Response:
     """Spend a login token and start a session (signed cookie, HttpOnly, SameSite=Strict)."""
     c = _console(request)
     origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+    ours = {request.headers.get("host"), urlsplit(c.settings.bot_admin_url or "").netloc}  # direct, or via the proxy
+    if origin and origin != "null" and urlsplit(origin).netloc not in ours:
         return _headers(render_page(request, "signin.html", None, status=403, refused=True))
     try:
         token = (await _form(request)).get("t", "")

@@ -84,6 +84,10 @@ async def test_a_login_from_another_site_is_refused(assistant):
         token = (await webauth.new_login_link(assistant.storage, BASE, "cli")).split("t=", 1)[1]
         r = await b.client.post("/login", data={"t": token}, headers={"Origin": "https://evil.example"})
         assert r.status_code == 403 and "set-cookie" not in r.headers
+        # Behind the reverse proxy the browser's origin is BOT_ADMIN_URL's, not the Host the console sees.
+        b.console.settings = replace(b.console.settings, bot_admin_url="https://console.example.org")
+        r = await b.client.post("/login", data={"t": token}, headers={"Origin": "https://console.example.org"})
+        assert r.status_code == 303
 
 
 async def test_forged_expired_and_ended_sessions_are_refused(assistant, clock):
