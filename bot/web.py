@@ -114,7 +114,10 @@ class Console:
         now = time.monotonic()
         if now - self._swept >= SWEEP_EVERY:
             self._swept = now
-            await self.storage.sweep_abandoned(self.settings.bot_abandoned_minutes)
+            try:
+                await self.storage.sweep_abandoned(self.settings.bot_abandoned_minutes)
+            except StorageBusy as exc:  # best effort: the next read tries again
+                log.warning("could not move abandoned suggestions now: %s", exc)
 
     def title(self, answer_id: str) -> str:
         """Return "13 实施…" for a service, the name of an appendix answer, or the id."""

@@ -434,10 +434,9 @@ async def test_html_in_questions_is_escaped_on_every_page(assistant, storage):
         items = {i["text"]: i for i in await b.queue("unanswered")}
         assert (await b.post(f"/api/queue/{items[img]['id']}/link", {"service": "13"})).status_code == 200
         await b.post("/api/terms", {"from": "<b>x</b>", "to": "<i>y</i>"})
-        for kind in ("unanswered", "noise", "declined", "ticket"):
+        for kind in ("unanswered", "noise", "declined"):  # puts the texts in the history and the taught list
             for i in await b.queue(kind):
-                if i["text"] not in (img,):
-                    await b.post(f"/api/queue/{i['id']}/out-of-scope") if kind != "ticket" else None
+                await b.post(f"/api/queue/{i['id']}/out-of-scope")
         pages = PAGES + ["/inbox?kind=noise", "/inbox?kind=declined", "/try?q=" + script, "/dashboard?days=1",
                          "/inbox?kind=unanswered"]
         for url in pages:
