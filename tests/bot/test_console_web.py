@@ -368,6 +368,8 @@ async def test_bad_requests_get_a_clear_json_error(assistant, storage):
 async def test_taught_items_are_listed_and_removal_is_undoable(assistant, storage):
     async with open_console(assistant) as b:
         await b.sign_in()
+        services = (await b.get("/api/services")).json()["services"]
+        assert len(services) == 72 and services[12] == {"id": "13", "title": "实施天津市青年人才托举工程"}
         assert (await b.post("/api/terms", {"from": "科协之家", "to": "科技工作者之家"})).status_code == 200
         dup = await b.post("/api/terms", {"from": "科协之家", "to": "别的"})
         assert dup.status_code == 400
