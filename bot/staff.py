@@ -88,6 +88,9 @@ async def review_page(t: Turn, page: int, edit: bool = False) -> None:
             lines.append(texts.REVIEW_ITEM.format(n=n, text=esc(item.sample), count=item.count,
                                                   first=_when(item.first_seen), last=_when(item.last_seen),
                                                   kinds=esc(kinds), guesses=esc(guesses)))
+            if item.context_answer:  # a follow-up is read with the answer it followed
+                before = f"“{item.context_text}” → " if item.context_text else ""
+                lines[-1] += esc(texts.REVIEW_CONTEXT.format(context=before + _title(t, item.context_answer)))
             rows.append([t.button(texts.BTN_LINK.format(n=n), link_menu, item.id),
                          t.button(texts.BTN_DISMISS.format(n=n), dismiss, item.id)])
     nav = []

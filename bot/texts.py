@@ -154,6 +154,7 @@ HOT_HEADER_FULL = "最近 {days} 天大家最常查看的服务："
 REVIEW_EMPTY = "目前没有待处理的问题。"
 REVIEW_HEADER = "<b>待处理问题</b>（共 {total} 条，第 {page} 页）"
 REVIEW_ITEM = "<b>#{n}</b> {text}\n　出现 {count} 次｜首次 {first}｜最近 {last}｜{kinds}\n　猜测：{guesses}"
+REVIEW_CONTEXT = "\n　上一轮：{context}"
 REVIEW_KINDS = {"unanswered": "未答出", "suggest": "未选择", "down": "👎", "none": "都不是"}
 REVIEW_TICKETS = "<b>留言</b>（共 {total} 条未回复）"
 REVIEW_TICKET = "<b>留言 {n}</b>（{when}）{text}"

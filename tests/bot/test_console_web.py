@@ -160,6 +160,8 @@ async def test_a_follow_up_shows_its_context_and_links_as_a_pair(assistant, stor
         assert item["answer"]["decision"] == "unanswered" and item["answer"]["reply"].startswith("抱歉")
         assert [g["id"] for g in item["guesses"]][:1] and all(isinstance(g["score"], float) for g in item["guesses"])
         assert item["followup"] == {"pair": "青托对年龄有什么要求 那年龄呢"}
+        review = html_of(await assistant.command(STAFF, "review"))
+        assert "那年龄呢" in review and "上一轮：“青托对年龄有什么要求” → 13 实施天津市青年人才托举工程" in review
         page = (await b.get("/inbox")).text
         assert "上一轮" in page and "青托对年龄有什么要求" in page and "关联整句" in page
 
@@ -170,6 +172,8 @@ async def test_a_follow_up_shows_its_context_and_links_as_a_pair(assistant, stor
         assert done.status_code == 200 and done.json()["audit"]
         assert [a.text for a in await storage.aliases()] == ["青托对年龄有什么要求 那年龄呢"]
         assert await b.queue("unanswered") == []
+    review = html_of(await assistant.command(STAFF, "review"))
+    assert review == "目前没有待处理的问题。"
     await assistant.sync_taught()
     # The bare follow-up was not taught: after another card it does not jump to 13.
     assert assistant.searcher.search("那年龄呢").reason != "learned"
