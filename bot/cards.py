@@ -6,12 +6,11 @@ import logging
 import re
 
 from retrieval.decide import Decision
-from retrieval.documents import society_matches
 from retrieval.model import Service
 from retrieval.search import MAX_QUESTION, SearchResult
 from retrieval.text import compact, normalise, strip_invisible
 
-from . import browse, checks, render, texts
+from . import browse, checks, inbox, render, texts
 from .core import APPENDIX_CODES
 from .render import esc
 from .replies import Button
@@ -80,11 +79,12 @@ async def respond(t: Turn, text: str, quiet: bool = False) -> bool:
 
 async def log_question(t: Turn, text: str, result: SearchResult, *, shown: str | None,
                        decision: str | None = None) -> str:
-    """Log a question with its decision and hits; return the query id."""
+    """Log a question with its decision and hits, and the answer it may follow up; return the query id."""
+    ctx_query, ctx_answer = inbox.context_of(t)
     return await t.a.storage.log_query(
         user_key=t.key, chat_type=t.sender.chat_type, text=text[:MAX_QUESTION], norm=normalise(text)[:MAX_QUESTION],
         decision=decision or result.decision.value, reason=result.reason,
-        hits=[(h.id, h.score) for h in result.hits], shown=shown)
+        hits=[(h.id, h.score) for h in result.hits], shown=shown, ctx_query=ctx_query, ctx_answer=ctx_answer)
 
 
 async def answer(t: Turn, text: str, result: SearchResult) -> None:
@@ -105,11 +105,10 @@ async def answer(t: Turn, text: str, result: SearchResult) -> None:
         return
     qid = await log_question(t, text, result, shown=None)
     s.last_query, s.last_text = qid, text
+    await inbox.enqueue_unanswered(t, text, result, qid)  # small talk and noise go to their own low queue
     if result.reason == "chitchat":
         t.out.add(esc(texts.CHITCHAT.format(example=texts.EXAMPLES[0])))
         return
-    if result.reason != "empty":
-        await t.a.storage.enqueue(normalise(text), text[:MAX_QUESTION], "unanswered", [h.id for h in result.hits[:3]])
     message = texts.OUT_OF_SCOPE if result.reason == "out_of_scope" else texts.NO_ANSWER
     t.out.add(esc(message.format(phone=t.a.switchboard)) + "\n" + esc(texts.NO_ANSWER_HANDOFF),
               [[t.button(texts.BTN_HANDOFF, start_handoff)], [t.button("/browse", browse.browse_root)]])
@@ -172,7 +171,8 @@ def show_answer(t: Turn, answer_id: str, question: str, result: SearchResult | N
         groups = a.catalogue.societies.by_discipline()
         rows = [[t.button(texts.BTN_DISCIPLINE.format(discipline=d, count=len(v)), browse.show_discipline, str(i))
                  for i, (d, v) in enumerate(groups.items())]]
-        t.out.add(render.societies_card(a.catalogue, society_matches(a.catalogue, question)), rows + feedback)
+        match = result.societies if result else a.searcher.societies.match(question)
+        t.out.add(render.societies_card(a.catalogue, list(match.names)), rows + feedback)
     elif answer_id in ("tast", "cast"):
         key = result.best.key if result and result.best and result.best.id == answer_id else ""
         t.out.add(render.organisation_card(a.catalogue, answer_id, key), feedback)
@@ -244,7 +244,7 @@ async def record_feedback(t: Turn, query_id: str, kind: str) -> bool:
     if kind != "up":
         text, guesses = await logged_question(t, query_id)
         if text:
-            await storage.enqueue(normalise(text), text, kind, guesses)
+            await inbox.enqueue_feedback(t, query_id, kind, text, guesses)
     return True
 
 
@@ -286,8 +286,7 @@ async def leave_message(t: Turn, text: str, chat_ref: str) -> None:
         t.session.pending = Pending("ticket", chat_ref)  # started in another chat: keep waiting there
         await on_text_without_pending(t, text)
         return
-    await t.a.storage.open_ticket(t.key, t.sender.chat_id, text[:MAX_TEXT])
-    await t.a.storage.enqueue(normalise(text), text[:MAX_QUESTION], "ticket", [])
+    await t.a.storage.open_ticket(t.key, t.sender.chat_id, text[:MAX_TEXT])  # staff see it in 留言 only
     t.out.add(esc(texts.HANDOFF_DONE.format(phone=t.a.switchboard)))
 
 

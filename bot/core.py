@@ -86,17 +86,17 @@ class Assistant:
         ))
         self._secret = secret or settings.bot_user_key_secret or ""
         self._locks: dict[str, asyncio.Lock] = {}
-        self._alias_version = -1
+        self._taught_version = -1
         self.limiter = RateLimiter(settings.bot_user_burst, settings.bot_user_per_minute)
 
     async def start(self) -> None:
-        """Load what the database holds: the user-key secret and staff-taught aliases; apply retention."""
+        """Load what the database holds: the user-key secret and what staff taught; apply retention."""
         if not self._secret:
             from .keys import user_key_secret
 
             self._secret = await user_key_secret(self.settings.bot_user_key_secret, self.storage)
         await self.storage.purge(self.settings.bot_retention_days)
-        await self.sync_aliases()
+        await self.sync_taught()
 
     # -- identities, locks, sessions ------------------------------------------------------------
 
@@ -176,21 +176,21 @@ class Assistant:
         """Staff tools show citizens' questions: only to staff, and only in a private chat."""
         return sender.is_staff and sender.chat_type in ("private", "console")
 
-    async def sync_aliases(self) -> bool:
-        """Reload staff-taught aliases when the database says they changed; return True if reloaded."""
+    async def sync_taught(self) -> bool:
+        """Reload what staff taught (aliases, terms, out-of-scope examples) when it changed; True if reloaded."""
+        from .taught import read_taught
+
         try:
-            version = await self.storage.alias_version()
-            if version == self._alias_version:
+            version = await self.storage.taught_version()
+            if version == self._taught_version:
                 return False
-            aliases = await self.storage.aliases()
+            taught = await read_taught(self.storage)
         except Exception:  # noqa: BLE001 - a broken database must not stop answering
-            log.exception("could not read learned aliases")
+            log.exception("could not read what staff taught")
             return False
-        learned: dict[str, list[str]] = {}
-        for a in aliases:
-            learned.setdefault(a.service_id, []).append(a.text)
-        # Always derived from the searcher built at start, so that removing an alias really removes it.
-        self.searcher = self.base_searcher.with_learned(learned)
-        self._alias_version = version
-        log.info("loaded %d learned aliases (version %d)", len(aliases), version)
+        # Always built from the searcher made at start, so that an undo restores the exact previous answers.
+        self.searcher = self.base_searcher.with_taught(taught)
+        self._taught_version = version
+        log.info("loaded %d aliases, %d terms, %d out-of-scope examples (version %d)",
+                 sum(len(v) for v in taught.aliases.values()), len(taught.terms), len(taught.out_of_scope), version)
         return True

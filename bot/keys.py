@@ -41,3 +41,32 @@ async def user_key_secret(configured: str | None, storage: Storage) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         raise StorageError(f"BOT_DB_PATH {storage.path}: cannot read or create the key file {path} "
                            f"({getattr(exc, 'strerror', None) or exc}); or set BOT_USER_KEY_SECRET") from None
+
+
+def console_key_file(db_path: str) -> Path:
+    """Return where the staff console's cookie-signing key lives."""
+    return Path(db_path + ".console-key")
+
+
+def console_key(db_path: str) -> bytes:
+    """Return the key that signs console cookies: read from, or created in, a 0600 file beside the database.
+
+    It is kept out of the database for the same reason as the user key: a copy of the database alone must
+    not let anyone forge a staff session.
+    """
+    if db_path == ":memory:" or db_path.startswith("file:"):
+        return secrets.token_bytes(32)
+    path = console_key_file(db_path)
+    try:
+        if path.exists():
+            text = path.read_text(encoding="ascii").strip()
+            if len(text) >= 32:
+                return bytes.fromhex(text)
+        key = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(key.hex() + "\n")
+        return key
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise StorageError(f"BOT_DB_PATH {db_path}: cannot read or create the console key file {path} "
+                           f"({getattr(exc, 'strerror', None) or exc}); delete it to make a new one") from None

@@ -1,36 +1,40 @@
 """Staff review on the command line, on the same database as the running bot (safe to run alongside).
 
-    python -m bot.review list [--json]            pending questions and open tickets, with ids
-    python -m bot.review stats [--days N]         answer rate, top unanswered, feedback, checks
-    python -m bot.review link QUERY_ID SERVICE_ID teach a pending question as an alias of a service
-    python -m bot.review aliases [--json]         learned aliases, with ids
-    python -m bot.review unlink ALIAS_ID          remove a learned alias
-    python -m bot.review dismiss QUERY_ID         mark a pending question as dealt with
-    python -m bot.review export --csv FILE        the question log as CSV (UTF-8 with BOM, for Excel)
+    python -m bot.review serve [--host H] [--port P]    the staff console in the browser (see README)
+    python -m bot.review login-url [--base URL]         a one-time, 10-minute sign-in link to the console
+    python -m bot.review list [--json]                  pending questions and open tickets, with ids
+    python -m bot.review stats [--days N] [--json]      answer rate, top unanswered, feedback, checks
+    python -m bot.review link QUERY_ID SERVICE_ID       teach a pending question as an alias of a service
+    python -m bot.review out-of-scope QUERY_ID          teach a pending question as an out-of-scope example
+    python -m bot.review term FROM TO                   teach a term for every question (青拖 → 青托)
+    python -m bot.review aliases [--json]               learned aliases, with ids
+    python -m bot.review unlink ALIAS_ID                remove a learned alias
+    python -m bot.review dismiss QUERY_ID               mark a pending question as dealt with
+    python -m bot.review history [--json]               staff changes, with ids
+    python -m bot.review undo CHANGE_ID                 undo a staff change exactly
+    python -m bot.review export --csv FILE [--days N]   the question log as CSV (UTF-8 with BOM, formula-safe)
 
-QUERY_ID is the id `list` prints. A running bot picks up links and unlinks within BOT_SYNC_SECONDS.
+QUERY_ID is the id `list` prints. Changes made here are recorded as made by "cli"; a running bot picks
+them up within BOT_SYNC_SECONDS.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import json
 import os
 import sys
 import time
+
 from retrieval.loader import CatalogueError, load_catalogue
-from retrieval.text import normalise
 
+from . import changes, export, webauth
 from .settings import Settings, SettingsError
-from .storage import Storage, StorageError
+from .storage import ChangeRefused, ReviewItem, Storage, StorageError
 
-CSV_COLUMNS = (
-    ("id", "编号 id"), ("time", "时间 time"), ("chat_type", "会话类型 chat type"), ("text", "问题 question"),
-    ("decision", "处理结果 decision"), ("reason", "原因 reason"), ("hits", "候选 top hits"),
-    ("shown", "展示的服务 service shown"), ("feedback", "反馈 feedback"),
-)
+CSV_COLUMNS = export.QUERY_COLUMNS
+DEFAULT_BASE = "http://127.0.0.1:8080"
 
 
 def _when(ts: float | None) -> str:
@@ -41,20 +45,37 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     storage = Storage(settings.bot_db_path)
     await storage.open()
     try:
-        return await _command(args, storage)
+        return await _command(args, storage, settings)
     finally:
         await storage.close()
 
 
-async def _command(args: argparse.Namespace, storage: Storage) -> int:
+def _error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+async def _pending(storage: Storage, query_id: str) -> ReviewItem | None:
+    item = await storage.review_item(query_id)
+    return item if item is not None and item.status == "pending" else None
+
+
+async def _command(args: argparse.Namespace, storage: Storage, settings: Settings) -> int:
     out = sys.stdout
+    if args.cmd == "login-url":
+        base = args.base or settings.bot_admin_url or DEFAULT_BASE
+        print(await webauth.new_login_link(storage, base, webauth.CLI))
+        print(f"(valid once, for {int(webauth.LOGIN_TTL // 60)} minutes)", file=sys.stderr)
+        return 0
     if args.cmd == "list":
+        await storage.sweep_abandoned(settings.bot_abandoned_minutes)
         items = await storage.review_items(limit=10_000)
         tickets = await storage.tickets(limit=10_000)
         if args.json:
-            json.dump({"pending": [{"id": i.id, "text": i.sample, "count": i.count, "first_seen": i.first_seen,
-                                    "last_seen": i.last_seen, "kinds": list(i.kinds), "guesses": list(i.guesses)}
-                                   for i in items],
+            json.dump({"pending": [{"id": i.id, "text": i.sample, "queue": i.queue, "count": i.count,
+                                    "first_seen": i.first_seen, "last_seen": i.last_seen, "kinds": list(i.kinds),
+                                    "guesses": list(i.guesses), "context_answer": i.context_answer or None,
+                                    "context_text": i.context_text} for i in items],
                        "tickets": [{"id": t.id, "time": t.ts, "text": t.text} for t in tickets]},
                       out, ensure_ascii=False, indent=2)
             out.write("\n")
@@ -62,38 +83,61 @@ async def _command(args: argparse.Namespace, storage: Storage) -> int:
         if not items and not tickets:
             print("no pending questions")
         for i in items:
-            print(f"{i.id}  x{i.count:<3} {_when(i.last_seen)}  [{','.join(i.kinds)}]  {i.sample}"
-                  f"  (guesses: {', '.join(i.guesses) or '-'})")
+            context = f"  (after {i.context_answer}: {i.context_text or '-'})" if i.context_answer else ""
+            print(f"{i.id}  x{i.count:<3} {_when(i.last_seen)}  [{i.queue}]  {i.sample}"
+                  f"  (guesses: {', '.join(i.guesses) or '-'}){context}")
         for t in tickets:
-            print(f"{t.id}  ticket  {_when(t.ts)}  {t.text}  (answer it in Telegram: /review)")
+            print(f"{t.id}  ticket  {_when(t.ts)}  {t.text}  (answer it in the console or Telegram: /review)")
         return 0
     if args.cmd == "stats":
         s = await storage.stats(args.days)
-        print(json.dumps(s, ensure_ascii=False, indent=2))
+        if args.json:
+            print(json.dumps(s, ensure_ascii=False, indent=2))
+            return 0
+        from .console import to_plain
+        from .staff import render_stats
+
+        try:
+            catalogue = load_catalogue()
+            title = (lambda sid: f"{sid} {catalogue.by_id[sid].title}" if sid in catalogue.by_id else sid)
+        except CatalogueError:
+            title = str
+        print(to_plain(render_stats(title, s)))
         return 0
-    if args.cmd == "link":
+    if args.cmd in ("link", "out-of-scope", "dismiss"):
+        item = await _pending(storage, args.query_id)
+        if item is None:
+            return _error(f"no pending question with id {args.query_id!r} (see: python -m bot.review list)")
+        if args.cmd == "dismiss":
+            await changes.dismiss(storage, [item], webauth.CLI)
+            print(f"dismissed {item.sample!r}")
+            return 0
+        if args.cmd == "out-of-scope":
+            change = await changes.out_of_scope(storage, [item], webauth.CLI)
+            print(f"taught {item.sample!r} as out of scope (change {change})")
+            return 0
         try:
             catalogue = load_catalogue()
         except CatalogueError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+            return _error(str(exc))
         service_id = args.service_id.zfill(2)
         if service_id not in catalogue.by_id:
-            print(f"error: {args.service_id!r} is not a service id (01–{len(catalogue.services)})", file=sys.stderr)
-            return 1
-        item = await storage.review_item(args.query_id)
-        if item is None or item.status != "pending":
-            print(f"error: no pending question with id {args.query_id!r} (see: python -m bot.review list)",
-                  file=sys.stderr)
-            return 1
-        alias_id = await storage.link(item.id, service_id, item.sample, normalise(item.sample))
-        print(f"linked {item.sample!r} to {service_id} {catalogue.by_id[service_id].title} (alias {alias_id})")
+            return _error(f"{args.service_id!r} is not a service id (01–{len(catalogue.services)})")
+        change = await changes.link(storage, catalogue, [item], service_id, webauth.CLI)
+        print(f"linked {item.sample!r} to {service_id} {catalogue.by_id[service_id].title} (change {change})")
+        return 0
+    if args.cmd == "term":
+        try:
+            change = await changes.term(storage, args.typed, args.meant, webauth.CLI)
+        except changes.Invalid as exc:
+            return _error(str(exc))
+        print(f"taught {args.typed!r} → {args.meant!r} (change {change})")
         return 0
     if args.cmd == "aliases":
         aliases = await storage.aliases()
         if args.json:
-            json.dump([{"id": a.id, "text": a.text, "service": a.service_id, "created": a.created_at}
-                       for a in aliases], out, ensure_ascii=False, indent=2)
+            json.dump([{"id": a.id, "text": a.text, "service": a.service_id, "created": a.created_at,
+                        "by": a.created_by} for a in aliases], out, ensure_ascii=False, indent=2)
             out.write("\n")
         else:
             for a in aliases:
@@ -102,28 +146,36 @@ async def _command(args: argparse.Namespace, storage: Storage) -> int:
                 print("no learned aliases")
         return 0
     if args.cmd == "unlink":
-        if not await storage.remove_alias(args.alias_id):
-            print(f"error: no learned alias with id {args.alias_id!r} (see: python -m bot.review aliases)",
-                  file=sys.stderr)
-            return 1
+        if await changes.remove(storage, "alias", args.alias_id, webauth.CLI) is None:
+            return _error(f"no learned alias with id {args.alias_id!r} (see: python -m bot.review aliases)")
         print(f"removed alias {args.alias_id}")
         return 0
-    if args.cmd == "dismiss":
-        item = await storage.review_item(args.query_id)
-        if item is None or item.status != "pending":
-            print(f"error: no pending question with id {args.query_id!r}", file=sys.stderr)
-            return 1
-        await storage.dismiss(item.id)
-        print(f"dismissed {item.sample!r}")
+    if args.cmd == "history":
+        entries = await storage.history(limit=1000)
+        if args.json:
+            json.dump([{"id": e.id, "time": e.ts, "who": e.who, "action": e.action, "summary": e.summary,
+                        "undoable": e.undoable and e.undone_at is None, "undone_at": e.undone_at}
+                       for e in entries], out, ensure_ascii=False, indent=2)
+            out.write("\n")
+            return 0
+        for e in entries:
+            state = " (undone)" if e.undone_at else ""
+            print(f"{e.id}  {_when(e.ts)}  {e.who:<18} {e.summary}{state}")
+        if not entries:
+            print("no staff changes yet")
+        return 0
+    if args.cmd == "undo":
+        try:
+            await changes.undo(storage, args.change_id, webauth.CLI)
+        except ChangeRefused as exc:
+            return _error(f"cannot undo {args.change_id!r}: {str(exc).replace('_', ' ')} "
+                          f"(see: python -m bot.review history)")
+        print(f"undone {args.change_id}")
         return 0
     if args.cmd == "export":
-        rows = await storage.export_rows()
-        with open(args.csv, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow([header for _, header in CSV_COLUMNS])
-            for r in rows:
-                r = dict(r, time=_when(r["ts"]), hits=" ".join(f"{h}:{s}" for h, s in json.loads(r["hits"] or "[]")))
-                writer.writerow([r.get(key) if r.get(key) is not None else "" for key, _ in CSV_COLUMNS])
+        rows = await storage.export_rows(args.days)
+        with open(args.csv, "w", encoding="utf-8", newline="") as fh:
+            fh.write(export.to_csv(export.QUERY_COLUMNS, export.query_rows(rows)))
         print(f"exported {len(rows)} questions to {args.csv}")
         return 0
     raise AssertionError(args.cmd)
@@ -134,22 +186,57 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot.review", description=__doc__.splitlines()[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("serve", help="the staff console in the browser")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8080)
+    s = sub.add_parser("login-url", help="a one-time sign-in link to the console")
+    s.add_argument("--base", help=f"the console's address (default: BOT_ADMIN_URL, else {DEFAULT_BASE})")
     s = sub.add_parser("list", help="pending questions and open tickets")
     s.add_argument("--json", action="store_true")
-    s = sub.add_parser("stats", help="statistics")
+    s = sub.add_parser("stats", help="statistics (a readable summary; --json for the machine form)")
     s.add_argument("--days", type=int, default=7)
+    s.add_argument("--json", action="store_true")
     s = sub.add_parser("link", help="teach a pending question as an alias of a service")
     s.add_argument("query_id")
     s.add_argument("service_id")
+    s = sub.add_parser("out-of-scope", help="teach a pending question as an out-of-scope example")
+    s.add_argument("query_id")
+    s = sub.add_parser("term", help="teach a term (typed → meant) that applies to every question")
+    s.add_argument("typed")
+    s.add_argument("meant")
     s = sub.add_parser("aliases", help="learned aliases")
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("unlink", help="remove a learned alias")
     s.add_argument("alias_id")
     s = sub.add_parser("dismiss", help="mark a pending question as dealt with")
     s.add_argument("query_id")
+    s = sub.add_parser("history", help="staff changes")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("undo", help="undo a staff change")
+    s.add_argument("change_id")
     s = sub.add_parser("export", help="export the question log as CSV")
     s.add_argument("--csv", required=True, metavar="FILE")
+    s.add_argument("--days", type=int, default=None, help="only the last N days")
     return p
+
+
+def serve(settings: Settings, host: str, port: int) -> int:
+    """Run the staff console until interrupted."""
+    import logging
+
+    import uvicorn
+
+    from .web import create_app
+
+    logging.basicConfig(level=settings.bot_log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    print(f"staff console on http://{host}:{port} — sign in with a link from `python -m bot.review login-url` "
+          f"or /admin in Telegram", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", proxy_headers=True,
+                server_header=False)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,8 +245,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "stats" and not 1 <= args.days <= 3650:
         print("error: --days must be 1–3650", file=sys.stderr)
         return 2
+    if args.cmd == "export" and args.days is not None and not 1 <= args.days <= 3650:
+        print("error: --days must be 1–3650", file=sys.stderr)
+        return 2
+    if args.cmd == "serve" and not 1 <= args.port <= 65535:
+        print("error: --port must be 1–65535", file=sys.stderr)
+        return 2
     try:
         settings = Settings.from_env(os.environ)
+        if args.cmd == "serve":
+            return serve(settings, args.host, args.port)
         return asyncio.run(_run(args, settings))
     except (SettingsError, StorageError) as exc:
         print(f"error: {exc}", file=sys.stderr)

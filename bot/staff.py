@@ -1,23 +1,24 @@
-"""Staff review in the chat: /review, /stats, linking questions to services, answering and closing tickets.
+"""Staff review in the chat: /review, /stats, /admin, linking questions to services, answering and closing tickets.
 
 Every route here is declared staff-only: the core refuses it to anyone not in BOT_STAFF_IDS and
-outside a private chat, so nothing from the log reaches anyone else.
+outside a private chat, so nothing from the log reaches anyone else. Changes go through bot/changes.py,
+like the console's: recorded with who made them, and undoable.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
-from retrieval.text import normalise
-
-from . import cards, texts
+from . import cards, changes, texts, webauth
+from .inbox import ACTIONABLE
 from .render import esc
 from .replies import Reply
 from .routes import INDEX, ROW, SERVICE, Turn, routes
 from .session import Pending
-from .storage import ReviewItem
+from .storage import ChangeRefused, ReviewItem
 
 PAGE = 5
 
@@ -29,6 +30,11 @@ def _when(ts: float) -> str:
 def _title(t: Turn, sid: str) -> str:
     s = t.a.catalogue.service(sid)
     return f"{sid} {s.title}" if s else sid
+
+
+def _who(t: Turn) -> str:
+    """Return who is making a change, as the history records it."""
+    return f"telegram:{t.sender.user_id}"
 
 
 @routes.command("review", staff=True, menu="待处理问题", order=20)
@@ -46,7 +52,7 @@ async def stats_command(t: Turn, args: str) -> None:
             t.out.add(esc(texts.STATS_BAD_DAYS))
             return
         days = int(args)
-    t.out.add(render_stats(t, await t.a.storage.stats(days)))
+    t.out.add(render_stats(lambda sid: _title(t, sid), await t.a.storage.stats(days)))
 
 
 @routes.button("rv", INDEX, staff=True)
@@ -58,8 +64,8 @@ async def review_page_button(t: Turn, page: str) -> None:
 async def review_page(t: Turn, page: int, edit: bool = False) -> None:
     """Show one page of pending questions and, on the first page, open tickets."""
     storage = t.a.storage
-    total = await storage.review_count()
-    items = await storage.review_items(limit=PAGE, offset=page * PAGE)
+    total = await storage.review_count(queues=ACTIONABLE)
+    items = await storage.review_items(limit=PAGE, offset=page * PAGE, queues=ACTIONABLE)
     lines: list[str] = []
     rows = []
     if page == 0:
@@ -82,6 +88,9 @@ async def review_page(t: Turn, page: int, edit: bool = False) -> None:
             lines.append(texts.REVIEW_ITEM.format(n=n, text=esc(item.sample), count=item.count,
                                                   first=_when(item.first_seen), last=_when(item.last_seen),
                                                   kinds=esc(kinds), guesses=esc(guesses)))
+            if item.context_answer:  # a follow-up is read with the answer it followed
+                before = f"“{item.context_text}” → " if item.context_text else ""
+                lines[-1] += esc(texts.REVIEW_CONTEXT.format(context=before + _title(t, item.context_answer)))
             rows.append([t.button(texts.BTN_LINK.format(n=n), link_menu, item.id),
                          t.button(texts.BTN_DISMISS.format(n=n), dismiss, item.id)])
     nav = []
@@ -107,7 +116,7 @@ async def dismiss(t: Turn, item_id: str) -> None:
     """Mark a queue item as dealt with."""
     item = await _pending_item(t, item_id)
     if item is not None:
-        await t.a.storage.dismiss(item.id)
+        await changes.dismiss(t.a.storage, [item], _who(t))
         t.out.add(esc(texts.DISMISS_DONE.format(text=item.sample)), edit=True)
 
 
@@ -157,23 +166,26 @@ async def link(t: Turn, item_id: str, service_id: str) -> None:
     if item is None:
         return
     service = t.a.catalogue.by_id[service_id]
-    alias_id = await t.a.storage.link(item.id, service.id, item.sample, normalise(item.sample))
-    await t.a.sync_aliases()
+    audit_id = await changes.link(t.a.storage, t.a.catalogue, [item], service.id, _who(t))
+    await t.a.sync_taught()
     t.out.add(esc(texts.LINK_DONE.format(text=item.sample, id=service.id, title=service.title)),
-              [[t.button(texts.BTN_UNLINK, unlink, alias_id)], [t.button(texts.BTN_TOP, review_page_button, "0")]],
+              [[t.button(texts.BTN_UNLINK, unlink, audit_id)], [t.button(texts.BTN_TOP, review_page_button, "0")]],
               edit=True)
 
 
 @routes.button("ru", ROW, staff=True)
-async def unlink(t: Turn, alias_id: str) -> None:
-    """Remove a learned alias again."""
-    storage = t.a.storage
-    alias = next((a for a in await storage.aliases() if a.id == alias_id), None)
-    if alias is None or not await storage.remove_alias(alias_id):
+async def unlink(t: Turn, audit_id: str) -> None:
+    """Undo a link (the alias goes, the question is pending again)."""
+    entry = await t.a.storage.audit_entry(audit_id)
+    try:
+        if entry is None:
+            raise ChangeRefused("no_change")
+        await changes.undo(t.a.storage, audit_id, _who(t))
+    except ChangeRefused:
         t.out.add("", notice=texts.STALE_BUTTON)
         return
-    await t.a.sync_aliases()
-    t.out.add(esc(texts.UNLINK_DONE.format(text=alias.text, id=alias.service_id)), edit=True)
+    await t.a.sync_taught()
+    t.out.add(esc(texts.UNLINK_DONE.format(summary=entry.summary)), edit=True)
 
 
 @routes.button("rt", ROW, staff=True)
@@ -198,7 +210,8 @@ async def send_ticket_reply(t: Turn, text: str, ticket_id: str) -> None:
         return
     html = esc(texts.STAFF_REPLY_PREFIX) + esc(texts.STAFF_REPLY_QUOTE.format(question=ticket.text or "")) + esc(text)
     t.out.items.append(Reply(html, chat_id=ticket.chat_id))
-    await storage.answer_ticket(ticket.id, text, by=f"telegram:{t.key[:8]}")
+    await storage.answer_ticket(ticket.id, text, by=_who(t),
+                                summary=texts.AUDIT_REPLY.format(text=(ticket.text or "")[:60]))
     t.out.add(esc(texts.STAFF_REPLY_DONE))
 
 
@@ -209,19 +222,30 @@ async def close_ticket(t: Turn, ticket_id: str) -> None:
     if ticket is None or ticket.status != "open":
         t.out.add(esc(texts.STAFF_REPLY_GONE))
         return
-    await t.a.storage.close_ticket(ticket.id, by=f"telegram:{t.key[:8]}")
+    await changes.close_ticket(t.a.storage, ticket, _who(t))
     t.out.add(esc(texts.TICKET_CLOSED.format(text=ticket.text or "")), edit=True)
 
 
-def render_stats(t: Turn, s: dict[str, Any]) -> str:
-    """Return the /stats message."""
+@routes.command("admin", staff=True, menu="网页管理台登录链接", order=22)
+async def admin(t: Turn, args: str) -> None:
+    """Send a one-time sign-in link to the staff console (when BOT_ADMIN_URL says where it is)."""
+    base = t.a.settings.bot_admin_url
+    if not base:
+        t.out.add(esc(texts.ADMIN_NO_URL))
+        return
+    url = await webauth.new_login_link(t.a.storage, base, _who(t))
+    t.out.add(esc(texts.ADMIN_LINK.format(minutes=int(webauth.LOGIN_TTL // 60), url=url)))
+
+
+def render_stats(title: Callable[[str], str], s: dict[str, Any]) -> str:
+    """Return the /stats message (Telegram HTML); `title` names a service id."""
     def pct(v: float | None) -> str:
         return "—" if v is None else f"{v:.0%}"
 
     def lines(pairs: list[tuple[str, int]], label: bool) -> str:
         if not pairs:
             return esc(texts.NONE_YET)
-        return "\n".join(f"• {esc(_title(t, text) if label else text)}（{count}）" for text, count in pairs)
+        return "\n".join(f"• {esc(title(text) if label else text)}（{count}）" for text, count in pairs)
 
     verdicts = "，".join(f"{k} {v}" for k, v in s["verdicts"].items())
     up, down = s["thumbs_up"], s["thumbs_down"]

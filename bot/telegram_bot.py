@@ -280,17 +280,30 @@ async def set_commands(app: Application, assistant: Assistant, settings: Setting
         log.warning("could not set the command menu: %s", exc)
 
 
-async def sync_loop(assistant: Assistant, every: float) -> None:
-    """Pick up what staff taught elsewhere, retry queued writes, apply retention hourly."""
+async def deliver_outbox(app: Application, assistant: Assistant) -> int:
+    """Send the replies staff wrote in the console (each once); return how many were handled."""
+    messages = await assistant.storage.outbox()
+    for m in messages:
+        if not await deliver(app, m.chat_id, Reply(m.html)):
+            log.warning("a console reply could not be delivered to its chat; dropped")
+        await assistant.storage.outbox_done(m.id)
+    return len(messages)
+
+
+async def sync_loop(assistant: Assistant, every: float, app: Application | None = None) -> None:
+    """Pick up what staff taught elsewhere, deliver console replies, retry queued writes, apply retention hourly."""
     last_purge = time.monotonic()
     while True:
         await asyncio.sleep(every)
         try:
-            await assistant.sync_aliases()
+            await assistant.sync_taught()
+            if app is not None:
+                await deliver_outbox(app, assistant)
             await assistant.storage.flush()
             if time.monotonic() - last_purge >= PURGE_EVERY:
                 last_purge = time.monotonic()
                 await assistant.storage.purge(assistant.settings.bot_retention_days)
+                await assistant.storage.sweep_abandoned(assistant.settings.bot_abandoned_minutes)
         except Exception:  # noqa: BLE001 - keep syncing whatever happens
             log.exception("sync with the database failed")
 
@@ -407,7 +420,7 @@ async def serve(settings: Settings, assistant: Assistant, stop: asyncio.Event,
     try:
         async with app:
             await set_commands(app, assistant, settings)
-            syncer = asyncio.create_task(sync_loop(assistant, settings.bot_sync_seconds))
+            syncer = asyncio.create_task(sync_loop(assistant, settings.bot_sync_seconds, app))
             await app.start()
             try:
                 if settings.telegram_webhook_url:

@@ -25,7 +25,7 @@ HELP = (
     "• /cancel 退出正在进行的自查或留言。\n"
     "找不到答案时，可以点“留言给工作人员”，回复会发到这里。"
 )
-STAFF_HELP = "\n\n<b>工作人员</b>：/review 待处理问题，/stats [天数] 统计。"
+STAFF_HELP = "\n\n<b>工作人员</b>：/review 待处理问题，/stats [天数] 统计，/admin 网页管理台登录链接。"
 
 EMPTY = "请输入您想咨询的问题，例如“{example}”。"
 TOO_LONG = "您的消息有点长（超过 {limit} 字），请用一两句话描述您想了解的服务。"
@@ -160,7 +160,8 @@ HOT_HEADER_FULL = "最近 {days} 天大家最常查看的服务："
 REVIEW_EMPTY = "目前没有待处理的问题。"
 REVIEW_HEADER = "<b>待处理问题</b>（共 {total} 条，第 {page} 页）"
 REVIEW_ITEM = "<b>#{n}</b> {text}\n　出现 {count} 次｜首次 {first}｜最近 {last}｜{kinds}\n　猜测：{guesses}"
-REVIEW_KINDS = {"unanswered": "未答出", "down": "👎", "none": "都不是"}
+REVIEW_CONTEXT = "\n　上一轮：{context}"
+REVIEW_KINDS = {"unanswered": "未答出", "suggest": "未选择", "down": "👎", "none": "都不是"}
 REVIEW_TICKETS = "<b>留言</b>（共 {total} 条未回复）"
 REVIEW_TICKET = "<b>留言 {n}</b>（{when}）{text}"
 BTN_LINK = "关联 #{n}"
@@ -173,7 +174,7 @@ BTN_UNLINK = "撤销关联"
 LINK_PICK = "把问题“{text}”关联到哪项服务？"
 LINK_SEARCH_PROMPT = "请输入关键词或服务编号（例如 13），我列出候选服务。"
 LINK_DONE = "已把“{text}”关联到 {id} {title}。同样或几乎相同的问题现在会直接回答这项服务。"
-UNLINK_DONE = "已撤销关联：“{text}”不再直接对应 {id}。"
+UNLINK_DONE = "已撤销关联：{summary}。"
 DISMISS_DONE = "已忽略：“{text}”。"
 STAFF_SEARCH_NONE = "没有找到匹配的服务，请换个关键词或直接输入编号。"
 STAFF_REPLY_PROMPT = "请发送给用户的回复（一条消息），发送 /cancel 取消。\n用户的留言：{text}"
@@ -190,3 +191,24 @@ STATS = (
 )
 STATS_BAD_DAYS = "用法：/stats 或 /stats 7（天数 1–365）。"
 NONE_YET = "（暂无）"
+
+ADMIN_NO_URL = ("网页管理台的公开地址（BOT_ADMIN_URL）还没有设置，暂时不能发登录链接。"
+                "请管理员设置后重启机器人，或在服务器上运行 python -m bot.review login-url。")
+ADMIN_LINK = "网页管理台登录链接（{minutes} 分钟内有效，只能用一次，请勿转发）：\n{url}"
+
+# -- staff changes, as the history (audit) lists them ------------------------------------------------
+QUEUE_NAMES = {"unanswered": "未答出", "suggest": "未选择", "down": "👎 没帮助", "none": "都不是", "ticket": "留言",
+               "declined": "已拒答", "noise": "噪声/闲聊"}
+AUDIT_LINK = "把“{text}”关联到 {id} {title}"
+AUDIT_LINK_MORE = "把“{text}”等 {n} 个问题关联到 {id} {title}"
+AUDIT_OUT_OF_SCOPE = "把“{text}”标为范围外"
+AUDIT_OUT_OF_SCOPE_MORE = "把“{text}”等 {n} 个问题标为范围外"
+AUDIT_TERM = "教会术语：“{typed}”→“{meant}”"
+AUDIT_DISMISS = "忽略“{text}”"
+AUDIT_DISMISS_MORE = "忽略“{text}”等 {n} 个问题"
+AUDIT_REPLY = "回复留言“{text}”"
+AUDIT_CLOSE = "关闭留言（未回复）“{text}”"
+AUDIT_REMOVE_ALIAS = "删除关联：“{text}”→ {id}"
+AUDIT_REMOVE_TERM = "删除术语：“{typed}”→“{meant}”"
+AUDIT_REMOVE_OUT_OF_SCOPE = "删除范围外示例：“{text}”"
+AUDIT_UNDO = "撤销：{summary}"

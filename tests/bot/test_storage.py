@@ -130,10 +130,10 @@ async def test_review_cli_list_link_unlink_dismiss_export(tmp_path, monkeypatch,
     out = capsys.readouterr().out
     aliases = json.loads(out[out.index("["):])
     assert aliases[0]["service"] == "52"
-    assert await assistant.sync_aliases()  # a running bot picks the link up
+    assert await assistant.sync_taught()  # a running bot picks the link up
     assert assistant.searcher.search("想咨询一下管科技馆讲解员那个事").best.id == "52"
     assert await cli("unlink", aliases[0]["id"]) == 0
-    assert await assistant.sync_aliases()
+    assert await assistant.sync_taught()
     assert assistant.searcher.search("想咨询一下管科技馆讲解员那个事").reason != "learned"
     target = tmp_path / "log.csv"
     assert await cli("export", "--csv", str(target)) == 0
@@ -162,3 +162,28 @@ async def test_retention_forgets_idle_sessions(assistant, storage, clock):
     clock.now += 200 * 86400
     await storage.purge(180)
     assert await storage.session(assistant.key(USER)) is None
+
+
+async def test_migration_moves_review_items_into_queues_and_drops_ticket_copies(tmp_path):
+    path = tmp_path / "v4.sqlite3"
+    con = sqlite3.connect(path)
+    for version, statements in MIGRATIONS[:4]:
+        for sql in statements:
+            con.execute(sql)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '4')")
+    con.execute("INSERT INTO meta VALUES ('alias_version', '7')")
+    rows = [("a", "问一", "unanswered,ticket"), ("b", "问二", "ticket"), ("c", "问三", "down"), ("d", "问四", "none")]
+    for rid, text, kinds in rows:
+        con.execute("INSERT INTO review_items (id, norm, sample, count, first_seen, last_seen, kinds) "
+                    "VALUES (?, ?, ?, 1, 1, 1, ?)", (rid, text, text, kinds))
+    con.commit()
+    con.close()
+    s = Storage(path)
+    await s.open()
+    try:
+        items = {i.id: i for i in await s.review_items(limit=10)}
+        assert {k: (i.queue, i.kinds) for k, i in items.items()} == {
+            "a": ("unanswered", ("unanswered",)), "c": ("down", ("down",)), "d": ("none", ("none",))}
+        assert await s.taught_version() == 7  # a running bot does not mistake the new counter for no change
+    finally:
+        await s.close()

@@ -1,0 +1,206 @@
+"""The staff console's real pages in headless Chromium (Debian's chromium + chromium-driver, no download).
+
+The console runs in uvicorn on a free local port (its own thread, its own database connection, as
+`python -m bot.review serve` would); the bot core runs in-process on the same database. A staff member
+signs in with a login link, sees a queued question with its context, links it, and the bot answers it;
+marks another out of scope and the bot declines it; undoes both on the history page and the bot answers
+as before. The dashboard screenshot is taken here (copied into docs/ with UPDATE_DOCS_SCREENSHOT=1).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot import webauth
+from bot.core import Assistant
+from bot.replies import Sender
+from bot.storage import Storage
+from tests.conftest import Clock
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+DOCS_SHOT = Path(__file__).resolve().parents[2] / "docs" / "console-dashboard.png"
+WAIT = 30
+
+
+def html(replies) -> str:
+    return "\n".join(r.html for r in replies)
+
+
+def press(replies, starts: str) -> str:
+    return next(b.data for r in replies for b in r.choices() if b.label.startswith(starts))
+
+
+@pytest.fixture
+def driver(tmp_path) -> Iterator[object]:
+    """Headless Chromium driven by Debian's chromedriver (Selenium Manager is never asked to download)."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.fail(f"the browser test needs {CHROMIUM} and {CHROMEDRIVER} (Debian packages chromium and "
+                    f"chromium-driver): run scripts/install-test-deps.sh", pytrace=False)
+    os.environ["SE_OFFLINE"] = "true"
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=1280,1000", "--lang=zh-CN"):
+        options.add_argument(flag)
+    d = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    try:
+        yield d
+    finally:
+        d.quit()
+
+
+def _screenshot(driver, shot: Path, docs: Path) -> None:
+    """Save the whole page as a PNG (into docs/ too with UPDATE_DOCS_SCREENSHOT=1)."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, min(int(height) + 40, 4000))
+    assert driver.save_screenshot(str(shot))
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
+        shutil.copyfile(shot, docs)
+    driver.set_window_size(1280, 1000)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(settings) -> Iterator[str]:
+    """Run the console as `python -m bot.review serve` would, in a thread; yield its base URL."""
+    import uvicorn
+
+    from bot.web import create_app
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the console server did not start", pytrace=False)
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(15)
+
+
+async def _seed(assistant: Assistant, clock: Clock) -> None:
+    """A week of traffic for the dashboard, ending now."""
+    users = [Sender(user_id=500 + i, chat_id=500 + i) for i in range(6)]
+    answered = ["青托申报", "科技小院怎么申请", "科普大使归哪个部门管，电话多少", "院士工作站怎么认定", "青托对年龄有什么要求"]
+    for day in range(7):
+        for n, user in enumerate(users[: 3 + day % 4]):
+            replies = await assistant.text(user, answered[(day + n) % len(answered)])
+            if n == 0:
+                await assistant.press(user, press(replies, "👍"))
+            if n == 1 and day % 3 == 0:
+                await assistant.press(user, press(replies, "👎"))
+        await assistant.text(users[0], "最美科技工作者")
+        if day % 2:
+            await assistant.text(users[1], "帮我写一首诗")
+            await assistant.command(users[2], "check", "13")
+        clock.now += 86400
+
+
+async def test_staff_teach_and_undo_in_a_real_browser(driver, settings, catalogue, searcher, flows, finder, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    clock = Clock(time.time() - 7 * 86400)
+    storage = Storage(settings.bot_db_path, clock=clock)
+    await storage.open()
+    assistant = Assistant(catalogue, searcher, flows, finder, storage, settings, clock=clock,
+                          today=lambda: date.today())
+    await assistant.start()
+    try:
+        await _seed(assistant, clock)
+        clock.now = time.time()
+        user, other = Sender(user_id=601, chat_id=601), Sender(user_id=602, chat_id=602)
+        question, cat = "想咨询一下管科技馆讲解员那个事", "天津有没有养猫的补贴"
+        await assistant.text(user, "科技小院怎么申请")
+        assert not html(await assistant.text(user, question)).startswith("<b>52 ")
+        await assistant.text(other, "青托对年龄有什么要求")
+        await assistant.text(other, "那年龄呢")
+        assert "没有找到" in html(await assistant.text(other, cat))
+
+        with serving(settings) as base:
+            wait = WebDriverWait(driver, WAIT)
+            link = await webauth.new_login_link(storage, base, "cli")
+            driver.get(base + "/inbox")
+            assert "请先登录" in driver.page_source
+            driver.get(link)
+            wait.until(EC.element_to_be_clickable((By.ID, "login"))).click()
+            wait.until(EC.presence_of_element_located((By.ID, "tab-unanswered")))
+
+            # The queued question, with the card the user had just seen.
+            item = wait.until(EC.presence_of_element_located(
+                (By.XPATH, f"//article[.//h3[text()='{question}']]")))
+            assert "科技小院怎么申请" in item.text and "54 推动天津科技小院建设" in item.text
+            follow = driver.find_element(By.XPATH, "//article[.//h3[text()='那年龄呢']]")
+            assert "关联整句" in follow.text and "青托对年龄有什么要求 那年龄呢" in follow.text
+            _screenshot(driver, tmp_path / "console-inbox.png", DOCS_SHOT.with_name("console-inbox.png"))
+            item.find_element(By.CSS_SELECTOR, "input.service-input").send_keys("52", Keys.ESCAPE)
+            item.find_element(By.CSS_SELECTOR, "form.link button.primary").click()
+            wait.until(lambda d: "已关联到 52" in item.text)
+
+            cat_item = driver.find_element(By.XPATH, f"//article[.//h3[text()='{cat}']]")
+            cat_item.find_element(By.CSS_SELECTOR, "button.oos").click()
+            wait.until(lambda d: "已标为范围外" in cat_item.text)
+
+            await assistant.sync_taught()
+            asker = Sender(user_id=603, chat_id=603)
+            assert html(await assistant.text(asker, question)).startswith("<b>52 组织推荐全国科普教育基地</b>")
+            assert "不在天津市科协科创服务资源清单的范围内" in html(await assistant.text(asker, cat))
+
+            # The 试一试 box agrees with the bot.
+            driver.get(base + "/try?q=" + question)
+            result = wait.until(EC.presence_of_element_located((By.ID, "try-result")))
+            assert "52 组织推荐全国科普教育基地" in result.text and "工作人员已关联" in result.text
+
+            # Undo both from the history page.
+            driver.get(base + "/history")
+            for _ in range(2):
+                button = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "tr:not(.undone) button.undo")))
+                row = button.find_element(By.XPATH, "./ancestor::tr")
+                button.click()
+                wait.until(lambda d: "undone" in (row.get_attribute("class") or ""))
+            await assistant.sync_taught()
+            assert not html(await assistant.text(asker, question)).startswith("<b>52 ")
+            assert "没有找到" in html(await assistant.text(asker, cat))
+            driver.get(base + "/inbox")
+            wait.until(EC.presence_of_element_located((By.XPATH, f"//article[.//h3[text()='{question}']]")))
+
+            # The dashboard, as staff see it.
+            driver.get(base + "/dashboard?days=7")
+            wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "svg.chart rect")))
+            _screenshot(driver, tmp_path / "console-dashboard.png", DOCS_SHOT)
+
+            # On a phone the inbox stays usable: no sideways scrolling.
+            driver.set_window_size(390, 844)
+            driver.get(base + "/inbox")
+            wait.until(EC.presence_of_element_located((By.ID, "tab-unanswered")))
+            assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+    finally:
+        await storage.close()

@@ -1,0 +1,506 @@
+"""The staff console over HTTP: sign-in, refusals, every API call, queues with context, undo, escaping, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot import webauth
+from bot.replies import Sender
+from bot.storage import PURGED
+from retrieval.evaluate import load_questions
+from tests.bot.console_helpers import BASE, open_console
+from tests.conftest import STAFF, USER
+
+PAGES = ["/inbox", "/inbox?kind=ticket", "/dashboard", "/knowledge", "/history", "/try?q=青托"]
+API_GETS = ["/api/session", "/api/queue?kind=unanswered", "/api/history", "/api/stats?days=7", "/api/taught",
+            "/api/try?q=青托", "/api/services", "/api/export?kind=queries"]
+API_POSTS = ["/api/queue/0123456789/link", "/api/queue/0123456789/out-of-scope", "/api/queue/0123456789/dismiss",
+             "/api/terms", "/api/history/0123456789/undo", "/api/tickets/0123456789/reply",
+             "/api/tickets/0123456789/close", "/api/taught/alias/0123456789/remove"]
+
+
+def html_of(replies) -> str:
+    return "\n".join(r.html for r in replies)
+
+
+def press(replies, starts: str) -> str:
+    return next(b.data for r in replies for b in r.choices() if b.label.startswith(starts))
+
+
+# -- sign-in and refusals -------------------------------------------------------------------------------
+
+async def test_every_page_and_api_call_is_refused_without_a_session(assistant):
+    async with open_console(assistant) as b:
+        for url in PAGES:
+            r = await b.get(url)
+            assert r.status_code == 401 and "请先登录" in r.text and "/admin" in r.text, url
+        for url in API_GETS:
+            r = await b.get(url)
+            assert r.status_code == 401 and r.json()["error"], url
+        for url in API_POSTS:
+            r = await b.post(url, {"service": "13", "from": "青拖", "to": "青托", "text": "x"}, csrf="x")
+            assert r.status_code == 401, url
+        assert (await b.get("/static/console.js")).status_code == 200  # the script itself is public
+    assert await assistant.storage.history() == []
+
+
+async def test_a_login_link_works_once_and_expires(assistant, clock):
+    storage = assistant.storage
+    async with open_console(assistant) as b:
+        link = await webauth.new_login_link(storage, BASE, "cli")
+        token = link.split("t=", 1)[1]
+        assert link.startswith(f"{BASE}/login?t=")
+        for _ in range(2):  # opening the link (a preview, a prefetch) does not spend it
+            page = await b.get(f"/login?t={token}")
+            assert page.status_code == 200 and 'name="t"' in page.text
+        first = await b.client.post("/login", data={"t": token})
+        assert first.status_code == 303 and first.headers["location"] == "/inbox"
+        cookie = first.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+        assert "Secure" not in cookie  # BOT_ADMIN_URL is not https here
+        b.client.cookies.clear()
+        again = await b.client.post("/login", data={"t": token})
+        assert again.status_code == 401 and "登录链接无效" in again.text and "set-cookie" not in again.headers
+
+        late = (await webauth.new_login_link(storage, BASE, "cli")).split("t=", 1)[1]
+        clock.now += webauth.LOGIN_TTL + 1
+        assert (await b.client.post("/login", data={"t": late})).status_code == 401
+        for forged in ["A" * 43, "", "../../etc", "x" * 500, token[:-1] + ("A" if token[-1] != "A" else "B")]:
+            r = await b.client.post("/login", data={"t": forged})
+            assert r.status_code == 401 and "set-cookie" not in r.headers, forged
+        assert (await b.get("/login?t=%3Cscript%3E")).status_code == 400
+    rows = await storage._read("SELECT hash FROM login_tokens")
+    assert rows and all(token not in r["hash"] for r in rows)  # only hashes are stored
+
+
+async def test_a_login_from_another_site_is_refused(assistant):
+    async with open_console(assistant) as b:
+        token = (await webauth.new_login_link(assistant.storage, BASE, "cli")).split("t=", 1)[1]
+        r = await b.client.post("/login", data={"t": token}, headers={"Origin": "https://evil.example"})
+        assert r.status_code == 403 and "set-cookie" not in r.headers
+        # Behind the reverse proxy the browser's origin is BOT_ADMIN_URL's, not the Host the console sees.
+        b.console.settings = replace(b.console.settings, bot_admin_url="https://console.example.org")
+        r = await b.client.post("/login", data={"t": token}, headers={"Origin": "https://console.example.org"})
+        assert r.status_code == 303
+
+
+async def test_forged_expired_and_ended_sessions_are_refused(assistant, clock):
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        good = b.client.cookies[webauth.COOKIE]
+        sid, exp, mac = good.split(".")
+        forged = [f"{sid}.{exp}.{'0' * len(mac)}", f"{sid}.{int(exp) + 999999}.{mac}", f"{'A' * 43}.{exp}.{mac}",
+                  "garbage", ""]
+        for value in forged:
+            b.client.cookies.set(webauth.COOKIE, value)
+            assert (await b.get("/api/session")).status_code == 401, value
+            assert (await b.get("/inbox")).status_code == 401, value
+        b.client.cookies.set(webauth.COOKIE, good)
+        assert (await b.get("/api/session")).status_code == 200
+        # A cookie signed with another key (another installation) is refused.
+        other = webauth.Signer(b"z" * 32).cookie(sid, float(exp))
+        b.client.cookies.set(webauth.COOKIE, other)
+        assert (await b.get("/api/session")).status_code == 401
+        b.client.cookies.set(webauth.COOKIE, good)
+        clock.now += webauth.SESSION_TTL + 1
+        assert (await b.get("/api/session")).status_code == 401
+        clock.now -= webauth.SESSION_TTL + 1
+        assert (await b.get("/api/session")).status_code == 200
+        refused = await b.client.post("/logout", data={"csrf": "wrong"})
+        assert refused.status_code == 403
+        out = await b.client.post("/logout", data={"csrf": b.csrf})
+        assert out.status_code == 303
+        b.client.cookies.set(webauth.COOKIE, good)  # the old cookie, replayed after signing out
+        assert (await b.get("/api/session")).status_code == 401
+
+
+async def test_every_post_needs_the_csrf_token(assistant, storage):
+    await assistant.text(USER, "想咨询一下管科技馆讲解员那个事")
+    item = (await storage.review_items())[0]
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        for url in API_POSTS + [f"/api/queue/{item.id}/link", f"/api/queue/{item.id}/dismiss"]:
+            for token in ("", "0" * 40, b.csrf[:-1] + "x"):
+                r = await b.post(url, {"service": "52", "from": "青拖", "to": "青托"}, csrf=token)
+                assert r.status_code == 403 and "CSRF" in r.json()["error"], (url, token)
+        # The token of another session does not work either.
+        async with open_console(assistant) as other:
+            await other.sign_in("telegram:1")
+            r = await b.post(f"/api/queue/{item.id}/link", {"service": "52"}, csrf=other.csrf)
+            assert r.status_code == 403
+    assert (await storage.review_item(item.id)).status == "pending"
+    assert await storage.aliases() == [] and await storage.history() == []
+
+
+async def test_security_headers_on_pages_and_api(assistant):
+    async with open_console(assistant) as b:
+        for url in ["/inbox", "/api/session", "/login?t=" + "a" * 43]:
+            r = await b.get(url)
+            csp = r.headers["content-security-policy"]
+            assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+            assert r.headers["x-frame-options"] == "DENY" and r.headers["referrer-policy"] == "no-referrer"
+
+
+# -- the inbox ------------------------------------------------------------------------------------------
+
+async def test_a_follow_up_shows_its_context_and_links_as_a_pair(assistant, storage):
+    await assistant.text(USER, "青托对年龄有什么要求")
+    await assistant.text(USER, "那年龄呢")
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        (item,) = await b.queue("unanswered")
+        assert item["text"] == "那年龄呢" and item["count"] == 1
+        assert item["context"] == {"text": "青托对年龄有什么要求", "answer": "13", "title": "13 实施天津市青年人才托举工程"}
+        assert item["answer"]["decision"] == "unanswered" and item["answer"]["reply"].startswith("抱歉")
+        assert [g["id"] for g in item["guesses"]][:1] and all(isinstance(g["score"], float) for g in item["guesses"])
+        assert item["followup"] == {"pair": "青托对年龄有什么要求 那年龄呢"}
+        review = html_of(await assistant.command(STAFF, "review"))
+        assert "那年龄呢" in review and "上一轮：“青托对年龄有什么要求” → 13 实施天津市青年人才托举工程" in review
+        page = (await b.get("/inbox")).text
+        assert "上一轮" in page and "青托对年龄有什么要求" in page and "关联整句" in page
+
+        bare = await b.post(f"/api/queue/{item['id']}/link", {"service": "04"})
+        assert bare.status_code == 409 and bare.json()["followup"]["pair"] == "青托对年龄有什么要求 那年龄呢"
+        assert await storage.aliases() == []
+        done = await b.post(f"/api/queue/{item['id']}/link", {"service": "13", "pair": True})
+        assert done.status_code == 200 and done.json()["audit"]
+        assert [a.text for a in await storage.aliases()] == ["青托对年龄有什么要求 那年龄呢"]
+        assert await b.queue("unanswered") == []
+    review = html_of(await assistant.command(STAFF, "review"))
+    assert review == "目前没有待处理的问题。"
+    await assistant.sync_taught()
+    # The bare follow-up was not taught: after another card it does not jump to 13.
+    assert assistant.searcher.search("那年龄呢").reason != "learned"
+
+
+async def test_link_reaches_the_bot_and_undo_restores_every_answer(assistant, storage, fresh_searcher):
+    assistant.searcher = assistant.base_searcher = fresh_searcher
+    root = Path(__file__).resolve().parents[2] / "eval"
+    questions = [q.q for q in load_questions(root / "holdout_a.yaml")][:120]
+
+    def answers():
+        return [(r.decision, r.reason, [(h.id, round(h.score, 6)) for h in r.hits])
+                for r in map(assistant.searcher.search, questions)]
+
+    before = answers()
+    question = "想咨询一下管科技馆讲解员那个事"
+    assert not html_of(await assistant.text(USER, question)).startswith("<b>52 ")
+    await assistant.text(USER, "天津有没有养猫的补贴")
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        items = {i["text"]: i for i in await b.queue("unanswered")}
+        link = await b.post(f"/api/queue/{items[question]['id']}/link", {"service": "52 组织推荐全国科普教育基地"})
+        assert link.status_code == 200, link.text
+        term = await b.post("/api/terms", {"from": "青拖", "to": "青托"})
+        assert term.status_code == 200, term.text
+        cat = items["天津有没有养猫的补贴"]
+        oos = await b.post(f"/api/queue/{cat['id']}/out-of-scope", {"ids": [cat["id"]]})
+        assert oos.status_code == 200, oos.text
+        await assistant.sync_taught()
+        assert html_of(await assistant.text(USER, question)).startswith("<b>52 组织推荐全国科普教育基地</b>")
+        assert "13 实施天津市青年人才托举工程" in html_of(await assistant.text(USER, "青拖申报"))
+        assert "不在" in html_of(await assistant.text(USER, "天津有没有养猫的补贴"))
+        tried = (await b.get("/api/try?q=青拖申报")).json()
+        assert tried["answer"] == "13" and tried["corrections"] == [["青拖", "青托"]]
+
+        history = (await b.get("/api/history")).json()["items"]
+        assert [h["action"] for h in history] == ["out_of_scope", "term", "link"]
+        assert all(h["who"] == "cli" and h["undoable"] for h in history)
+        for h in history:
+            r = await b.post(f"/api/history/{h['id']}/undo")
+            assert r.status_code == 200, r.text
+        again = await b.post(f"/api/history/{history[0]['id']}/undo")
+        assert again.status_code == 409 and "已经撤销" in again.json()["error"]
+        assert {i["text"] for i in await b.queue("unanswered")} >= {question, "天津有没有养猫的补贴"}
+        after = (await b.get("/api/history")).json()["items"]
+        assert [h["action"] for h in after[:3]] == ["undo"] * 3 and not any(h["undoable"] for h in after)
+    await assistant.sync_taught()
+    assert answers() == before
+    assert await storage.aliases() == [] and await storage.taught() == []
+
+
+async def test_ticket_is_one_item_in_its_own_queue_and_can_be_replied_or_closed(assistant, storage):
+    replies = await assistant.text(USER, "想咨询一下管科技馆讲解员那个事")
+    await assistant.press(USER, press(replies, "✉️"))
+    await assistant.text(USER, "我想咨询科协大楼的停车安排")
+    other = Sender(user_id=222, chat_id=222)
+    replies = await assistant.text(other, "想咨询一下管科技馆讲解员那个事")
+    await assistant.press(other, press(replies, "✉️"))
+    await assistant.text(other, "请问周末开放吗")
+    async with open_console(assistant) as b:
+        await b.sign_in("telegram:999")
+        tickets = await b.queue("ticket")
+        assert sorted(t["text"] for t in tickets) == ["我想咨询科协大楼的停车安排", "请问周末开放吗"]
+        unanswered = [i["text"] for i in await b.queue("unanswered")]
+        assert "我想咨询科协大楼的停车安排" not in unanswered and unanswered == ["想咨询一下管科技馆讲解员那个事"]
+        counts = (await b.get("/api/queue?kind=ticket")).json()["counts"]
+        assert counts["ticket"] == 2 and counts.get("unanswered") == 1
+        by_text = {t["text"]: t["id"] for t in tickets}
+
+        empty = await b.post(f"/api/tickets/{by_text['我想咨询科协大楼的停车安排']}/reply", {"text": "  "})
+        assert empty.status_code == 400
+        sent = await b.post(f"/api/tickets/{by_text['我想咨询科协大楼的停车安排']}/reply", {"text": "停车请走南门。"})
+        assert sent.status_code == 200
+        (message,) = await storage.outbox()
+        assert message.chat_id == USER.chat_id and "停车请走南门。" in message.html and "【工作人员回复】" in message.html
+        twice = await b.post(f"/api/tickets/{by_text['我想咨询科协大楼的停车安排']}/reply", {"text": "again"})
+        assert twice.status_code == 409
+
+        closed = await b.post(f"/api/tickets/{by_text['请问周末开放吗']}/close")
+        assert closed.status_code == 200 and await b.queue("ticket") == []
+        history = (await b.get("/api/history")).json()["items"]
+        assert [(h["action"], h["undoable"], h["who"]) for h in history] == [
+            ("close", True, "telegram:999"), ("reply", False, "telegram:999")]
+        assert (await b.post(f"/api/history/{history[1]['id']}/undo")).status_code == 409  # a sent reply stays
+        assert (await b.post(f"/api/history/{history[0]['id']}/undo")).status_code == 200
+        assert [t["text"] for t in await b.queue("ticket")] == ["请问周末开放吗"]
+    ticket = (await storage.tickets())[0]
+    assert ticket.chat_id == other.chat_id  # reopened with its chat: it can still be answered
+
+
+async def test_the_running_bot_delivers_a_console_reply(assistant, storage, fake_api, settings):
+    from bot.telegram_bot import build_application, deliver_outbox
+
+    replies = await assistant.text(USER, "想咨询一下管科技馆讲解员那个事")
+    await assistant.press(USER, press(replies, "✉️"))
+    await assistant.text(USER, "我想咨询科协大楼的停车安排")
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        (ticket,) = await b.queue("ticket")
+        assert (await b.post(f"/api/tickets/{ticket['id']}/reply", {"text": "停车请走南门。"})).status_code == 200
+    app = build_application(replace(settings, telegram_api_base_url=fake_api.base_url), assistant)
+    async with app:
+        assert await deliver_outbox(app, assistant) == 1
+        assert await deliver_outbox(app, assistant) == 0  # once only
+    (call,) = fake_api.sent(USER.chat_id)
+    assert "停车请走南门。" in call.params["text"] and "我想咨询科协大楼的停车安排" in call.params["text"]
+    rows = await storage._read("SELECT chat_id, html FROM outbox")
+    assert [tuple(r) for r in rows] == [(None, None)]  # forgotten once delivered
+
+
+async def test_abandoned_suggestions_reach_their_queue(assistant, storage, clock):
+    await assistant.text(USER, "最美科技工作者")                       # suggestions, nothing picked
+    other = Sender(user_id=333, chat_id=333)
+    replies = await assistant.text(other, "最美科技工作者")            # suggestions, one picked
+    await assistant.press(other, press(replies, "15 "))
+    third = Sender(user_id=334, chat_id=334)
+    replies = await assistant.text(third, "青年科技奖")  # 都不是: its own queue
+    await assistant.press(third, press(replies, "都不是"))
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        assert await b.queue("suggest") == []  # not yet: the user may still choose
+        clock.now += 11 * 60
+        b.console._swept = float("-inf")
+        (item,) = await b.queue("suggest")
+        assert item["text"] == "最美科技工作者" and item["count"] == 1 and item["kind"] == "suggest"
+        assert [i["text"] for i in await b.queue("none")] == ["青年科技奖"]
+        b.console._swept = float("-inf")
+        assert len(await b.queue("suggest")) == 1  # moved once
+
+
+async def test_noise_and_declined_questions_do_not_pollute_unanswered(assistant, storage):
+    for text in ["0", "99", "帮我写一首诗", "你好", "天津明天会下雨吗", "想咨询一下管科技馆讲解员那个事"]:
+        await assistant.text(USER, text)
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        assert [i["text"] for i in await b.queue("unanswered")] == ["想咨询一下管科技馆讲解员那个事"]
+        assert {i["text"] for i in await b.queue("noise")} == {"0", "99", "帮我写一首诗", "你好"}
+        assert [i["text"] for i in await b.queue("declined")] == ["天津明天会下雨吗"]
+        stats = (await b.get("/api/stats?days=7")).json()
+        assert [t for t, _ in stats["top_unanswered"]] == ["想咨询一下管科技馆讲解员那个事"]
+    staff_review = html_of(await assistant.command(STAFF, "review"))
+    assert "想咨询一下管科技馆讲解员那个事" in staff_review and "帮我写一首诗" not in staff_review
+
+
+async def test_near_duplicates_are_grouped_and_handled_together(assistant, storage):
+    for text in ["想咨询一下管科技馆讲解员那个事", "想咨询一下管科技馆讲解员那个事", "想咨询一下管科技馆讲解员的那个事",
+                 "天津有没有养猫的补贴"]:
+        await assistant.text(USER, text)
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        groups = await b.queue("unanswered")
+        lead = groups[0]
+        assert lead["text"] == "想咨询一下管科技馆讲解员那个事" and lead["count"] == 3 and len(lead["members"]) == 2
+        ids = [m["id"] for m in lead["members"]]
+        r = await b.post(f"/api/queue/{lead['id']}/dismiss", {"ids": ids})
+        assert r.status_code == 200
+        assert [i["text"] for i in await b.queue("unanswered")] == ["天津有没有养猫的补贴"]
+        assert (await b.post(f"/api/queue/{lead['id']}/dismiss", {"ids": ids})).status_code == 409
+        assert (await b.post(f"/api/queue/{lead['id']}/dismiss", {"ids": "x"})).status_code == 400
+
+
+async def test_bad_requests_get_a_clear_json_error(assistant, storage):
+    await assistant.text(USER, "想咨询一下管科技馆讲解员那个事")
+    item = (await storage.review_items())[0]
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        cases = [
+            ("/api/queue?kind=nope", None, 400), ("/api/stats?days=0", None, 400), ("/api/stats?days=x", None, 400),
+            ("/api/try?q=", None, 400), ("/api/nope", None, 404),
+        ]
+        for url, _, status in cases:
+            r = await b.get(url)
+            assert r.status_code == status and r.json()["error"], url
+        posts = [
+            (f"/api/queue/{item.id}/link", {"service": "99"}, 400),
+            (f"/api/queue/{item.id}/link", {}, 400),
+            ("/api/queue/0123456789/link", {"service": "13"}, 409),
+            ("/api/terms", {"from": "青", "to": "青托"}, 400),
+            ("/api/terms", {"from": "青托", "to": "青托"}, 400),
+            ("/api/terms", {"from": "", "to": "x"}, 400),
+            ("/api/history/0123456789/undo", {}, 409),
+            ("/api/taught/nope/0123456789/remove", {}, 404),
+            ("/api/taught/alias/0123456789/remove", {}, 409),
+        ]
+        for url, body, status in posts:
+            r = await b.post(url, body)
+            assert r.status_code == status and r.json()["error"], (url, body, r.text)
+        r = await b.client.post(f"/api/queue/{item.id}/link", content=b"{not json",
+                                headers={"X-CSRF-Token": b.csrf})
+        assert r.status_code == 400
+        r = await b.client.post(f"/api/queue/{item.id}/link", content=b"x" * 70_000, headers={"X-CSRF-Token": b.csrf})
+        assert r.status_code == 413
+    assert (await storage.review_item(item.id)).status == "pending" and await storage.history() == []
+
+
+async def test_taught_items_are_listed_and_removal_is_undoable(assistant, storage):
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        services = (await b.get("/api/services")).json()["services"]
+        assert len(services) == 72 and services[12] == {"id": "13", "title": "实施天津市青年人才托举工程"}
+        assert (await b.post("/api/terms", {"from": "科协之家", "to": "科技工作者之家"})).status_code == 200
+        dup = await b.post("/api/terms", {"from": "科协之家", "to": "别的"})
+        assert dup.status_code == 400
+        taught = (await b.get("/api/taught")).json()
+        (term,) = taught["terms"]
+        assert term["from"] == "科协之家" and term["to"] == "科技工作者之家" and term["created_by"] == "cli"
+        page = (await b.get("/knowledge")).text
+        assert "科协之家 → 科技工作者之家" in page
+        removed = await b.post(f"/api/taught/taught/{term['id']}/remove")
+        assert removed.status_code == 200 and (await b.get("/api/taught")).json()["terms"] == []
+        assert (await b.post(f"/api/history/{removed.json()['audit']}/undo")).status_code == 200
+        assert len((await b.get("/api/taught")).json()["terms"]) == 1
+
+
+async def test_dashboard_draws_charts_with_the_figures(assistant, storage, clock):
+    for day in range(3):
+        await assistant.text(USER, "青托申报")
+        await assistant.text(USER, "最美科技工作者")
+        await assistant.text(USER, "想咨询一下管科技馆讲解员那个事")
+        clock.now += 86400
+    replies = await assistant.text(USER, "科技小院")
+    await assistant.press(USER, press(replies, "👍"))
+    await assistant.command(USER, "check", "13")
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        s = (await b.get("/api/stats?days=7")).json()
+        assert s["questions"] == 10 and s["answered"] == 4 and s["suggest"] == 3 and s["thumbs_up"] == 1
+        assert len(s["daily"]) == 7 and sum(d["questions"] for d in s["daily"]) == 10
+        assert s["flows"][0]["starts"] == 1 and s["flow_events"]["start"] == 1
+        page = (await b.get("/dashboard?days=7")).text
+        assert page.count("<svg") >= 4 and "提问" in page and ">10<" in page
+        assert "13 实施天津市青年人才托举工程" in page and "资格自查" in page
+
+
+async def test_csv_export_is_excel_ready_and_formula_safe(assistant, storage):
+    evil = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1 科协", "-2 科协", "@SUM(1)", "\t=1 科协", "\r=1 科协"]
+    for text in evil:
+        await storage.log_query(user_key="u", chat_type="private", text=text, norm=text, decision="unanswered",
+                                reason="no_match", hits=[], shown=None)
+        await storage.enqueue(text, text, "unanswered", [])
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        for url in ["/api/export?kind=queries", "/api/export?kind=unanswered&days=7"]:
+            r = await b.get(url)
+            assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+            assert r.content.startswith(b"\xef\xbb\xbf") and "attachment" in r.headers["content-disposition"]
+            rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"), newline="")))
+            cells = [c for row in rows[1:] for c in row]
+            assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells), url
+            for text in evil:
+                assert "'" + text in cells, (url, text)
+
+
+async def test_html_in_questions_is_escaped_on_every_page(assistant, storage):
+    script = "<script>alert('x')</script>青托"
+    img = "<img src=x onerror=alert(1)>怎么养猫"
+    await assistant.text(USER, script)
+    await assistant.text(USER, img)
+    replies = await assistant.text(USER, "想咨询一下管科技馆讲解员那个事")
+    await assistant.press(USER, press(replies, "✉️"))
+    await assistant.text(USER, img + " 留言")
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        items = {i["text"]: i for i in await b.queue("unanswered")}
+        assert (await b.post(f"/api/queue/{items[img]['id']}/link", {"service": "13"})).status_code == 200
+        await b.post("/api/terms", {"from": "<b>x</b>", "to": "<i>y</i>"})
+        for kind in ("unanswered", "noise", "declined"):  # puts the texts in the history and the taught list
+            for i in await b.queue(kind):
+                await b.post(f"/api/queue/{i['id']}/out-of-scope")
+        pages = PAGES + ["/inbox?kind=noise", "/inbox?kind=declined", "/try?q=" + script, "/dashboard?days=1",
+                         "/inbox?kind=unanswered"]
+        for url in pages:
+            body = (await b.get(url)).text
+            assert "<script>alert" not in body and "<img src=x" not in body and "<b>x</b>" not in body, url
+        history = (await b.get("/history")).text
+        knowledge = (await b.get("/knowledge")).text
+        tickets = (await b.get("/inbox?kind=ticket")).text
+        assert "&lt;img src=x onerror=alert(1)&gt;" in history + knowledge
+        assert "&lt;b&gt;x&lt;/b&gt;" in knowledge and "&lt;img src=x" in tickets
+        tried = (await b.get("/try?q=" + script)).text
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in tried
+        assert re.findall(r"<script[^>]*>", tried) == ['<script src="/static/console.js" defer>']
+
+
+async def test_admin_sends_a_login_link_to_staff_only(assistant, storage, settings):
+    assert "BOT_ADMIN_URL" in html_of(await assistant.command(STAFF, "admin"))
+    assistant.settings = replace(settings, bot_admin_url="https://console.example.org/")
+    text = html_of(await assistant.command(STAFF, "admin"))
+    url = re.search(r"https://console\.example\.org/login\?t=([A-Za-z0-9_-]+)", text)
+    assert url and "10 分钟" in text
+    refused = html_of(await assistant.command(USER, "admin"))
+    assert "仅限工作人员" in refused and "http" not in refused
+    in_group = Sender(user_id=STAFF.user_id, chat_id=-100, chat_type="supergroup", is_staff=True)
+    grouped = html_of(await assistant.command(in_group, "admin"))
+    assert "私聊" in grouped and "http" not in grouped
+    assert len(await storage._read("SELECT * FROM login_tokens")) == 1
+    async with open_console(assistant) as b:
+        r = await b.client.post("/login", data={"t": url.group(1)})
+        assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]  # BOT_ADMIN_URL is https
+        b.client.cookies.set(webauth.COOKIE, r.headers["set-cookie"].split(";")[0].split("=", 1)[1])
+        assert (await b.get("/api/session")).json()["who"] == f"telegram:{STAFF.user_id}"
+
+
+async def test_telegram_changes_are_audited_and_undone_from_the_console(assistant, storage):
+    await assistant.text(USER, "想咨询一下管科技馆讲解员那个事")
+    review = await assistant.command(STAFF, "review")
+    menu = await assistant.press(STAFF, press(review, "关联 #1"))
+    await assistant.press(STAFF, press(menu, "52 "))
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        (entry,) = (await b.get("/api/history")).json()["items"]
+        assert entry["who"] == f"telegram:{STAFF.user_id}" and "52" in entry["summary"]
+        assert (await b.post(f"/api/history/{entry['id']}/undo")).status_code == 200
+        assert [i["text"] for i in await b.queue("unanswered")] == ["想咨询一下管科技馆讲解员那个事"]
+
+
+async def test_retention_purges_console_traces(assistant, storage, clock):
+    await assistant.text(USER, "青托对年龄有什么要求")
+    await assistant.text(USER, "那年龄呢")
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        (item,) = await b.queue("unanswered")
+        await b.post(f"/api/queue/{item['id']}/dismiss")
+        clock.now += 200 * 86400
+        await storage.purge(180)
+        (entry,) = await storage.history()
+        assert entry.summary == PURGED
+        assert await storage._read("SELECT * FROM login_tokens") == []
+        assert await storage._read("SELECT * FROM console_sessions") == []
+        assert (await b.get("/api/session")).status_code == 401
