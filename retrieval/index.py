@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import marshal
 import sys
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -120,8 +121,8 @@ class _Field:
     # token → (ids of the documents containing it, rank-bm25's score of the token in each of them).
     # A token's score in a document does not depend on the question, so it is computed once here.
     postings: dict[str, tuple[np.ndarray, np.ndarray]]
-    # The distinct tokens of each document.
-    doc_tokens: list[frozenset[str]]
+    # The distinct tokens of each document, sorted (a tuple takes a fifth of a set's memory; see _has).
+    doc_tokens: list[tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,8 @@ INDEX_CACHE = "search-index.cache"
 # Bumped whenever the layout of the cached state changes (the code hash covers it too).
 _CACHE_FORMAT = 1
 
-_Analysed = dict[str, tuple[list[str], list[str]]]
+# Text → (words, sub-words), as tuples of interned strings.
+_Analysed = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 
 
 class SearchIndex:
@@ -173,8 +175,9 @@ class SearchIndex:
         self._doc_freq = {t: len(ix) for t, (ix, _) in self._fields["words"].postings.items()}
         self._phrases = self._phrase_table()
         self._phrase_chars = self._char_table()
-        # Each document's compacted phrases of three characters or more, in order, for loose matching.
-        self._aliases = [tuple(_alias(c) for c in map(compact, doc.phrases) if len(c) >= 3) for doc in self.docs]
+        # Each document's compacted phrases of three characters or more, in order, for loose matching;
+        # prepared when a short question first needs them.
+        self._aliases: dict[int, tuple[_Alias, ...]] = {}
 
     @classmethod
     def cached(cls, docs: Sequence[Doc], tokenizer: Tokenizer, config: RetrievalConfig,
@@ -211,20 +214,20 @@ class SearchIndex:
             postings: dict[str, list[int]] = defaultdict(list)
             doc_tokens = []
             for i, toks in enumerate(corpus):
-                distinct = frozenset(toks)
+                distinct = tuple(sorted(set(toks)))
                 doc_tokens.append(distinct)
                 for t in distinct:
                     postings[t].append(i)
             # rank-bm25 cannot take an empty document; a placeholder token never matches a question.
-            model = variant([toks or ["\u2400"] for toks in corpus], **kwargs)
+            model = variant([list(toks) or ["\u2400"] for toks in corpus], **kwargs)
             model.doc_len = np.asarray(model.doc_len)  # rank-bm25 re-converts it on every call otherwise
             fields[name] = _Field({t: (np.array(ix), np.asarray(model.get_batch_scores([t], ix)))
                                    for t, ix in postings.items()}, doc_tokens)
         return fields
 
-    def _corpora(self) -> dict[str, list[list[str]]]:
+    def _corpora(self) -> dict[str, list[tuple[str, ...]]]:
         """Return each field's tokens of every document (names repeated name_repeat times)."""
-        corpora: dict[str, list[list[str]]] = {"words": [], "parts": []}
+        corpora: dict[str, list[tuple[str, ...]]] = {"words": [], "parts": []}
         repeat = self.config.name_repeat
         for doc in self.docs:
             name_w, name_p = self._analyse(doc.name)
@@ -245,11 +248,11 @@ class SearchIndex:
                             if ix else b"")
         return (_CACHE_FORMAT, {text: (list(w), list(p)) for text, (w, p) in self._cache.items()}, fields)
 
-    def _analyse(self, text: str) -> tuple[list[str], list[str]]:
+    def _analyse(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if text not in self._cache:
             # Interned, so the many copies of a token across documents are one string in memory.
             words, parts = self.tokenizer.analyse(text)
-            self._cache[text] = ([sys.intern(t) for t in words], [sys.intern(t) for t in parts])
+            self._cache[text] = (tuple(map(sys.intern, words)), tuple(map(sys.intern, parts)))
         return self._cache[text]
 
     def _phrase_table(self) -> dict[str, list[tuple[str, int, str]]]:
@@ -264,14 +267,14 @@ class SearchIndex:
                     table[c[:2]].append((c, i, kind))
         return table
 
-    def _char_table(self) -> dict[str, set[int]]:
+    def _char_table(self) -> dict[str, tuple[int, ...]]:
         """Map each character to the documents whose phrases contain it (for loose matching)."""
         table: dict[str, set[int]] = defaultdict(set)
         for i, doc in enumerate(self.docs):
             for p in doc.phrases:
                 for ch in compact(p):
                     table[ch].add(i)
-        return table
+        return {ch: tuple(sorted(ix)) for ch, ix in table.items()}
 
     def with_phrases(self, extra: dict[str, Iterable[str]]) -> SearchIndex:
         """Return a new index where answer ids gain extra name phrases (staff-taught aliases)."""
@@ -332,7 +335,10 @@ class SearchIndex:
         for i in sorted(i for i, n in counts.items() if n >= need):
             if i in found:
                 continue
-            for alias in self._aliases[i]:
+            aliases = self._aliases.get(i)
+            if aliases is None:
+                aliases = self._aliases[i] = tuple(_alias(c) for c in map(compact, self.docs[i].phrases) if len(c) >= 3)
+            for alias in aliases:
                 c = alias.text
                 if q in c:
                     found[i] = q
@@ -358,7 +364,7 @@ class SearchIndex:
         """Return the question's tokens (and synonyms, sub-words) that document i contains."""
         words = self._fields["words"].doc_tokens[i]
         parts = self._fields["parts"].doc_tokens[i]
-        return {t for t, _ in query.weighted if t in words or t in parts} | {p for p in query.parts if p in parts}
+        return {t for t, _ in query.weighted if _has(words, t) or _has(parts, t)} | {p for p in query.parts if _has(parts, p)}
 
     def rank_documents(self, query: Query, answer: str, limit: int = 3) -> list[tuple[str, float]]:
         """Return the best documents (key, score) of one answer for the query (articles of the rules …)."""
@@ -415,6 +421,12 @@ class SearchIndex:
         return Ranking(query=query, hits=hits, found=_Found(found, best))
 
 
+def _has(tokens: tuple[str, ...], token: str) -> bool:
+    """Return whether a sorted tuple holds token."""
+    k = bisect_left(tokens, token)
+    return k < len(tokens) and tokens[k] == token
+
+
 def _lcs_length(q: str, alias: _Alias) -> int:
     """Return the length of the longest common subsequence of q and the alias (bit-parallel, Hyyrö 2004)."""
     n = len(alias.text)
@@ -436,7 +448,7 @@ def _restore(state: object, n_docs: int) -> tuple[_Analysed, dict[str, _Field]]:
         raise ValueError("unknown cache layout")
     analysed: _Analysed = {}
     for text, (words, parts) in texts.items():
-        analysed[text] = ([sys.intern(t) for t in words], [sys.intern(t) for t in parts])
+        analysed[text] = (tuple(map(sys.intern, words)), tuple(map(sys.intern, parts)))
     fields = {}
     for name, (tokens, lengths, ix_bytes, score_bytes) in raw_fields.items():
         ix_all = np.frombuffer(ix_bytes, dtype=np.int64)
@@ -455,5 +467,5 @@ def _restore(state: object, n_docs: int) -> tuple[_Analysed, dict[str, _Field]]:
             for i in ix.tolist():
                 docs_tokens[i].append(t)
             start += n
-        fields[name] = _Field(postings, [frozenset(d) for d in docs_tokens])
+        fields[name] = _Field(postings, [tuple(sorted(d)) for d in docs_tokens])
     return analysed, fields
