@@ -9,6 +9,7 @@ import math
 import sys
 from array import array
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 # jieba imports the deprecated pkg_resources (about 0.1 s of every start) only to open its own data
@@ -165,8 +166,9 @@ def load_dictionary(tok: jieba.Tokenizer, cache_dir: str | Path | None = None) -
     freq, total = tok.gen_pfdict(tok.get_dict_file())
     # Equal frequencies share one int object (about 10 MiB less).
     shared: dict[int, int] = {}
-    tok.FREQ, tok.total = {w: shared.setdefault(f, f) for w, f in freq.items()}, total
-    del freq, shared
+    for w, f in freq.items():
+        freq[w] = shared.setdefault(f, f)
+    tok.FREQ, tok.total = freq, total
     tok.initialized = True
     if path:
         write_cache_records(path, key, _dictionary_records(tok.FREQ, tok.total))
@@ -183,9 +185,8 @@ def _dictionary_records(freq: dict[str, int], total: int) -> Iterator[bytes]:
     values = sorted(set(freq.values()))
     number = {v: n for n, v in enumerate(values)}
     yield marshal.dumps((total, values))
-    items = list(freq.items())
-    for start in range(0, len(items), _SLICE):
-        part = items[start:start + _SLICE]
+    items = iter(freq.items())
+    while part := list(islice(items, _SLICE)):
         # jieba's words never contain a newline (its dictionary is one word per line).
         yield marshal.dumps(("\n".join(w for w, _ in part), array("I", [number[f] for _, f in part]).tobytes()))
 
