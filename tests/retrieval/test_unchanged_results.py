@@ -107,7 +107,7 @@ def test_loose_matching_is_unchanged_on_every_alias_window(searcher):
 
 
 @given(st.data())
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 def test_loose_matching_is_unchanged_on_edited_aliases(searcher, data):
     index = searcher.index
     aliases = sorted({compact(p) for d in index.docs for p in d.phrases if len(compact(p)) >= 3})
