@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
@@ -236,7 +237,7 @@ class SearchIndex:
             corpora["parts"].append(name_p * repeat + body_p)
         return corpora
 
-    def _dump(self) -> tuple[object, ...]:
+    def _dump(self) -> Any:
         """Return the built state as plain values for marshal (postings as raw arrays)."""
         fields = {}
         for name, fld in self._fields.items():
@@ -276,15 +277,15 @@ class SearchIndex:
                     table[ch].add(i)
         return {ch: tuple(sorted(ix)) for ch, ix in table.items()}
 
-    def with_phrases(self, extra: dict[str, Iterable[str]]) -> SearchIndex:
+    def with_phrases(self, extra: Mapping[str, Iterable[str]]) -> SearchIndex:
         """Return a new index where answer ids gain extra name phrases (staff-taught aliases)."""
-        extra = {k: tuple(v) for k, v in extra.items() if v}
-        if not extra:
+        phrases = {k: tuple(v) for k, v in extra.items() if v}
+        if not phrases:
             return self
-        self.tokenizer.add_phrases(p for ps in extra.values() for p in ps)
+        self.tokenizer.add_phrases(p for ps in phrases.values() for p in ps)
         docs = []
         for doc in self.docs:
-            added = extra.get(doc.answer, ())
+            added = phrases.get(doc.answer, ())
             if added and doc.key in ("", "list", "summary"):
                 doc = replace(doc, name=doc.name + "\n" + "\n".join(added), phrases=doc.phrases + added)
             docs.append(doc)

@@ -82,10 +82,10 @@ class Searcher:
 
     def with_learned(self, learned: Mapping[str, Iterable[str]]) -> Searcher:
         """Return a searcher that also knows staff-taught aliases {service id: [question, …]}."""
-        learned = {sid: tuple(a for a in aliases if a.strip()) for sid, aliases in learned.items()}
-        learned = {sid: a for sid, a in learned.items() if a and sid in self.catalogue.by_id}
-        index = self.base_index.with_phrases(learned)
-        return Searcher(self.catalogue, self.lexicon, self.tokenizer, self.config, index, learned, self.base_index)
+        cleaned = {sid: tuple(a for a in aliases if a.strip()) for sid, aliases in learned.items()}
+        known = {sid: a for sid, a in cleaned.items() if a and sid in self.catalogue.by_id}
+        index = self.base_index.with_phrases(known)
+        return Searcher(self.catalogue, self.lexicon, self.tokenizer, self.config, index, known, self.base_index)
 
     def with_config(self, config: RetrievalConfig) -> Searcher:
         """Return a searcher with other settings (rebuilds the index; used by calibration)."""

@@ -98,7 +98,7 @@ class Tokenizer:
         words = [t for t in cut if _has_alnum(t)]
         content = [t for t in words if t not in stop]
         whole = set(words)
-        parts = []
+        parts: list[str] = []
         for w in cut:
             n = len(w)
             if n > 2:

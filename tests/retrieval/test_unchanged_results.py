@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retrieval.evaluate import load_questions
-from retrieval.index import SHORT_QUESTION, SearchIndex, _alias, _lcs_length
+from retrieval.index import SHORT_QUESTION, SearchIndex, _Alias, _alias, _lcs_length
 from retrieval.text import compact, normalise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +70,7 @@ def reference_analyse(tokenizer, text: str) -> tuple[list[str], list[str]]:
 
 def short_questions(index: SearchIndex) -> set[str]:
     """Every window of 3 to SHORT_QUESTION characters of every compacted title and alias."""
-    out = set()
+    out: set[str] = set()
     for doc in index.docs:
         for p in doc.phrases:
             c = compact(p)
@@ -90,7 +90,7 @@ def test_loose_matching_is_unchanged_on_every_alias_window(searcher):
     index = searcher.index
     questions = short_questions(index)
     assert len(questions) > 1000
-    aliases: dict[str, object] = {}
+    aliases: dict[str, _Alias] = {}
 
     def fast_lcs(a: str, b: str) -> int:
         if b not in aliases:
