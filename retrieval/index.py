@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import marshal
 import sys
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -122,7 +121,8 @@ class _Field:
     # token → (ids of the documents containing it, rank-bm25's score of the token in each of them).
     # A token's score in a document does not depend on the question, so it is computed once here.
     postings: dict[str, tuple[np.ndarray, np.ndarray]]
-    # The distinct tokens of each document, sorted (a tuple takes a fifth of a set's memory; see _has).
+    # The distinct tokens of each document, sorted (a tuple takes a fifth of a set's memory; the sets
+    # for matching are made for the documents that come up, see SearchIndex._token_sets).
     doc_tokens: list[tuple[str, ...]]
 
 
@@ -145,6 +145,8 @@ def _alias(text: str) -> _Alias:
     return _Alias(text, counts, masks)
 
 
+# Documents whose token sets are kept for matching; beyond this the sets are dropped and made again.
+TOKEN_SET_CACHE = 4096
 # File name of the search index inside the cache directory.
 INDEX_CACHE = "search-index.cache"
 # Bumped whenever the layout of the cached state changes (the code hash covers it too).
@@ -179,6 +181,7 @@ class SearchIndex:
         # Each document's compacted phrases of three characters or more, in order, for loose matching;
         # prepared when a short question first needs them.
         self._aliases: dict[int, tuple[_Alias, ...]] = {}
+        self._sets: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
     @classmethod
     def cached(cls, docs: Sequence[Doc], tokenizer: Tokenizer, config: RetrievalConfig,
@@ -363,9 +366,18 @@ class SearchIndex:
 
     def _matched(self, i: int, query: Query) -> set[str]:
         """Return the question's tokens (and synonyms, sub-words) that document i contains."""
-        words = self._fields["words"].doc_tokens[i]
-        parts = self._fields["parts"].doc_tokens[i]
-        return {t for t, _ in query.weighted if _has(words, t) or _has(parts, t)} | {p for p in query.parts if _has(parts, p)}
+        words, parts = self._token_sets(i)
+        return {t for t, _ in query.weighted if t in words or t in parts} | {p for p in query.parts if p in parts}
+
+    def _token_sets(self, i: int) -> tuple[frozenset[str], frozenset[str]]:
+        """Return the words and sub-words of document i as sets (made on first use, kept for TOKEN_SET_CACHE)."""
+        sets = self._sets.get(i)
+        if sets is None:
+            if len(self._sets) >= TOKEN_SET_CACHE:
+                self._sets.clear()
+            sets = self._sets[i] = (frozenset(self._fields["words"].doc_tokens[i]),
+                                    frozenset(self._fields["parts"].doc_tokens[i]))
+        return sets
 
     def rank_documents(self, query: Query, answer: str, limit: int = 3) -> list[tuple[str, float]]:
         """Return the best documents (key, score) of one answer for the query (articles of the rules …)."""
@@ -420,12 +432,6 @@ class SearchIndex:
             return seen
 
         return Ranking(query=query, hits=hits, found=_Found(found, best))
-
-
-def _has(tokens: tuple[str, ...], token: str) -> bool:
-    """Return whether a sorted tuple holds token."""
-    k = bisect_left(tokens, token)
-    return k < len(tokens) and tokens[k] == token
 
 
 def _lcs_length(q: str, alias: _Alias) -> int:

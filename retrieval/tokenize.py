@@ -136,7 +136,8 @@ class Tokenizer:
 
 
 def _has_alnum(token: str) -> bool:
-    return any(ch.isalnum() for ch in token)
+    # Most tokens are all letters or digits: one call decides them without a loop over characters.
+    return token.isalnum() or any(ch.isalnum() for ch in token)
 
 
 def _dictionary_key() -> str:

@@ -218,3 +218,15 @@ def reference_found(index: SearchIndex, query, hit) -> set[str]:
     if hit.phrase:
         seen |= {t for t, _ in query.weighted if t in hit.phrase}
     return seen
+
+
+def test_token_set_cache_is_bounded_and_changes_nothing(searcher, monkeypatch):
+    from retrieval import index as index_module
+
+    index = searcher.index
+    expected = [searcher.search(q).hits for q in QUESTIONS[:80]]
+    monkeypatch.setattr(index_module, "TOKEN_SET_CACHE", 5)
+    index._sets.clear()
+    assert [searcher.search(q).hits for q in QUESTIONS[:80]] == expected
+    assert len(index._sets) <= 5
+    index._sets.clear()
