@@ -102,9 +102,15 @@ class Tokenizer:
         for w in cut:
             n = len(w)
             if n > 2:
-                parts.extend(g for i in range(n - 1) if freq.get(g := w[i:i + 2]))
+                for i in range(n - 1):
+                    g = w[i:i + 2]
+                    if freq.get(g):
+                        parts.append(g)
                 if n > 3:
-                    parts.extend(g for i in range(n - 2) if freq.get(g := w[i:i + 3]))
+                    for i in range(n - 2):
+                        g = w[i:i + 3]
+                        if freq.get(g):
+                            parts.append(g)
         parts = [t for t in parts if t not in whole and t not in stop and _has_alnum(t)]
         return content, parts
 

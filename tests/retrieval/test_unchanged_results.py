@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from retrieval.config import RetrievalConfig
 from retrieval.evaluate import load_questions
 from retrieval.index import SHORT_QUESTION, SearchIndex, _Alias, _alias, _lcs_length
 from retrieval.text import compact, normalise
@@ -230,3 +231,28 @@ def test_token_set_cache_is_bounded_and_changes_nothing(searcher, monkeypatch):
     assert [searcher.search(q).hits for q in QUESTIONS[:80]] == expected
     assert len(index._sets) <= 5
     index._sets.clear()
+
+
+@pytest.mark.parametrize("variant", ["plus", "okapi", "l"])
+def test_postings_are_rank_bm25_scores_to_the_bit(searcher, variant):
+    """Scores computed for all tokens at once equal rank-bm25's get_batch_scores token by token."""
+    import numpy as np
+
+    from retrieval.index import _VARIANTS
+
+    config = RetrievalConfig(bm25_variant=variant, k1=1.3, b=0.7, delta=0.6)
+    index = SearchIndex(searcher.index.docs, searcher.tokenizer, config, _cache=searcher.index._cache)
+    kwargs = {"k1": 1.3, "b": 0.7, **({"delta": 0.6} if variant != "okapi" else {})}
+    for name, corpus in index._corpora().items():
+        model = _VARIANTS[variant]([list(toks) or ["\u2400"] for toks in corpus], **kwargs)
+        postings = index._fields[name].postings
+        expected: dict[str, list[int]] = defaultdict(list)
+        for i, toks in enumerate(corpus):
+            for t in set(toks):
+                expected[t].append(i)
+        assert set(postings) == set(expected)
+        for t, ix in expected.items():
+            got_ix, got_scores = postings[t]
+            assert got_ix.tolist() == ix
+            want = np.asarray(model.get_batch_scores([t], ix))
+            assert got_scores.dtype == want.dtype and got_scores.tobytes() == want.tobytes(), (name, t)
