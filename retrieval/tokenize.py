@@ -143,7 +143,7 @@ class Tokenizer:
 
 def _has_alnum(token: str) -> bool:
     # Most tokens are all letters or digits: one call decides them without a loop over characters.
-    return token.isalnum() or any(ch.isalnum() for ch in token)
+    return token.isalnum() or any(map(str.isalnum, token))
 
 
 def _dictionary_key() -> str:
