@@ -1,12 +1,14 @@
 """Bot load benchmark: the real Telegram Application against the fake Bot API server, N concurrent chats.
 
-    python -m benchmarks.bot_load [--chats 50] [--rounds 3]
+    python -m benchmarks.bot_load [--chats 50] [--rounds 3] [--runs 3] [--json]
 
 The fake Bot API server (tests/fake_bot_api.py) runs in its own process, as a real one would. Each
-round, every chat sends one question at the same moment. Reported per round and overall: messages
-per second, and first-reply latency p50/p99 measured two ways — from the moment the update was
-queued at the server (end to end), and from the moment the bot received it in a getUpdates response
-(what the bot adds, without the server's own polling delay).
+round, every chat sends one question at the same moment. Per run (a fresh bot and server) it reports
+messages per second, the first-reply latency the bot adds (from the moment it received the update in a
+getUpdates response to its sendMessage reaching the server) and end to end (from the moment the update
+was queued), and the bot process's CPU time per message (event loop and its worker threads, over the
+rounds). The figures printed last are the medians over the runs, with the machine's load average: the
+machine is shared, so a busy neighbour shows up there rather than as a mystery.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import statistics
 import subprocess
 import sys
@@ -33,24 +36,28 @@ from tests.fake_bot_api import TOKEN, FakeBotAPI
 QUESTIONS = ["青托对年龄有什么要求", "我们公司想查国外专利", "科普大使归哪个部门管，电话多少", "科技小院怎么申请",
              "创交会 报名", "天津明天会下雨吗", "中国青年科技奖男女年龄限制", "企业科协的活动经费从哪儿来"]
 ROOT = Path(__file__).resolve().parents[1]
+FIGURES = ("messages_per_s", "bot_p50_ms", "bot_p99_ms", "end_to_end_p50_ms", "end_to_end_p99_ms",
+           "cpu_ms_per_message")
 
 
-def _call(base: str, path: str, body: Any = None) -> Any:
+def _call(base: str, path: str, body: Any = None, timeout: float = 30) -> Any:
     url = base.removesuffix("/bot") + path
     data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, method="POST" if data else "GET",
                                  headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as resp:
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
         return json.loads(resp.read())["result"]
 
 
-async def run(chats: int, rounds: int) -> int:
+async def one_run(chats: int, rounds: int) -> dict[str, float]:
+    """Start a fake server and a bot, send `rounds` bursts of `chats` questions; return the figures."""
     server = subprocess.Popen([sys.executable, "-m", "tests.fake_bot_api"], cwd=ROOT, stdout=subprocess.PIPE,
                               text=True)
     try:
+        assert server.stdout is not None
         base = server.stdout.readline().strip()
-        builder = FakeBotAPI.__new__(FakeBotAPI)  # only to build update payloads in this process
-        builder.__init__()
+        builder = FakeBotAPI()  # only builds update payloads; its server is never started
+        builder.server.server_close()
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(telegram_bot_token=TOKEN, telegram_api_base_url=base,
                                 bot_db_path=str(Path(tmp) / "bench.sqlite3"), bot_user_key_secret="bench")
@@ -59,43 +66,68 @@ async def run(chats: int, rounds: int) -> int:
             task = asyncio.create_task(serve(settings, assistant, stop))
             while not any(c["method"] == "setMyCommands" for c in _call(base, "/control/state")["calls"]):
                 await asyncio.sleep(0.05)
-            print(f"{chats} concurrent chats × {rounds} rounds (fake Bot API server in its own process)")
-            all_e2e, all_bot, next_user = [], [], 10_000
+            e2e: list[float] = []
+            added: list[float] = []
+            busy = 0.0
+            next_user = 10_000
+            cpu = time.process_time()
             for r in range(rounds):
                 users = list(range(next_user, next_user + chats))
                 next_user += chats
                 updates = [builder.message_update(QUESTIONS[(u + r) % len(QUESTIONS)], user_id=u) for u in users]
                 ids = dict(zip(users, await asyncio.to_thread(_call, base, "/control/push", updates)))
-                start = time.monotonic()
-                while True:
-                    state = await asyncio.to_thread(_call, base, "/control/state")
-                    firsts: dict[int, float] = {}
-                    for c in state["calls"]:
-                        if c["method"] == "sendMessage" and c["chat_id"] in ids:
-                            firsts[c["chat_id"]] = min(firsts.get(c["chat_id"], c["at"]), c["at"])
-                    if len(firsts) == chats or time.monotonic() - start > 60:
-                        break
-                    await asyncio.sleep(0.02)
-                last = max(firsts.values())
-                pushed = {int(k): v for k, v in state["pushed_at"].items()}
-                delivered = {int(k): v for k, v in state["delivered_at"].items()}
-                e2e = [(firsts[u] - pushed[ids[u]]) * 1000 for u in users]
-                added = [(firsts[u] - delivered[ids[u]]) * 1000 for u in users]
-                all_e2e += e2e
-                all_bot += added
-                rate = chats / max(last - min(pushed[ids[u]] for u in users), 1e-6)
-                print(f"round {r + 1}: {rate:.0f} messages/s; first reply p50 {statistics.median(e2e):.0f} ms, "
-                      f"p99 {percentile(e2e, 99):.0f} ms end to end; added by the bot p50 "
-                      f"{statistics.median(added):.0f} ms, p99 {percentile(added, 99):.0f} ms")
-            print(f"overall: first reply p50 {statistics.median(all_e2e):.0f} ms, p99 {percentile(all_e2e, 99):.0f} ms "
-                  f"end to end; added by the bot p50 {statistics.median(all_bot):.0f} ms, "
-                  f"p99 {percentile(all_bot, 99):.0f} ms")
+                # One blocking request per round (in a thread): the benchmark itself costs no CPU here.
+                got = await asyncio.to_thread(_call, base, "/control/wait",
+                                              {"updates": {str(u): i for u, i in ids.items()}, "timeout": 60}, 90)
+                if len(got["replied"]) != chats:
+                    raise RuntimeError(f"only {len(got['replied'])} of {chats} chats got a reply within 60 s")
+                replied = {int(c): t for c, t in got["replied"].items()}
+                pushed = {int(c): t for c, t in got["pushed"].items()}
+                delivered = {int(c): t for c, t in got["delivered"].items()}
+                e2e += [(replied[u] - pushed[u]) * 1000 for u in users]
+                added += [(replied[u] - delivered[u]) * 1000 for u in users]
+                busy += max(replied.values()) - min(pushed.values())
+            cpu = time.process_time() - cpu
             stop.set()
             await task
             await assistant.storage.close()
     finally:
         server.terminate()
         server.wait(10)
+    messages = chats * rounds
+    return {"messages_per_s": round(messages / busy, 1),
+            "bot_p50_ms": round(statistics.median(added), 1), "bot_p99_ms": round(percentile(added, 99), 1),
+            "end_to_end_p50_ms": round(statistics.median(e2e), 1), "end_to_end_p99_ms": round(percentile(e2e, 99), 1),
+            "cpu_ms_per_message": round(cpu * 1000 / messages, 2)}
+
+
+def _line(figures: dict[str, float]) -> str:
+    return (f"{figures['messages_per_s']:.0f} messages/s; added by the bot p50 {figures['bot_p50_ms']:.0f} ms, "
+            f"p99 {figures['bot_p99_ms']:.0f} ms; end to end p50 {figures['end_to_end_p50_ms']:.0f} ms, "
+            f"p99 {figures['end_to_end_p99_ms']:.0f} ms; CPU {figures['cpu_ms_per_message']:.2f} ms per message")
+
+
+async def run(chats: int, rounds: int, runs: int, as_json: bool) -> int:
+    """Run the benchmark `runs` times and print each run and the medians."""
+    load_before = os.getloadavg()
+    results = []
+    for n in range(runs):
+        figures = await one_run(chats, rounds)
+        results.append(figures)
+        if not as_json:
+            print(f"run {n + 1}: {_line(figures)}", flush=True)
+    median = {k: round(statistics.median(r[k] for r in results), 2) for k in FIGURES}
+    load_after = os.getloadavg()
+    report = {"chats": chats, "rounds": rounds, "runs": results, "median": median,
+              "cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
+              "load_average_after": [round(x, 2) for x in load_after]}
+    if as_json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"median of {runs} runs ({chats} concurrent chats × {rounds} rounds, fake Bot API server in its "
+              f"own process): {_line(median)}")
+        print(f"machine: {os.cpu_count()} CPUs, load average {report['load_average_before']} before, "
+              f"{report['load_average_after']} after")
     return 0
 
 
@@ -104,12 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bot_load", description=__doc__.splitlines()[0])
     parser.add_argument("--chats", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="independent runs; medians are reported")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return asyncio.run(run(args.chats, args.rounds))
+    return asyncio.run(run(args.chats, args.rounds, args.runs, args.json))
 
 
 if __name__ == "__main__":

@@ -15,13 +15,16 @@ question adds `phrase_bonus`. An answer's score is its best document's score.
 
 from __future__ import annotations
 
+import gc
 import logging
 import marshal
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
@@ -129,8 +132,9 @@ class _Field:
     # token → (ids of the documents containing it, rank-bm25's score of the token in each of them).
     # A token's score in a document does not depend on the question, so it is computed once here.
     postings: dict[str, tuple[np.ndarray, np.ndarray]]
-    # The distinct tokens of each document.
-    doc_tokens: list[frozenset[str]]
+    # The distinct tokens of each document, sorted (a tuple takes a fifth of a set's memory; the sets
+    # for matching are made for the documents that come up, see SearchIndex._token_sets).
+    doc_tokens: list[tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -152,12 +156,15 @@ def _alias(text: str) -> _Alias:
     return _Alias(text, counts, masks)
 
 
+# Documents whose token sets are kept for matching; beyond this the sets are dropped and made again.
+TOKEN_SET_CACHE = 4096
 # File name of the search index inside the cache directory.
 INDEX_CACHE = "search-index.cache"
 # Bumped whenever the layout of the cached state changes (the code hash covers it too).
 _CACHE_FORMAT = 1
 
-_Analysed = dict[str, tuple[list[str], list[str]]]
+# Text → (words, sub-words), as tuples of interned strings.
+_Analysed = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 
 
 class SearchIndex:
@@ -175,15 +182,18 @@ class SearchIndex:
             self._cache, self._fields = _state
         else:
             self._cache = dict(_cache or {})
-            self._fields = self._build_fields()
+            with _gc_paused():
+                self._fields = self._build_fields()
         self._docs_of: dict[str, list[int]] = defaultdict(list)
         for i, d in enumerate(self.docs):
             self._docs_of[d.answer].append(i)
         self._doc_freq = {t: len(ix) for t, (ix, _) in self._fields["words"].postings.items()}
         self._phrases = self._phrase_table()
         self._phrase_chars = self._char_table()
-        # Each document's compacted phrases of three characters or more, in order, for loose matching.
-        self._aliases = [tuple(_alias(c) for c in map(compact, doc.phrases) if len(c) >= 3) for doc in self.docs]
+        # Each document's compacted phrases of three characters or more, in order, for loose matching;
+        # prepared when a short question first needs them.
+        self._aliases: dict[int, tuple[_Alias, ...]] = {}
+        self._sets: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         # Per document and level (name, core, all): its words, and its compact text's character bigrams;
         # filled for the documents the decision looks at.
         self._terms: dict[tuple[int, str], frozenset[str]] = {}
@@ -215,30 +225,22 @@ class SearchIndex:
 
     def _build_fields(self) -> dict[str, _Field]:
         config = self.config
-        corpora = self._corpora()
         variant = _VARIANTS[config.bm25_variant]
         kwargs = {"k1": config.k1, "b": config.b}
         if config.bm25_variant in ("l", "plus"):
             kwargs["delta"] = config.delta
         fields: dict[str, _Field] = {}
-        for name, corpus in corpora.items():
-            postings: dict[str, list[int]] = defaultdict(list)
-            doc_tokens = []
-            for i, toks in enumerate(corpus):
-                distinct = frozenset(toks)
-                doc_tokens.append(distinct)
-                for t in distinct:
-                    postings[t].append(i)
+        for name, corpus in self._corpora().items():
+            doc_tokens = [tuple(sorted(set(toks))) for toks in corpus]
             # rank-bm25 cannot take an empty document; a placeholder token never matches a question.
-            model = variant([toks or ["\u2400"] for toks in corpus], **kwargs)
-            model.doc_len = np.asarray(model.doc_len)  # rank-bm25 re-converts it on every call otherwise
-            fields[name] = _Field({t: (np.array(ix), np.asarray(model.get_batch_scores([t], ix)))
-                                   for t, ix in postings.items()}, doc_tokens)
+            model = variant([list(toks) or ["\u2400"] for toks in corpus], **kwargs)
+            counts = [freqs if toks else {} for toks, freqs in zip(corpus, model.doc_freqs)]
+            fields[name] = _Field(_postings(model, counts), doc_tokens)
         return fields
 
-    def _corpora(self) -> dict[str, list[list[str]]]:
+    def _corpora(self) -> dict[str, list[tuple[str, ...]]]:
         """Return each field's tokens of every document (names repeated name_repeat times)."""
-        corpora: dict[str, list[list[str]]] = {"words": [], "parts": []}
+        corpora: dict[str, list[tuple[str, ...]]] = {"words": [], "parts": []}
         repeat = self.config.name_repeat
         for doc in self.docs:
             name_w, name_p = self._analyse(doc.name)
@@ -247,7 +249,7 @@ class SearchIndex:
             corpora["parts"].append(name_p * repeat + body_p)
         return corpora
 
-    def _dump(self) -> tuple[object, ...]:
+    def _dump(self) -> Any:
         """Return the built state as plain values for marshal (postings as raw arrays)."""
         fields = {}
         for name, fld in self._fields.items():
@@ -259,11 +261,11 @@ class SearchIndex:
                             if ix else b"")
         return (_CACHE_FORMAT, {text: (list(w), list(p)) for text, (w, p) in self._cache.items()}, fields)
 
-    def _analyse(self, text: str) -> tuple[list[str], list[str]]:
+    def _analyse(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if text not in self._cache:
             # Interned, so the many copies of a token across documents are one string in memory.
             words, parts = self.tokenizer.analyse(text)
-            self._cache[text] = ([sys.intern(t) for t in words], [sys.intern(t) for t in parts])
+            self._cache[text] = (tuple(map(sys.intern, words)), tuple(map(sys.intern, parts)))
         return self._cache[text]
 
     def _phrase_table(self) -> dict[str, list[tuple[str, int, str]]]:
@@ -278,25 +280,25 @@ class SearchIndex:
                     table[c[:2]].append((c, i, kind))
         return table
 
-    def _char_table(self) -> dict[str, set[int]]:
+    def _char_table(self) -> dict[str, tuple[int, ...]]:
         """Map each character to the documents whose phrases contain it (for loose matching)."""
         table: dict[str, set[int]] = defaultdict(set)
         for i, doc in enumerate(self.docs):
             for p in doc.phrases:
                 for ch in compact(p):
                     table[ch].add(i)
-        return table
+        return {ch: tuple(sorted(ix)) for ch, ix in table.items()}
 
-    def with_phrases(self, extra: dict[str, Iterable[str]]) -> SearchIndex:
+    def with_phrases(self, extra: Mapping[str, Iterable[str]]) -> SearchIndex:
         """Return a new index where answer ids gain extra name phrases (staff-taught aliases)."""
-        extra = {k: tuple(v) for k, v in extra.items() if v}
-        if not extra:
+        phrases = {k: tuple(v) for k, v in extra.items() if v}
+        if not phrases:
             return self
         # The shared tokeniser is never taught these phrases (it would keep them after an undo, and change
         # how every other index cuts text): learned aliases match as whole phrases and exact questions.
         docs = []
         for doc in self.docs:
-            added = extra.get(doc.answer, ())
+            added = phrases.get(doc.answer, ())
             if added and doc.key in ("", "list", "summary"):
                 doc = replace(doc, name=doc.name + "\n" + "\n".join(added), phrases=doc.phrases + added)
             docs.append(doc)
@@ -318,7 +320,8 @@ class SearchIndex:
         found = self._terms.get(key)
         if found is None:
             if level == "all":
-                found = self._fields["words"].doc_tokens[i] | self._fields["parts"].doc_tokens[i]
+                words, parts = self._token_sets(i)
+                found = words | parts
             else:
                 doc = self.docs[i]
                 w, p = self._analyse(doc.name)
@@ -390,7 +393,10 @@ class SearchIndex:
         for i in sorted(i for i, n in counts.items() if n >= need):
             if i in found:
                 continue
-            for alias in self._aliases[i]:
+            aliases = self._aliases.get(i)
+            if aliases is None:
+                aliases = self._aliases[i] = tuple(_alias(c) for c in map(compact, self.docs[i].phrases) if len(c) >= 3)
+            for alias in aliases:
                 c = alias.text
                 if q in c:
                     found[i] = q
@@ -414,9 +420,18 @@ class SearchIndex:
 
     def _matched(self, i: int, query: Query) -> set[str]:
         """Return the question's tokens (and synonyms, sub-words) that document i contains."""
-        words = self._fields["words"].doc_tokens[i]
-        parts = self._fields["parts"].doc_tokens[i]
+        words, parts = self._token_sets(i)
         return {t for t, _ in query.weighted if t in words or t in parts} | {p for p in query.parts if p in parts}
+
+    def _token_sets(self, i: int) -> tuple[frozenset[str], frozenset[str]]:
+        """Return the words and sub-words of document i as sets (made on first use, kept for TOKEN_SET_CACHE)."""
+        sets = self._sets.get(i)
+        if sets is None:
+            if len(self._sets) >= TOKEN_SET_CACHE:
+                self._sets.clear()
+            sets = self._sets[i] = (frozenset(self._fields["words"].doc_tokens[i]),
+                                    frozenset(self._fields["parts"].doc_tokens[i]))
+        return sets
 
     def rank_documents(self, query: Query, answer: str, limit: int = 3) -> list[tuple[str, float]]:
         """Return the best documents (key, score) of one answer for the query (articles of the rules …)."""
@@ -476,6 +491,53 @@ class SearchIndex:
         return Ranking(query=query, hits=hits, found=_Found(found, best))
 
 
+def _postings(model: BM25Okapi | BM25L | BM25Plus, counts: list[dict[str, int]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Return token → (documents containing it, in order; rank-bm25's score of the token in each).
+
+    The scores are what model.get_batch_scores([token], documents) returns: the same formula in the same
+    order of operations (so the same floats), without its per-call copy of every document length and
+    its Python loops over the documents.
+    """
+    docs_of: dict[str, list[int]] = defaultdict(list)
+    freqs_of: dict[str, list[int]] = defaultdict(list)
+    for i, doc in enumerate(counts):
+        for t, n in doc.items():
+            docs_of[t].append(i)
+            freqs_of[t].append(n)
+    all_len = np.asarray(model.doc_len)
+    k1, b, avgdl = model.k1, model.b, model.avgdl
+    delta = getattr(model, "delta", 0.0)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for t, ids in docs_of.items():
+        ix = np.array(ids)
+        q_freq = np.array(freqs_of[t])
+        doc_len = all_len[ix]
+        idf = model.idf.get(t) or 0
+        score = np.zeros(len(ix))
+        if isinstance(model, BM25Plus):
+            score += idf * (delta + (q_freq * (k1 + 1)) / (k1 * (1 - b + b * doc_len / avgdl) + q_freq))
+        elif isinstance(model, BM25L):
+            ctd = q_freq / (1 - b + b * doc_len / avgdl)
+            score += idf * q_freq * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
+        else:
+            score += idf * (q_freq * (k1 + 1) / (q_freq + k1 * (1 - b + b * doc_len / avgdl)))
+        out[t] = (ix, score)
+    return out
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cycle collector: a build allocates millions of tuples and no cycles, and the collector
+    would walk the growing heap again and again (a tenth of the build time at 3,000 services)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _lcs_length(q: str, alias: _Alias) -> int:
     """Return the length of the longest common subsequence of q and the alias (bit-parallel, Hyyrö 2004)."""
     n = len(alias.text)
@@ -497,7 +559,7 @@ def _restore(state: object, n_docs: int) -> tuple[_Analysed, dict[str, _Field]]:
         raise ValueError("unknown cache layout")
     analysed: _Analysed = {}
     for text, (words, parts) in texts.items():
-        analysed[text] = ([sys.intern(t) for t in words], [sys.intern(t) for t in parts])
+        analysed[text] = (tuple(map(sys.intern, words)), tuple(map(sys.intern, parts)))
     fields = {}
     for name, (tokens, lengths, ix_bytes, score_bytes) in raw_fields.items():
         ix_all = np.frombuffer(ix_bytes, dtype=np.int64)
@@ -516,5 +578,5 @@ def _restore(state: object, n_docs: int) -> tuple[_Analysed, dict[str, _Field]]:
             for i in ix.tolist():
                 docs_tokens[i].append(t)
             start += n
-        fields[name] = _Field(postings, [frozenset(d) for d in docs_tokens])
+        fields[name] = _Field(postings, [tuple(sorted(d)) for d in docs_tokens])
     return analysed, fields

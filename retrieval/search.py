@@ -142,10 +142,16 @@ class Searcher:
         config = config or load_config(data_dir)
         docs = build_docs(catalogue)
         tokenizer = Tokenizer(lexicon, [p for d in docs for p in d.phrases], cache_dir=cache_dir)
+        return cls.assemble(catalogue, lexicon, tokenizer, config, cache_dir, data_dir)
+
+    @classmethod
+    def assemble(cls, catalogue: Catalogue, lexicon: Lexicon, tokenizer: Tokenizer, config: RetrievalConfig,
+                 cache_dir: str | Path | None = None, data_dir: str | Path | None = None) -> Searcher:
+        """Build the indexes (or read them from cache_dir) over a tokeniser built already."""
         words = Words(lexicon, tokenizer)
         parts = Parts(
             catalogue=catalogue, lexicon=lexicon, tokenizer=tokenizer, config=config,
-            index=SearchIndex.cached(docs, tokenizer, config, cache_dir),
+            index=SearchIndex.cached(build_docs(catalogue), tokenizer, config, cache_dir),
             out_of_scope=OutOfScope(lexicon.oos_examples, tokenizer, config, words, cache_dir),
             societies=Societies(catalogue, load_fields(data_dir), tokenizer.cut), words=words)
         return cls(parts)

@@ -38,9 +38,26 @@ def _numeral(match: re.Match[str]) -> str:
     return match.group(0) if value is None else str(value)
 
 
+class _InvisibleTable(dict[int, "int | str"]):
+    """str.translate table: each character's category is looked up once (a loop per character is slow)."""
+
+    # Bound on the characters remembered, so odd input cannot grow the table without limit.
+    LIMIT = 1 << 16
+
+    def __missing__(self, code: int) -> int | str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value: int | str = " " if unicodedata.category(chr(code)) in _INVISIBLE else code
+        self[code] = value
+        return value
+
+
+_INVISIBLE_TABLE = _InvisibleTable()
+
+
 def strip_invisible(text: str) -> str:
     """Replace control, format and bidi characters with spaces."""
-    return "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
+    return text.translate(_INVISIBLE_TABLE)
 
 
 @lru_cache(maxsize=4096)

@@ -13,6 +13,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -44,6 +45,14 @@ class Fault:
     delay: float = 0.0
 
 
+class _Server(ThreadingHTTPServer):
+    """The HTTP server: a deep accept queue, so a burst of connections is never dropped and retried."""
+
+    daemon_threads = True
+    # socketserver's default backlog is 5: 50 chats connecting at once overflowed it (SYN retried after 1 s).
+    request_queue_size = 1024
+
+
 @dataclass
 class FakeState:
     updates: deque[dict[str, Any]] = field(default_factory=deque)
@@ -64,8 +73,7 @@ class FakeBotAPI:
         self._message_ids = itertools.count(1000)
         self._update_ids = itertools.count(1)
         self._poll_interval = poll_interval
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -168,6 +176,30 @@ class FakeBotAPI:
         """Wait until at least `count` messages were sent to a chat; return them."""
         return self.wait_for(lambda: (lambda s: s if len(s) >= count else None)(self.sent(chat_id)), timeout)
 
+    def wait_first_replies(self, updates: dict[str, int], timeout: float = 60.0) -> dict[str, Any]:
+        """Wait until each chat in {chat id: update id} got a sendMessage; return the times (monotonic).
+
+        For benchmarks: the caller blocks in one request instead of polling the whole state.
+        """
+        chats = {int(c): u for c, u in updates.items()}
+        deadline = time.monotonic() + timeout
+        first: dict[int, float] = {}
+        seen = 0
+        with self.cond:
+            while True:
+                for c in self.state.calls[seen:]:
+                    chat = c.params.get("chat_id")
+                    if c.method == "sendMessage" and chat in chats and chat not in first:
+                        first[chat] = c.at
+                seen = len(self.state.calls)
+                left = deadline - time.monotonic()
+                if len(first) == len(chats) or left <= 0:
+                    break
+                self.cond.wait(left)
+            return {"replied": {str(c): t for c, t in first.items()},
+                    "pushed": {str(c): self.state.pushed_at.get(u) for c, u in chats.items()},
+                    "delivered": {str(c): self.state.delivered_at.get(u) for c, u in chats.items()}}
+
     # -- HTTP -------------------------------------------------------------------------------------
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -239,6 +271,9 @@ class FakeBotAPI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # TCP_NODELAY on every accepted socket: with Nagle's algorithm a reply waits for the
+            # client's delayed ACK of the previous segment (about 40 ms on Linux).
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
@@ -271,6 +306,10 @@ class FakeBotAPI:
                     updates = json.loads(self.rfile.read(length) or b"[]")
                     self._reply(200, {"ok": True, "result": [api.push(u) for u in updates]})
                     return
+                if path == "/control/wait":
+                    length = int(self.headers.get("Content-Length") or 0)
+                    self._reply(200, {"ok": True, "result": api.wait_first_replies(**json.loads(self.rfile.read(length)))})
+                    return
                 if path == "/control/state":
                     with api.cond:
                         calls = [{"method": c.method, "chat_id": c.params.get("chat_id"), "at": c.at}
@@ -296,13 +335,13 @@ class FakeBotAPI:
                 self._reply(status, body)
 
             def _reply(self, status: int, body: dict[str, Any]) -> None:
+                """Send status line, headers and body in one write (one segment, no waiting for an ACK)."""
                 data = json.dumps(body, ensure_ascii=False).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
+                head = (f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
+                        f"Server: fake-bot-api\r\nDate: {self.date_time_string()}\r\n"
+                        f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n")
                 try:
-                    self.wfile.write(data)
+                    self.wfile.write(head.encode("latin-1") + data)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

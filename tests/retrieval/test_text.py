@@ -24,3 +24,15 @@ def test_chinese_numerals_before_units():
 
 def test_compact_drops_spaces_and_punctuation():
     assert compact("创交会 报名！") == "创交会报名"
+
+
+def test_strip_invisible_equals_the_per_character_category_check():
+    import unicodedata
+
+    from retrieval.text import _INVISIBLE, strip_invisible
+
+    # Every code point (surrogates included), against the loop over characters it replaced.
+    text = "".join(map(chr, range(0, 0x110000, 3))) + "\ud800a\u200b\u202e\x00\n"
+    expected = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
+    assert strip_invisible(text) == expected
+    assert strip_invisible("青托\u200b申报\u202e") == "青托 申报 "

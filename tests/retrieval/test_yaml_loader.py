@@ -75,3 +75,12 @@ def test_duplicate_key_error_names_file_line_and_key(tmp_path):
 
 def test_missing_file_is_one_line(tmp_path):
     assert message(tmp_path / "nope.yaml").endswith("nope.yaml: file not found")
+
+
+@pytest.mark.parametrize("content", ["\ufeffa: 1\nb: [x, y]\n", "a: 1\r\nb: 两行\r\n", "a: !!str 1\nb: 2024-01-01\n"])
+def test_edge_files_read_the_same_with_both_parsers(tmp_path, content, monkeypatch):
+    path = tmp_path / "edge.yaml"
+    path.write_bytes(content.encode("utf-8"))
+    fast = read_yaml(path)
+    pure(monkeypatch)
+    assert read_yaml(path) == fast
