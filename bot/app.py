@@ -18,12 +18,19 @@ class StartupError(RuntimeError):
     """The assistant cannot start; str() is one line saying why."""
 
 
+def cache_dir(db_path: str) -> Path | None:
+    """Return where start-up caches live: beside the database (none for an in-memory or URI database)."""
+    if db_path == ":memory:" or db_path.startswith("file:"):
+        return None
+    return Path(db_path).resolve().parent
+
+
 async def build_assistant(settings: Settings, data_dir: str | Path | None = None,
                           flows_dir: str | Path | None = None) -> Assistant:
     """Load and validate everything, open the database and return a started assistant."""
     try:
         catalogue = load_catalogue(data_dir)
-        searcher = Searcher.build(catalogue, data_dir)
+        searcher = Searcher.build(catalogue, data_dir, cache_dir=cache_dir(settings.bot_db_path))
         flows = load_flows(flows_dir, set(catalogue.by_id))
         finder = load_finder(catalogue=catalogue)
     except (CatalogueError, FlowError, FinderError) as exc:

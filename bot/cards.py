@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
+from retrieval.aspects import Lead
 from retrieval.decide import Decision
 from retrieval.model import Service
 from retrieval.search import MAX_QUESTION, SearchResult
 from retrieval.text import compact, normalise, strip_invisible
 
-from . import browse, checks, inbox, render, texts
+from . import browse, checks, followups, inbox, render, texts
 from .core import APPENDIX_CODES
 from .render import esc
 from .replies import Button
@@ -65,11 +67,7 @@ async def respond(t: Turn, text: str, quiet: bool = False) -> bool:
     can ask its own question again instead.
     """
     result = t.a.searcher.search(text)
-    service = t.a.catalogue.service(t.session.last_service or "")
-    if service is not None and not result.tokens and result.intents and result.reason != "chitchat":
-        qid = await log_question(t, text, result, shown=service.id, decision="answered")
-        t.out.add(esc(texts.FOLLOWUP_HINT.format(title=service.title)) + "\n" +
-                  render.service_card(service, result.intents), card_buttons(t, service, qid))
+    if await followups.follow_up(t, text, result):
         return True
     if quiet and result.decision is Decision.UNANSWERED:
         return False
@@ -78,12 +76,12 @@ async def respond(t: Turn, text: str, quiet: bool = False) -> bool:
 
 
 async def log_question(t: Turn, text: str, result: SearchResult, *, shown: str | None,
-                       decision: str | None = None) -> str:
+                       decision: str | None = None, reason: str | None = None) -> str:
     """Log a question with its decision and hits, and the answer it may follow up; return the query id."""
     ctx_query, ctx_answer = inbox.context_of(t)
     return await t.a.storage.log_query(
         user_key=t.key, chat_type=t.sender.chat_type, text=text[:MAX_QUESTION], norm=normalise(text)[:MAX_QUESTION],
-        decision=decision or result.decision.value, reason=result.reason,
+        decision=decision or result.decision.value, reason=reason or result.reason,
         hits=[(h.id, h.score) for h in result.hits], shown=shown, ctx_query=ctx_query, ctx_answer=ctx_answer)
 
 
@@ -98,20 +96,59 @@ async def answer(t: Turn, text: str, result: SearchResult) -> None:
     if result.decision is Decision.SUGGEST:
         qid = await log_question(t, text, result, shown=None)
         s.last_query, s.last_text = qid, text
-        rows = [[t.button(answer_label(t, h.id), choose_suggestion, qid, code_of(h.id))]
-                for h in result.hits[: t.a.searcher.config.suggest_count]]
+        if result.reason == "profile":  # who they are and what fits: a longer list and the ways to narrow it
+            rows = [[t.button(answer_label(t, h.id), choose_suggestion, qid, code_of(h.id))]
+                    for h in result.hits[:PROFILE_LIST]]
+            rows.append([t.button(texts.BTN_FINDER, checks.start_check, "finder")])
+            rows.append([t.button(texts.NONE_OF_THESE, none_of_these, qid)])
+            t.out.add(corrected(result) + esc(texts.PROFILE_HEADER) + "\n" + esc(texts.PROFILE_MORE), rows)
+            return
+        shown = result.hits[: t.a.searcher.config.suggest_count]
+        rows = [[t.button(answer_label(t, h.id), choose_suggestion, qid, code_of(h.id))] for h in shown]
         rows.append([t.button(texts.NONE_OF_THESE, none_of_these, qid)])
-        t.out.add(esc(texts.SUGGEST_HEADER), rows)
+        t.out.add(corrected(result) + esc(texts.SUGGEST_HEADER), rows)
+        # A follow-up before a choice (电话多少) is answered for the first suggestion, saying so.
+        s.context = Context(answer="", query=qid, text=text, at=t.a.clock(), choices=tuple(h.id for h in shown))
         return
     qid = await log_question(t, text, result, shown=None)
     s.last_query, s.last_text = qid, text
     await inbox.enqueue_unanswered(t, text, result, qid)  # small talk and noise go to their own low queue
     if result.reason == "chitchat":
-        t.out.add(esc(texts.CHITCHAT.format(example=texts.EXAMPLES[0])))
+        t.out.add(esc(chitchat_reply(t, text)))
         return
     message = texts.OUT_OF_SCOPE if result.reason == "out_of_scope" else texts.NO_ANSWER
     t.out.add(esc(message.format(phone=t.a.switchboard)) + "\n" + esc(texts.NO_ANSWER_HANDOFF),
               [[t.button(texts.BTN_HANDOFF, start_handoff)], [t.button("/browse", browse.browse_root)]])
+
+
+PROFILE_LIST = 5
+
+
+def corrected(result: SearchResult | None) -> str:
+    """Return the line that says how a mistyped question was read (已按“青托”理解), or ''."""
+    if result is None or not result.corrections:
+        return ""
+    return esc(texts.CORRECTED.format(terms="”“".join(meant for _, meant in result.corrections))) + "\n"
+
+
+def card_intents(result: SearchResult | None, leads: list[Lead]) -> tuple[str, ...]:
+    """Return the card sections to lead with: when the entry's own sentences answered the question (资助多少钱,
+    有年龄限制吗), the whole 申报条件 section is not repeated under them."""
+    intents = result.intents if result else ()
+    if any(lead.sentences for lead in leads):
+        return tuple(i for i in intents if i != "conditions")
+    return intents
+
+
+def chitchat_reply(t: Turn, text: str) -> str:
+    """Return the reply to small talk: thanks and goodbyes in kind, anything else the introduction."""
+    q = normalise(text)
+    lexicon = t.a.searcher.lexicon
+    if any(w in q for w in lexicon.thanks):
+        return texts.THANKS
+    if any(w in q for w in lexicon.bye):
+        return texts.BYE
+    return texts.CHITCHAT.format(example=texts.EXAMPLES[0])
 
 
 # -- cards ------------------------------------------------------------------------------------------
@@ -160,11 +197,14 @@ def show_answer(t: Turn, answer_id: str, question: str, result: SearchResult | N
     intents = result.intents if result else ()
     service = a.catalogue.service(answer_id)
     s.context = Context(answer=answer_id, query=query_id, text=question, at=a.clock())
+    note = corrected(result) if result and result.best and result.best.id == answer_id else ""
     if service is not None:
         related = [h.id for h in result.hits[1:4] if a.catalogue.service(h.id)] if result else []
         if not related:
             related = [x.id for x in a.catalogue.services if x.section == service.section and x.id != service.id]
-        t.out.add(render.service_card(service, intents), card_buttons(t, service, query_id, related))
+        leads = followups.leads_for(t, service.id, question, result) if result and question else []
+        t.out.add(note + render.service_card(service, card_intents(result, leads), leads),
+                  card_buttons(t, service, query_id, related), about=service.id)
         return
     feedback = feedback_row(t, query_id)
     if answer_id == "societies":
@@ -172,10 +212,13 @@ def show_answer(t: Turn, answer_id: str, question: str, result: SearchResult | N
         rows = [[t.button(texts.BTN_DISCIPLINE.format(discipline=d, count=len(v)), browse.show_discipline, str(i))
                  for i, (d, v) in enumerate(groups.items())]]
         match = result.societies if result else a.searcher.societies.match(question)
-        t.out.add(render.societies_card(a.catalogue, list(match.names)), rows + feedback)
+        s.context = replace(s.context, detail="|".join(match.names))
+        t.out.add(note + render.societies_card(a.catalogue, match), rows + feedback, about=answer_id)
     elif answer_id in ("tast", "cast"):
         key = result.best.key if result and result.best and result.best.id == answer_id else ""
-        t.out.add(render.organisation_card(a.catalogue, answer_id, key), feedback)
+        if not key and question:
+            key = next(iter(a.searcher.best_documents(question, answer_id, 1)), "")
+        t.out.add(note + render.organisation_card(a.catalogue, answer_id, key), feedback, about=answer_id)
     else:
         keys = a.searcher.best_documents(question, answer_id, 2) if question else []
         numbers = [int(k.split(":")[1]) for k in keys if k.startswith("article:")] or [12, 13]
@@ -183,7 +226,8 @@ def show_answer(t: Turn, answer_id: str, question: str, result: SearchResult | N
         rows: list[list[Button]] = []
         if "enterprise_kx" in a.flows:
             rows.append([t.button(texts.BTN_CHECK, checks.start_check, "enterprise_kx")])
-        t.out.add(render.rules_card(a.catalogue, numbers, contact), rows + feedback)
+        s.context = replace(s.context, detail=",".join(map(str, numbers)))
+        t.out.add(note + render.rules_card(a.catalogue, numbers, contact), rows + feedback, about=answer_id)
 
 
 @routes.button("s", ANSWER)

@@ -118,7 +118,9 @@ class Assistant:
             lock = self._locks[key] = asyncio.Lock()
         return lock
 
-    def _allowed(self, key: str) -> tuple[bool, bool]:
+    def _allowed(self, key: str, sender: Sender) -> tuple[bool, bool]:
+        if sender.chat_type == "console":  # one local user at a keyboard, or a piped file: never throttled
+            return True, False
         allowed, first = self.limiter.take(key)
         if first:
             log.info("user %s is sending too fast; replies paused", key[:8])
@@ -139,7 +141,7 @@ class Assistant:
 
     async def text(self, sender: Sender, text: str) -> list[Reply]:
         """Handle a text message."""
-        allowed, first = self._allowed(self.key(sender))
+        allowed, first = self._allowed(self.key(sender), sender)
         if not allowed:
             return [Reply(texts.SLOW_DOWN)] if first else []
         from .cards import on_text
@@ -154,7 +156,7 @@ class Assistant:
         route, args = parsed
         if route.staff and not self._staff_here(sender):
             return [Reply("", notice=texts.STAFF_ONLY if not sender.is_staff else texts.STAFF_PRIVATE_ONLY)]
-        allowed, _ = self._allowed(self.key(sender))
+        allowed, _ = self._allowed(self.key(sender), sender)
         if not allowed:
             return [Reply("", notice=texts.SLOW_DOWN)]
         replies = await self._turn(sender, lambda t: route.handler(t, *args))
@@ -162,7 +164,7 @@ class Assistant:
 
     async def command(self, sender: Sender, name: str, args: str = "") -> list[Reply]:
         """Handle a /command."""
-        allowed, first = self._allowed(self.key(sender))
+        allowed, first = self._allowed(self.key(sender), sender)
         if not allowed:
             return [Reply(texts.SLOW_DOWN)] if first else []
         route = self.router.command(name)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
+from retrieval.aspects import Lead
 from retrieval.model import Catalogue, Contact, Section, Service
+from retrieval.societies import SocietyMatch
 
 from . import texts
 
@@ -63,10 +65,22 @@ def title_line(s: Service) -> str:
     return _bold(f"{s.id} {s.title}")
 
 
-def service_card(s: Service, intents: Iterable[str] = ()) -> str:
-    """Return the answer card: title, the part asked about first, a short description, audience, contact."""
+def service_card(s: Service, intents: Iterable[str] = (), leads: Iterable[Lead] = ()) -> str:
+    """Return the answer card: title, what was asked first, a short description, audience, contact.
+
+    `leads` are the entry's own sentences that answer what the question asked beyond the card's fixed
+    sections (money, ages, who may take part, numbers): quoted first, or a plain line when the entry
+    does not say.
+    """
     intents = tuple(intents)
     out = [title_line(s), f"<i>{esc(s.part)} · {esc(s.section)}</i>", ""]
+    for lead in leads:
+        if lead.sentences:
+            out.append(f"{_bold(texts.LEAD_LABEL)}：")
+            out += [esc(texts.QUOTE.format(text=sentence)) for sentence in lead.sentences]
+        else:
+            out.append(esc(texts.LEAD_MISSING.format(what=lead.aspect.missing)))
+        out.append("")
     shown: set[str] = set()
     if "contact" in intents:
         out += contact_lines(s.contact) + [""]
@@ -173,17 +187,25 @@ def rules_card(cat: Catalogue, article_numbers: Iterable[int], contact_service: 
     return "\n".join(out).strip()
 
 
-def societies_card(cat: Catalogue, matched: list[str]) -> str:
-    """Return the societies a question names, or the list's summary by discipline."""
+def societies_card(cat: Catalogue, match: SocietyMatch) -> str:
+    """Return the societies a question names, those of the discipline it names, or the list's summary."""
     soc = cat.societies
     groups = soc.by_discipline()
     out: list[str] = []
-    if matched:
+    if match.names:
         out.append(esc(texts.SOCIETIES_MATCHED))
         by_name = {s.name: s for s in soc.societies}
-        for name in matched:
+        for name in match.names:
             s = by_name[name]
             out.append(f"• {esc(s.name)}（{esc(s.discipline)}第{s.number}号）")
+        out.append("")
+    elif match.discipline:
+        if match.field:  # 有没有养蜂的学会: none by that name; the discipline's societies instead
+            out.append(esc(texts.SOCIETY_NONE.format(field=match.field, discipline=match.discipline)))
+        else:
+            out.append(texts.SOCIETIES_BY_DISCIPLINE.format(discipline=esc(match.discipline),
+                                                            count=len(groups[match.discipline])))
+        out.append("、".join(esc(s.name) for s in groups[match.discipline]))
         out.append("")
     summary = "、".join(f"{d} {len(v)} 个" for d, v in groups.items())
     out.append(texts.SOCIETIES_SUMMARY.format(count=len(soc.societies), as_of=esc(soc.as_of), groups=esc(summary)))

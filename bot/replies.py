@@ -29,6 +29,7 @@ class Reply:
     chat_id: int | None = None  # deliver to another chat (a staff answer to a ticket)
     notice: str = ""            # short pop-up answer to a button press
     typed: bool = False         # asks for a typed answer (a number, a date): digits typed are that answer
+    about: str = ""             # the answer id (service or appendix) the reply is a card of
 
     def choices(self) -> list[Button]:
         """Return all buttons in reading order (the console numbers them)."""

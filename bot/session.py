@@ -32,6 +32,7 @@ class Context:
     at: float = 0.0                    # when it was shown
     turns: int = 0                     # follow-ups answered from it since
     related: tuple[str, ...] = ()      # services already offered as related (for 「还有别的吗」)
+    choices: tuple[str, ...] = ()      # a suggestion list's answers, when no single answer was shown
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class Session:
             "v": 2,
             "context": None if ctx is None else {
                 "answer": ctx.answer, "detail": ctx.detail, "query": ctx.query, "text": ctx.text, "at": ctx.at,
-                "turns": ctx.turns, "related": list(ctx.related)},
+                "turns": ctx.turns, "related": list(ctx.related), "choices": list(ctx.choices)},
             "last_query": self.last_query,
             "last_text": self.last_text,
             "check": None if self.check is None else {"state": self.check.state.to_json(), "at": self.check.at},
@@ -96,7 +97,8 @@ def _context(data: dict[str, Any]) -> Context | None:
                            query=raw.get("query") if isinstance(raw.get("query"), str) else None,
                            text=str(raw.get("text") or ""), at=float(raw.get("at") or 0.0),
                            turns=int(raw.get("turns") or 0),
-                           related=tuple(str(x) for x in raw.get("related") or ()))
+                           related=tuple(str(x) for x in raw.get("related") or ()),
+                           choices=tuple(str(x) for x in raw.get("choices") or ()))
         if isinstance(data.get("last_service"), str):  # version 1 kept only the service id
             return Context(answer=data["last_service"])
     except (KeyError, TypeError, ValueError):

@@ -37,6 +37,10 @@ class Features:
     content: int = 0
     # The question names one level of government and the best answer's title only the other.
     conflict: bool = False
+    # The best answer is from the appendix (societies, 通则, 科协 introductions): what identifies it is its text.
+    appendix: bool = False
+    # The whole question is the best answer's title or an alias, and no other answer's.
+    exact: bool = False
 
 
 def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
@@ -74,7 +78,12 @@ def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
     # Answered outright only when the answer's own name carries the question's words in the question's
     # order (so 企业技术中心 is not answered by a title that has 中心 and 认定), what it is explains the rest,
     # it clearly leads, no out-of-scope example comes as close, and it is at the level the question names.
-    if e.name_bigrams >= th.min_name and e.core >= th.min_core and f.top_score >= th.answer_ratio * f.second_score \
+    if f.exact and not f.conflict:
+        return Decision.ANSWERED, "phrase"
+    # An appendix answer's text is long: it identifies the answer only when the question also names it
+    # (企业科协, 中国科协, 学会) — 港澳台 alone is not a question about 中国科协.
+    identity = (e.core_bigrams if e.name > 0 else 0.0) if f.appendix else e.name_bigrams
+    if identity >= th.min_name and e.core >= th.min_core and f.top_score >= th.answer_ratio * f.second_score \
             and o.explained < e.core and not f.conflict:
         return Decision.ANSWERED, "phrase" if f.phrase else "clear"
     return Decision.SUGGEST, "close"

@@ -51,8 +51,20 @@ class Words:
 
     def content(self, tokens: list[str]) -> list[str]:
         """Return the distinct content words among a question's tokens."""
-        return [t for t in dict.fromkeys(tokens)
-                if not _NUMBER.match(t) and t not in self.aspect and not (len(t) == 1 and t in self.function)]
+        return [t for t in dict.fromkeys(tokens) if not _NUMBER.match(t) and not self._filler(t)]
+
+    def _filler(self, token: str) -> bool:
+        """Return True for a token made only of aspect words and function characters (咨询电话, 人能, 要交)."""
+        if token in self.aspect or (len(token) == 1 and token in self.function):
+            return True
+        ok = [True] + [False] * len(token)
+        for i in range(1, len(token) + 1):
+            for j in range(max(0, i - 6), i):
+                piece = token[j:i]
+                if ok[j] and (piece in self.aspect or (len(piece) == 1 and piece in self.function)):
+                    ok[i] = True
+                    break
+        return ok[-1]
 
     def information(self, token: str) -> float:
         """Return how much a word says (its rarity in general Chinese)."""

@@ -24,6 +24,8 @@ class Lexicon:
     regions: tuple[str, ...]
     region_orgs: tuple[str, ...]
     chitchat: tuple[str, ...]
+    thanks: tuple[str, ...] = ()
+    bye: tuple[str, ...] = ()
     # Single characters and words that never explain what a question is about (see the data files).
     function_chars: frozenset[str] = frozenset()
     aspect_words: frozenset[str] = frozenset()
@@ -86,8 +88,8 @@ def load_lexicon(data_dir: str | Path | None = None) -> Lexicon:
         raise CatalogueError(oos_path, None, None, "expected keys topics, regions, region_orgs, national, local")
     chat_path = root / "chitchat.yaml"
     chat = _yaml(chat_path)
-    if not isinstance(chat, dict) or set(chat) != {"phrases"}:
-        raise CatalogueError(chat_path, None, None, "expected one key: phrases")
+    if not isinstance(chat, dict) or "phrases" not in chat or set(chat) - {"phrases", "thanks", "bye"}:
+        raise CatalogueError(chat_path, None, None, "expected keys phrases (and thanks, bye)")
     examples_path = root / "out_of_scope_examples.yaml"
     raw_examples = _yaml(examples_path)
     if not isinstance(raw_examples, dict) or set(raw_examples) != {"topics"} or not isinstance(raw_examples["topics"], list):
@@ -106,6 +108,8 @@ def load_lexicon(data_dir: str | Path | None = None) -> Lexicon:
         regions=_words(oos_path, raw.get("regions") or [], "regions"),
         region_orgs=_words(oos_path, raw.get("region_orgs") or [], "region_orgs"),
         chitchat=_words(chat_path, chat["phrases"], "phrases"),
+        thanks=_words(chat_path, chat.get("thanks") or [], "thanks"),
+        bye=_words(chat_path, chat.get("bye") or [], "bye"),
         function_chars=frozenset(normalise(w) for line in _lines(root / "function_chars.txt") for w in line.split()),
         aspect_words=frozenset(normalise(w) for line in _lines(root / "aspect_words.txt") for w in line.split()),
         oos_examples=tuple(oos_examples),

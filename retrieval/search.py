@@ -32,7 +32,10 @@ from .index import Hit, Query, SearchIndex
 from .lexicon import Lexicon, load_lexicon
 from .loader import load_catalogue
 from .model import Catalogue
+from .aspects import Aspect, load_aspects
+from .followup import FollowUpWords, load_followup
 from .outofscope import OutOfScope
+from .profile import ProfileWords, load_profile
 from .societies import Societies, SocietyMatch, load_fields
 from .text import compact, normalise
 from .tokenize import Tokenizer
@@ -100,6 +103,9 @@ class Parts:
     out_of_scope: OutOfScope
     societies: Societies
     words: Words
+    profile: ProfileWords
+    aspects: tuple[Aspect, ...] = ()
+    followup: FollowUpWords = FollowUpWords((), (), ())
 
 
 class Searcher:
@@ -153,7 +159,9 @@ class Searcher:
             catalogue=catalogue, lexicon=lexicon, tokenizer=tokenizer, config=config,
             index=SearchIndex.cached(build_docs(catalogue), tokenizer, config, cache_dir),
             out_of_scope=OutOfScope(lexicon.oos_examples, tokenizer, config, words, cache_dir),
-            societies=Societies(catalogue, load_fields(data_dir), tokenizer.cut), words=words)
+            societies=Societies(catalogue, load_fields(data_dir), tokenizer.cut), words=words,
+            profile=load_profile(data_dir, catalogue.tags), aspects=load_aspects(data_dir),
+            followup=load_followup(data_dir))
         return cls(parts)
 
     def with_taught(self, taught: Taught) -> Searcher:
@@ -216,6 +224,21 @@ class Searcher:
             out.append((result, f, rewrite.changes))
         return out
 
+    def explain(self, question: str, answer: str, words: tuple[str, ...] | None = None) -> Evidence:
+        """Return how much of a question's content (or of `words`) one answer explains."""
+        query = self.index.parse(question[:MAX_QUESTION])
+        content = list(words) if words is not None else self.words.content(query.tokens)
+        return explain(self.words, self.index, query, content, answer)
+
+    def similar(self, service_id: str, limit: int = 6) -> list[str]:
+        """Return the services whose texts are most like what one service is (its title and introduction)."""
+        service = self.catalogue.service(service_id)
+        if service is None:
+            return []
+        query = self.index.parse((service.title + " " + service.introduction.plain())[:MAX_QUESTION])
+        hits = self.index.rank(query, limit=limit + 4).hits
+        return [h.id for h in hits if h.id != service_id and h.id in self.catalogue.by_id][:limit]
+
     def best_documents(self, question: str, answer: str, limit: int = 2) -> list[str]:
         """Return the keys of an answer's documents that fit the question best (article:40 …)."""
         return [k for k, _ in self.index.rank_documents(self.index.parse(question[:MAX_QUESTION]), answer, limit)]
@@ -268,10 +291,34 @@ class Searcher:
             content=len(content),
             conflict=bool(top) and top.id in self.catalogue.by_id and level_conflict(
                 norm, normalise(self.catalogue.by_id[top.id].title), self.lexicon),
+            appendix=bool(top) and top.id not in self.catalogue.by_id,
+            exact=bool(top) and len(query.compact) >= 2 and top.phrase == query.compact
+            and not any(h.phrase == query.compact for h in hits[1:]),
         )
         decision, reason = decide(features, self.config.thresholds)
+        if top and reason not in ("chitchat", "out_of_scope", "empty") and self.parts.profile.is_profile(question) \
+                and evidence.explained >= self.config.thresholds.min_coverage / 2:
+            # Someone describing themselves and asking what fits: a short list, never one card, led by the
+            # services whose finder tags fit who they are and what they want.
+            decision, reason = Decision.SUGGEST, "profile"
+            hits = self._fitting_first(hits, question)
         return SearchResult(question, decision, reason, tuple(hits), intents, tuple(query.tokens), evidence.explained,
                             content=tuple(content), societies=societies), features
+
+    def _fitting_first(self, hits: list[Hit], question: str) -> list[Hit]:
+        """Reorder a profile question's hits: the search's score, plus how well each service's tags fit."""
+        audiences, needs = self.parts.profile.tags(question)
+        if not hits or not (audiences or needs):
+            return hits
+        top = hits[0].score or 1.0
+
+        def fit(h: Hit) -> float:
+            s = self.catalogue.service(h.id)
+            if s is None:
+                return h.score / top
+            return h.score / top + 0.3 * bool(audiences & set(s.tags.audience)) + 0.5 * bool(needs & set(s.tags.need))
+
+        return sorted(hits, key=fit, reverse=True)
 
     def _society_first(self, hits: list[Hit], match: SocietyMatch) -> list[Hit]:
         """Put the societies list first for a question about Tianjin's societies (化学学会, 有哪些学会)."""

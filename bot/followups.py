@@ -1,0 +1,191 @@
+"""Follow-ups in context: a turn about the answer just shown, a request for more like it, or a sibling.
+
+The chat's session keeps the last answer (bot/session.py `Context`) for FOLLOWUP_SECONDS and at most
+FOLLOWUP_TURNS follow-ups; retrieval/followup.py says how a turn relates to it, and this module replies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from retrieval.aspects import Lead, asked, lead
+from retrieval.followup import Turn as Kind
+from retrieval.followup import FollowUpWords, classify, related_services
+from retrieval.search import SearchResult
+from retrieval.societies import SocietyMatch
+from retrieval.text import compact, normalise
+
+from . import browse, cards, render, texts
+from .render import esc
+from .routes import Turn
+from .session import Context
+
+FOLLOWUP_SECONDS = 15 * 60
+FOLLOWUP_TURNS = 6
+
+
+def fresh_context(t: Turn) -> Context | None:
+    """Return the last answer when a follow-up may still refer to it."""
+    ctx = t.session.context
+    if ctx is None or not ctx.at or t.a.clock() - ctx.at > FOLLOWUP_SECONDS or ctx.turns >= FOLLOWUP_TURNS:
+        return None
+    return ctx
+
+
+def leads_for(t: Turn, service_id: str, question: str, result: SearchResult) -> list[Lead]:
+    """Return the entry's sentences that answer what the question asks beyond the card's sections.
+
+    For an aspect (money, ages, who, numbers, dates, places) the sentences carrying its cue words; when
+    the question asks none, the sentence sharing most of its own words — the words that are not the
+    service's name (青托), its aspect words or filler.
+    """
+    searcher = t.a.searcher
+    service = t.a.catalogue.service(service_id)
+    if service is None:
+        return []
+    synonyms = searcher.lexicon.synonyms
+    # 那女的呢: without its 那…呢 the question's own words are cut as people mean them (女, not 那女).
+    plain = _strip_marks(question, searcher.parts.followup)
+    tokens, parts = searcher.tokenizer.analyse(plain)
+    name = frozenset().union(*(searcher.index.terms(i, "name") for i in searcher.index.docs_of(service_id)))
+    # Words and their parts (个人奖 → 个人): a sentence may say the part.
+    own = [w for w in dict.fromkeys(tokens + parts)
+           if w not in name and len(w) >= 2 and not searcher.tokenizer.is_common(w, 7.0)]
+    words = list(dict.fromkeys([x for w in own for x in (w, *synonyms.get(w, ()))]))
+    out: list[Lead] = []
+    for aspect in asked(plain, searcher.parts.aspects):
+        found = lead(service, plain, words, aspect)
+        if found is not None:
+            out.append(found)
+            if found.sentences:
+                return [found]
+    if out:
+        return out[:1]  # asked, and the entry does not say
+    general = lead(service, plain, [w for w in words if w not in searcher.lexicon.aspect_words], None)
+    return [general] if general is not None else []
+
+
+def _whole_name(a: object, answer: str, phrase: str) -> bool:
+    """Return True when the phrase found in a turn is a whole title or alias of that answer (工程师资格国际互认)."""
+    service = a.catalogue.service(answer)  # type: ignore[attr-defined]
+    if service is None or len(phrase) < 3:
+        return False
+    return phrase in {compact(n) for n in (service.title, *service.aliases)}
+
+
+def _strip_marks(question: str, words: FollowUpWords) -> str:
+    q = normalise(question).strip("？?！!。 ")
+    for start in sorted(words.sibling_start, key=len, reverse=True):
+        if q.startswith(start):
+            q = q[len(start):]
+            break
+    for end in sorted(words.sibling_end, key=len, reverse=True):
+        if q.endswith(end):
+            q = q[: -len(end)]
+            break
+    return q or question
+
+
+async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
+    """Answer a turn that refers to the last answer; return False when it is a question of its own."""
+    ctx = fresh_context(t)
+    if ctx is None or result.reason == "chitchat":
+        return False
+    a = t.a
+    choices = ctx.choices if not ctx.answer else ()
+    if choices:  # suggestions were shown and none picked: a follow-up is taken to be about the first
+        ctx = replace(ctx, answer=choices[0])
+    best = result.best.id if result.best else None
+    context_ev = a.searcher.explain(text, ctx.answer) if result.content else None
+    best_ev = a.searcher.explain(text, best) if result.content and best and best != ctx.answer else None
+    # The turn names another answer when that answer's own name explains it better than the context's.
+    # Not on an everyday word alone: 在哪举办 after 创交会 does not switch to a title that has 举办.
+    telling = any(not a.searcher.tokenizer.is_common(w) for w in result.content)
+    names_other = bool(result.best and (_whole_name(a, result.best.id, result.best.phrase) or (
+        telling and best_ev is not None and context_ev is not None and best_ev.name_bigrams >= 0.5
+        and best_ev.name_bigrams > context_ev.name_bigrams + 0.2)))
+
+    asks = [w for aspect in a.searcher.parts.aspects for w in aspect.asks]
+    # A rare word the last answer does not explain makes the turn a question of its own (养猫 in 天津有没有养猫
+    # 的补贴), unless it is part of what the turn asks (交钱, 外籍).
+    strange = [w for w in result.content if not a.searcher.tokenizer.is_common(w, 13.0)
+               and not any(w in x or x in w for x in asks)]
+    unexplained = bool(strange) and a.searcher.explain(text, ctx.answer, tuple(strange)).explained < 1.0
+
+    def kind_of(sibling: bool) -> Kind:
+        return classify(text, result.content, result.decision, best, names_other, ctx.answer,
+                        context_ev.explained if context_ev else 1.0, best_ev.explained if best_ev else 0.0,
+                        bool(result.intents) or bool(asked(text, a.searcher.parts.aspects)), a.searcher.parts.followup,
+                        sibling, unexplained)
+
+    kind = kind_of(True)
+    if ctx.answer == "societies" and kind is Kind.ASPECT and result.content:
+        kind = Kind.SIBLING  # 化工的呢 after 化学会: another society, when the turn names one
+    if kind is Kind.RELATED:
+        await _related(t, text, result, ctx)
+        return True
+    if kind is Kind.SIBLING:
+        if await _sibling(t, text, result, ctx):
+            return True
+        kind = kind_of(False)  # 那女的呢 after a service card: about that service after all
+    if kind is not Kind.ASPECT:
+        return False
+    qid = await cards.log_question(t, text, result, shown=ctx.answer if ctx.answer in a.catalogue.by_id else None,
+                                   decision="answered", reason="followup")
+    t.session.last_query, t.session.last_text = qid, text
+    service = a.catalogue.service(ctx.answer)
+    if service is not None:
+        hint = esc((texts.FOLLOWUP_FIRST_CHOICE if choices else texts.FOLLOWUP_HINT).format(title=service.title))
+        leads = leads_for(t, service.id, text, result)
+        others = [[t.button(cards.answer_label(t, c), cards.choose_suggestion, ctx.query or qid, cards.code_of(c))]
+                  for c in choices[1:]] if choices else []
+        t.out.add(hint + "\n" + render.service_card(service, cards.card_intents(result, leads), leads),
+                  others + cards.card_buttons(t, service, qid), about=service.id)
+    elif ctx.answer == "societies":
+        match = SocietyMatch(tuple(n for n in ctx.detail.split("|") if n))
+        t.out.add(render.societies_card(a.catalogue, match), cards.feedback_row(t, qid), about="societies")
+    else:
+        cards.show_answer(t, ctx.answer, text if result.content else ctx.text, None, qid)
+    t.session.context = replace(ctx, turns=ctx.turns + 1, at=a.clock(), choices=())
+    return True
+
+
+async def _related(t: Turn, text: str, result: SearchResult, ctx: Context) -> None:
+    a = t.a
+    qid = await cards.log_question(t, text, result, shown=None, decision="suggest", reason="related")
+    service = a.catalogue.service(ctx.answer)
+    if service is None:  # an appendix answer: its own list
+        await browse.browse_appendix(t)
+        return
+    marks = a.searcher.parts.followup.related
+    topic = [w for w in result.content if not any(w in m or m in w for m in marks)
+             and not a.searcher.tokenizer.is_common(w, 10.0)]
+    if topic:  # 还有别的跟院士有关的吗: more about that, not just more like the last answer
+        others = [s for h in a.searcher.search("".join(topic)).hits
+                  for s in [a.catalogue.service(h.id)] if s is not None and s.id != service.id][:4]
+    else:
+        others = related_services(a.catalogue, service, a.searcher.similar(service.id, 8), set(ctx.related))
+    if not others:
+        t.out.add(esc(texts.RELATED_NONE.format(title=service.title)), [[t.button("/browse", browse.browse_root)]])
+        return
+    rows = [[t.button(f"{o.id} {o.title}"[:60], cards.choose_suggestion, qid, o.id)] for o in others]
+    t.out.add(esc(texts.RELATED_HEADER.format(title=service.title)), rows)
+    t.session.context = replace(ctx, related=ctx.related + tuple(o.id for o in others), turns=ctx.turns + 1)
+
+
+async def _sibling(t: Turn, text: str, result: SearchResult, ctx: Context) -> bool:
+    """那激光方面的呢 after a society: a society of that field; after an article: the article on that."""
+    a = t.a
+    if ctx.answer == "societies":
+        match = a.searcher.societies.match(text + "学会")
+        if not match.found:
+            return False
+        qid = await cards.log_question(t, text, result, shown=None, decision="answered", reason="followup")
+        t.out.add(render.societies_card(a.catalogue, match), cards.feedback_row(t, qid), about="societies")
+        t.session.context = replace(ctx, detail="|".join(match.names), turns=ctx.turns + 1, at=a.clock())
+        return True
+    if ctx.answer in ("enterprise-association-rules", "tast", "cast"):
+        qid = await cards.log_question(t, text, result, shown=None, decision="answered", reason="followup")
+        cards.show_answer(t, ctx.answer, ctx.text + " " + text, None, qid)
+        return True
+    return False

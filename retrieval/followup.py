@@ -1,0 +1,105 @@
+"""Follow-ups in context: is a turn about the answer just shown, a request for more like it, or new?
+
+After an answer the bot keeps what it was about. A turn that carries no words of its own about which
+service it means (电话多少, 有年龄限制吗, 资助多少钱, 女的能放宽吗) is about that answer; 还有别的吗 asks for
+related services; 那激光方面的呢 asks for the same kind of thing about something else; a turn that names
+another service switches to it; anything else is a new question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from .decide import Decision
+from .loader import DATA_DIR, CatalogueError, read_yaml
+from .model import Catalogue, Service
+from .text import compact, normalise
+
+
+class Turn(str, Enum):
+    """How a turn relates to the answer shown before it."""
+
+    ASPECT = "aspect"      # about the answer just shown
+    RELATED = "related"    # more services like it
+    SIBLING = "sibling"    # the same kind of thing about something else
+    NEW = "new"            # a question of its own
+
+
+@dataclass(frozen=True)
+class FollowUpWords:
+    """The words that mark follow-ups (data/lexicon/followup.yaml)."""
+
+    related: tuple[str, ...]
+    sibling_start: tuple[str, ...]
+    sibling_end: tuple[str, ...]
+
+
+def load_followup(data_dir: str | Path | None = None) -> FollowUpWords:
+    """Load data/lexicon/followup.yaml."""
+    path = (Path(data_dir) if data_dir else DATA_DIR) / "lexicon" / "followup.yaml"
+    raw = read_yaml(path)
+    keys = {"related", "sibling_start", "sibling_end"}
+    if not isinstance(raw, dict) or set(raw) != keys or not all(isinstance(raw[k], list) for k in keys):
+        raise CatalogueError(path, None, None, f"expected lists {', '.join(sorted(keys))}")
+    return FollowUpWords(*(tuple(normalise(str(w)).replace(" ", "") for w in raw[k]) for k in
+                           ("related", "sibling_start", "sibling_end")))
+
+
+# A follow-up is short; a long turn is a question of its own even if it names no service.
+SHORT_TURN = 14
+
+
+def classify(question: str, content: tuple[str, ...], decision: Decision, best: str | None, names_other: bool,
+             context: str, by_context: float, by_best: float, asks_aspect: bool, words: FollowUpWords,
+             sibling: bool = True, unexplained_telling: bool = False) -> Turn:
+    """Return how a turn relates to the answer `context` shown before it.
+
+    `content` are the turn's content words and `decision`/`best` its own search result; `names_other` says
+    that the turn names another answer (its name explains the turn better than the context's does);
+    `by_context` and `by_best` are how much of the content the context answer and the turn's own best
+    answer explain. With `sibling` off (the caller found no sibling), 那…呢 turns are about the context.
+    `unexplained_telling`: the turn has a telling word the context does not explain (养猫 in 天津有没有养猫的
+    补贴): then an aspect word alone (补贴) does not make it a follow-up.
+    """
+    q = compact(question)
+    names_other = names_other and best is not None and best != context and decision is not Decision.UNANSWERED
+    if any(w in q for w in words.related) and not names_other and len(q) <= SHORT_TURN:
+        return Turn.RELATED
+    if names_other:
+        return Turn.NEW
+    if not content:  # 电话多少, 怎么报: about the last answer — if it asks anything at all (不告诉你 does not)
+        return Turn.ASPECT if asks_aspect else Turn.NEW
+    if len(q) <= SHORT_TURN:
+        marked = q.startswith(words.sibling_start) and q.endswith(words.sibling_end)
+        if marked and sibling:
+            return Turn.SIBLING
+        # About the context when it explains the turn at least as well as anything else does (决议怎么算通过
+        # after an article of the 通则), or the turn asks about an aspect (女的能放宽吗).
+        if marked or (not unexplained_telling and (asks_aspect or (by_context >= 0.5 and by_context >= by_best))):
+            return Turn.ASPECT
+    return Turn.NEW
+
+
+def related_services(catalogue: Catalogue, service: Service, similar: list[str], exclude: set[str],
+                     limit: int = 4) -> list[Service]:
+    """Return the services most like one: alike in what they are (their texts), needs, audience and section.
+
+    `similar` are the services whose title and introduction read most like this one's, best first; a
+    candidate also scores for each finder need and audience it shares and for being in the same section —
+    never for one shared word alone.
+    """
+    rank = {sid: len(similar) - n for n, sid in enumerate(similar)}
+
+    def score(other: Service) -> float:
+        s = 1.0 * rank.get(other.id, 0) / max(len(similar), 1) * 3
+        s += 1.5 * len(set(other.tags.need) & set(service.tags.need))
+        s += 1.0 if other.section == service.section else 0.0
+        s += 0.5 * len(set(other.tags.audience) & set(service.tags.audience))
+        return s
+
+    candidates = [(score(o), -int(o.id), o) for o in catalogue.services if o.id != service.id and o.id not in exclude]
+    candidates = [c for c in candidates if c[0] >= 2.5]
+    candidates.sort(reverse=True)
+    return [o for _, _, o in candidates[:limit]]

@@ -1,0 +1,63 @@
+"""People describing themselves: 「我是35岁的女工程师，有哪些奖项或人才计划可以申报」 asks for a list.
+
+Such a question is answered with a short list of fitting services (and the offer of the service finder
+and the eligibility checks), not with one card; the words are in data/lexicon/profile.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .loader import DATA_DIR, CatalogueError, read_yaml
+from .text import compact, normalise
+
+# 「女，41岁」「35岁男」: an age or gender given about oneself.
+_SELF = re.compile(r"^(男|女)[，,、 ]|\d{2}岁[，,、 ]?(男|女)|(男|女)[，,、 ]?\d{2}岁|^\d{2}岁")
+
+
+@dataclass(frozen=True)
+class ProfileWords:
+    """Words that mark a self-description and a request for what fits, and the tags they point to."""
+
+    self: tuple[str, ...]
+    asks: tuple[str, ...]
+    audience: dict[str, tuple[str, ...]]
+    need: dict[str, tuple[str, ...]]
+
+    def tags(self, question: str) -> tuple[set[str], set[str]]:
+        """Return the finder tags (audiences, needs) a profile question's words point to."""
+        q = compact(question)
+        return ({t for t, ws in self.audience.items() if any(w in q for w in ws)},
+                {t for t, ws in self.need.items() if any(w in q for w in ws)})
+
+    def is_profile(self, question: str) -> bool:
+        """Return True when the question describes the asker and asks what fits them."""
+        q = compact(question)
+        described = any(w in q for w in self.self) or bool(_SELF.search(q))
+        return described and any(w in q for w in self.asks)
+
+
+def load_profile(data_dir: str | Path | None = None, tags: dict[str, dict[str, str]] | None = None) -> ProfileWords:
+    """Load data/lexicon/profile.yaml (its tags must be the finder's, when those are given)."""
+    path = (Path(data_dir) if data_dir else DATA_DIR) / "lexicon" / "profile.yaml"
+    raw = read_yaml(path)
+    if not isinstance(raw, dict) or set(raw) != {"self", "asks", "audience", "need"}:
+        raise CatalogueError(path, None, None, "expected keys self, asks, audience, need")
+
+    def words(value: object, field: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+            raise CatalogueError(path, None, field, "expected a list of words")
+        return tuple(normalise(w).replace(" ", "") for w in value)
+
+    groups = {}
+    for group in ("audience", "need"):
+        if not isinstance(raw[group], dict):
+            raise CatalogueError(path, None, group, "expected tag: [words]")
+        known = set((tags or {}).get(group, raw[group]))
+        for tag in raw[group]:
+            if tag not in known:
+                raise CatalogueError(path, None, f"{group}.{tag}", f"not a tag of data/tags.yaml ({', '.join(sorted(known))})")
+        groups[group] = {str(t): words(v, f"{group}.{t}") for t, v in raw[group].items()}
+    return ProfileWords(words(raw["self"], "self"), words(raw["asks"], "asks"), groups["audience"], groups["need"])
