@@ -5,7 +5,7 @@
 Each question is searched once — as typed and as each of the typo corrector's rewrites — and the
 search's decision is then replayed over a grid of thresholds (retrieval/decide.py):
 
-1. when to decline (min_coverage, oos_margin, passing_gap, passing_coverage): the point that spends the
+1. when to decline (min_coverage, min_explained, oos_min, oos_margin, passing_gap, passing_coverage): the point that spends the
    least of two error budgets — 3 % of answerable questions declined, 5 % of out-of-scope questions not
    declined — averaged over each point's grid neighbours so that the choice sits inside a stable region,
    not on a knife edge;
@@ -40,11 +40,12 @@ from .loader import DATA_DIR, CatalogueError
 from .search import Searcher
 
 DECLINE_GRID: dict[str, Sequence[float]] = {
-    "min_coverage": (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4),
-    "oos_min": (0.3, 0.4, 0.5, 0.6, 0.7),
-    "oos_margin": (-0.1, -0.05, 0.0, 0.05, 0.1, 0.15, 0.2),
-    "passing_gap": (0.2, 0.3, 0.4, 0.5, 0.6, 1.01),
-    "passing_coverage": (0.0, 0.3, 0.5, 0.7, 0.9),
+    "min_coverage": (0.15, 0.2, 0.25, 0.3, 0.35, 0.4),
+    "min_explained": (15.0, 20.0, 25.0, 30.0, 40.0, 1000.0),
+    "oos_min": (0.3, 0.4, 0.5, 0.6),
+    "oos_margin": (-0.1, -0.05, 0.0, 0.05, 0.1),
+    "passing_gap": (0.3, 0.4, 0.5, 1.01),
+    "passing_coverage": (0.0, 0.5, 0.7, 0.9),
 }
 ANSWER_GRID: dict[str, Sequence[float]] = {
     "min_name": (0.2, 0.3, 0.4, 0.5, 0.6, 0.7),

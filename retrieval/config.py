@@ -14,6 +14,7 @@ class Thresholds:
     """When a search declines, suggests, or answers (see retrieval/decide.py)."""
 
     min_coverage: float = 0.25       # decline when the best answer explains less of the question's content
+    min_explained: float = 1000.0    # … unless what it explains is this much information (a long scenario)
     oos_min: float = 0.4             # an out-of-scope example counts when it explains at least this share
     oos_margin: float = 0.1          # … and this much more than the best answer does
     passing_coverage: float = 0.6    # … or when its name explains nothing of a short question and what it is, less
@@ -74,6 +75,7 @@ def load_config(data_dir: str | Path | None = None) -> RetrievalConfig:
         suggest_count=int(_number(path, raw, "suggest_count", 3, 1, 10)),
         thresholds=Thresholds(
             min_coverage=_number(path, th, "min_coverage", 0.25, 0.0, 1.0),
+            min_explained=_number(path, th, "min_explained", 1000.0, 0.0, 1000.0),
             oos_min=_number(path, th, "oos_min", 0.4, 0.0, 1.0),
             oos_margin=_number(path, th, "oos_margin", 0.1, -1.0, 1.0),
             passing_coverage=_number(path, th, "passing_coverage", 0.6, 0.0, 1.01),

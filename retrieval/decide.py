@@ -63,11 +63,13 @@ def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
         return Decision.UNANSWERED, "no_match"
     if f.content == 0 and not f.phrase:
         return Decision.UNANSWERED, "aspect_only"
-    if e.explained < th.min_coverage and not f.phrase:
+    # Too little of the question explained — unless a long question's explained part is itself a lot
+    # (a scenario told in many everyday words around the few that matter).
+    if e.explained < th.min_coverage and not f.phrase and e.explained * e.information < th.min_explained:
         return Decision.UNANSWERED, "low_coverage"
-    # Nearer to a known out-of-scope question than to the best answer — unless the question is all in that
-    # answer's own name (职称, 院士: one word that an example happens to share).
-    if o.explained >= th.oos_min and e.name_bigrams < 1.0 and (
+    # Nearer to a known out-of-scope question than to the best answer — unless that answer's own name carries
+    # much of the question (职称, 科协负责人培训: words an example happens to share).
+    if o.explained >= th.oos_min and e.name_bigrams < 0.5 and (
             o.bigrams > e.bigrams + th.oos_margin or (o.explained >= e.core + th.oos_margin and o.bigrams >= e.bigrams)):
         return Decision.UNANSWERED, "out_of_scope"
     if e.name <= 0 and not f.phrase and (e.explained - e.core >= th.passing_gap or o.explained >= e.core - 0.05

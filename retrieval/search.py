@@ -42,6 +42,8 @@ from .tokenize import Tokenizer
 
 # Longest question text searched; the rest is ignored (Telegram allows 4096 characters).
 MAX_QUESTION = 500
+# Questions about the societies list are short; a longer one naming a society is about something else.
+SOCIETY_QUESTION = 24
 
 
 @dataclass(frozen=True)
@@ -267,7 +269,9 @@ class Searcher:
             return result, Features(len(query.tokens), hit.score, 0.0, 1.0, float("inf"), hit.phrase, False, "",
                                     content=len(content))
         societies = self.societies.match(question)
-        hits = self._organisation_first(self._society_first(self.index.rank(query).hits, societies), query)
+        hits = self._society_first(self.index.rank(query).hits, societies, query)
+        if not societies.found:
+            hits = self._organisation_first(hits, query)
         top = hits[0] if hits else None
         topic = ""
         if self.mechanisms.topics and not (top and top.phrase):
@@ -296,7 +300,11 @@ class Searcher:
             and not any(h.phrase == query.compact for h in hits[1:]),
         )
         decision, reason = decide(features, self.config.thresholds)
-        if top and reason not in ("chitchat", "out_of_scope", "empty") and self.parts.profile.is_profile(question) \
+        if top and top.id == "societies" and societies.found and len(query.compact) <= SOCIETY_QUESTION \
+                and reason not in ("chitchat", "empty"):
+            # The list answers any question about Tianjin's societies — including that none has that name.
+            decision, reason = Decision.ANSWERED, "societies"
+        elif top and reason not in ("chitchat", "out_of_scope", "empty") and self.parts.profile.is_profile(question) \
                 and evidence.explained >= self.config.thresholds.min_coverage / 2:
             # Someone describing themselves and asking what fits: a short list, never one card, led by the
             # services whose finder tags fit who they are and what they want.
@@ -316,13 +324,18 @@ class Searcher:
             s = self.catalogue.service(h.id)
             if s is None:
                 return h.score / top
-            return h.score / top + 0.3 * bool(audiences & set(s.tags.audience)) + 0.5 * bool(needs & set(s.tags.need))
+            # Small enough to break near-ties only: the search's own order stays the main evidence.
+            return h.score / top + 0.1 * bool(audiences & set(s.tags.audience)) + 0.2 * bool(needs & set(s.tags.need))
 
         return sorted(hits, key=fit, reverse=True)
 
-    def _society_first(self, hits: list[Hit], match: SocietyMatch) -> list[Hit]:
-        """Put the societies list first for a question about Tianjin's societies (化学学会, 有哪些学会)."""
-        if not match.found:
+    def _society_first(self, hits: list[Hit], match: SocietyMatch, query: Query) -> list[Hit]:
+        """Put the societies list first for a question about Tianjin's societies (化学学会, 有哪些学会).
+
+        Not for a long question that mentions a society in passing (我们学会想跟俄罗斯那边的工程师协会搞个交流):
+        there the ranking decides.
+        """
+        if not match.found or len(query.compact) > SOCIETY_QUESTION:
             return hits
         rest = [h for h in hits if h.id != "societies"]
         lead = max((h.score for h in rest), default=1.0)
@@ -340,16 +353,22 @@ class Searcher:
         for org in self.catalogue.organisations:
             name = next((n for n in _org_names(org.name, org.short_name) if q.startswith(n) or q.startswith("天津" + n)),
                         "")
+            by_city = not name and org.id == "tast" and q.startswith("天津")  # 天津有多少个区科协: about 天津市科协
+            if by_city:
+                name = "天津"
             if not name:
                 continue
             rest = [t for t in self.words.content(query.tokens) if t not in name and name not in t]
             asks = [t for t in query.tokens if t in self.lexicon.organisation_words] or \
                 [w for w in self.lexicon.organisation_words if len(w) >= 2 and w in q[len(name):]]
-            if rest and not asks:
+            if (rest or by_city) and not asks:
                 continue
             rival = next((h for h in hits if h.id != org.id), None)
-            if rival and rest and explain(self.words, self.index, query, rest, rival.id, rival.phrase).name_bigrams >= 0.5:
-                continue
+            if rival and rest:
+                named = explain(self.words, self.index, query, rest, rival.id, rival.phrase)
+                # 中国科协求是奖 is service 03; 天津科技工作者之家… is service 20, not a question about 天津市科协.
+                if named.name_bigrams >= 0.5 or (by_city and named.name > 0):
+                    continue
             others = [h for h in hits if h.id != org.id]
             lead = max((h.score for h in others), default=1.0)
             best = self.index.rank_documents(query, org.id, 1)

@@ -94,7 +94,9 @@ class Tokenizer:
         """
         freq = self._jieba.FREQ
         stop = self.stopwords
-        cut = list(self._jieba.cut(normalise(text)))
+        # HMM off: jieba's guessing of unknown words glues neighbours into words no document has (成立科协,
+        # 那女, 要交); every word the catalogue needs is in the dictionary or the project's user words.
+        cut = list(self._jieba.cut(normalise(text), HMM=False))
         words = [t for t in cut if _has_alnum(t)]
         content = [t for t in words if t not in stop]
         whole = set(words)
@@ -116,7 +118,7 @@ class Tokenizer:
 
     def cut(self, text: str) -> list[str]:
         """Return jieba's words of already normalised text, every character kept (spaces included)."""
-        return list(self._jieba.cut(text))
+        return list(self._jieba.cut(text, HMM=False))
 
     def is_common(self, word: str, information: float = 12.0) -> bool:
         """Return True for a word of everyday Chinese (jieba knows it and it is frequent)."""

@@ -62,10 +62,10 @@ def reference_analyse(tokenizer, text: str) -> tuple[list[str], list[str]]:
     """Tokenizer.analyse before the single cut: jieba's cut, then cut_for_search over the text again."""
     norm = normalise(text)
     tok = tokenizer._jieba
-    words = [t for t in tok.cut(norm) if any(ch.isalnum() for ch in t)]
+    words = [t for t in tok.cut(norm, HMM=False) if any(ch.isalnum() for ch in t)]
     content = [t for t in words if t not in tokenizer.stopwords]
     whole = set(words)
-    parts = [t for t in tok.cut_for_search(norm)
+    parts = [t for t in tok.cut_for_search(norm, HMM=False)
              if t not in whole and t not in tokenizer.stopwords and any(ch.isalnum() for ch in t)]
     return content, parts
 
