@@ -158,8 +158,11 @@ async def _related(t: Turn, text: str, result: SearchResult, ctx: Context) -> No
         await browse.browse_appendix(t)
         return
     marks = a.searcher.parts.followup.related
+    # A topic word names what more is wanted: rare in Chinese, or an everyday word (培训, 比赛) that only a
+    # few catalogue texts use — not 服务 or 活动, which nearly every entry has.
+    rare = max(len(a.searcher.index.docs) // 20, 1)
     topic = [w for w in result.content if not any(w in m or m in w for m in marks)
-             and not a.searcher.tokenizer.is_common(w, 10.0)]
+             and (not a.searcher.tokenizer.is_common(w, 10.0) or 0 < a.searcher.index.doc_freq(w) <= rare)]
     if topic:  # 还有别的跟院士有关的吗: more about that, not just more like the last answer
         others = [s for h in a.searcher.search("".join(topic)).hits
                   for s in [a.catalogue.service(h.id)] if s is not None and s.id != service.id][:4]

@@ -18,7 +18,8 @@ from .text import normalise
 
 _SENTENCE = re.compile(r"(?<=[。；！？])|\n")
 _NUMBER = re.compile(r"\d")
-_DATE = re.compile(r"\d{1,2}月(?:\d{1,2}日)?|\d{1,2}-\d{1,2}月")
+# A month of the yearly cycle (每年3月, 4-5月); a month after a year (2017年8月) dates a past document instead.
+_DATE = re.compile(r"(?<!\d年)(?:\d{1,2}月(?:\d{1,2}日)?|\d{1,2}-\d{1,2}月)")
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,13 @@ def asked(question: str, aspects: tuple[Aspect, ...]) -> list[Aspect]:
     return [a for a in aspects if any(w in q for w in a.asks)]
 
 
-def sentences(service: Service) -> list[str]:
-    """Return every sentence the entry prints, in card order (notes last)."""
-    out: list[str] = []
+def sentences(service: Service) -> list[tuple[str, str]]:
+    """Return every sentence the entry prints with the heading of its block, in card order (notes last)."""
+    out: list[tuple[str, str]] = []
     for _, sec in service.blocks():
         for line in sec.lines():
-            out += [s.strip() for s in _SENTENCE.split(line) if s and s.strip()]
-    out += [n for n in service.notes if n.strip()]
+            out += [(sec.heading, s.strip()) for s in _SENTENCE.split(line) if s and s.strip()]
+    out += [("", n) for n in service.notes if n.strip()]
     return out
 
 
@@ -85,14 +86,15 @@ def lead(service: Service, question: str, words: list[str], aspect: Aspect | Non
     Returns None (no aspect) or a Lead with no sentences (an aspect the entry does not address).
     """
     scored = []
-    for n, sentence in enumerate(sentences(service)):
+    for n, (heading, sentence) in enumerate(sentences(service)):
         s = normalise(sentence)
         own = sum(len(w) for w in words if w in s)
         if aspect is None:
             if own >= 2:
                 scored.append((own, -n, sentence))
             continue
-        cue = sum(1 for c in aspect.cues if c in s)
+        # The block's heading speaks for its sentences: under 参与对象 a list of units answers 谁能参加.
+        cue = sum(1 for c in aspect.cues if c in s or c in normalise(heading))
         if aspect.name == "date" and _DATE.search(s):
             own += 2  # an explicit date answers 什么时候 even in words the question does not share
         if not cue or (aspect.name in _NEEDS_OWN and not own):

@@ -237,9 +237,15 @@ class Searcher:
         service = self.catalogue.service(service_id)
         if service is None:
             return []
-        query = self.index.parse((service.title + " " + service.introduction.plain())[:MAX_QUESTION])
-        hits = self.index.rank(query, limit=limit + 4).hits
-        return [h.id for h in hits if h.id != service_id and h.id in self.catalogue.by_id][:limit]
+        # Two readings, fused by rank: the title alone says what kind of thing it is (青年…人才), the title
+        # with the introduction says what it does; either alone drifts to one shared word.
+        fused: dict[str, float] = {}
+        for text in (service.title, service.title + " " + service.introduction.plain()):
+            hits = self.index.rank(self.index.parse(text[:MAX_QUESTION]), limit=limit + 4).hits
+            ranked = [h.id for h in hits if h.id != service_id and h.id in self.catalogue.by_id]
+            for n, sid in enumerate(ranked):
+                fused[sid] = fused.get(sid, 0.0) + 1.0 / (3 + n)
+        return sorted(fused, key=lambda sid: (-fused[sid], sid))[:limit]
 
     def best_documents(self, question: str, answer: str, limit: int = 2) -> list[str]:
         """Return the keys of an answer's documents that fit the question best (article:40 …)."""

@@ -234,3 +234,24 @@ def test_cache_write_is_atomic(tmp_path, monkeypatch):
     cache_module.write_cache(path, key, b"second")
     assert bytes(cache_module.read_cache(path, key)) == b"first"
     assert [p.name for p in tmp_path.iterdir()] == ["x.cache"]
+
+
+async def test_the_assistant_keeps_its_caches_beside_its_database(tmp_path, settings):
+    from dataclasses import replace
+
+    from bot.app import build_assistant
+
+    db = tmp_path / "state" / "assistant.sqlite3"
+    db.parent.mkdir()
+    first = await build_assistant(replace(settings, bot_db_path=str(db)))
+    try:
+        answer = first.searcher.search("青托申报条件").best
+    finally:
+        await first.storage.close()
+    caches = sorted(p for p in db.parent.iterdir() if not p.name.startswith("assistant.sqlite3"))
+    assert caches and all(p.stat().st_mode & 0o077 == 0 for p in caches)
+    again = await build_assistant(replace(settings, bot_db_path=str(db)))
+    try:
+        assert again.searcher.search("青托申报条件").best == answer
+    finally:
+        await again.storage.close()
