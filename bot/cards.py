@@ -97,11 +97,13 @@ async def answer(t: Turn, text: str, result: SearchResult) -> None:
         qid = await log_question(t, text, result, shown=None)
         s.last_query, s.last_text = qid, text
         if result.reason == "profile":  # who they are and what fits: a longer list and the ways to narrow it
-            rows = [[t.button(answer_label(t, h.id), choose_suggestion, qid, code_of(h.id))]
-                    for h in result.hits[:PROFILE_LIST]]
+            fitting, excluded = checks.sort_by_stated(t, text, [h.id for h in result.hits[:PROFILE_LIST]],
+                                                      [h.id for h in result.hits[PROFILE_LIST:]], PROFILE_LIST)
+            rows = [[t.button(answer_label(t, sid), choose_suggestion, qid, code_of(sid))] for sid in fitting]
             rows.append([t.button(texts.BTN_FINDER, checks.start_check, "finder")])
             rows.append([t.button(texts.NONE_OF_THESE, none_of_these, qid)])
-            t.out.add(corrected(result) + esc(texts.PROFILE_HEADER) + "\n" + esc(texts.PROFILE_MORE), rows)
+            t.out.add(corrected(result) + esc(texts.PROFILE_HEADER) + "\n" + esc(texts.PROFILE_MORE)
+                      + ("\n\n" + excluded if excluded else ""), rows)
             return
         shown = result.hits[: t.a.searcher.config.suggest_count]
         rows = [[t.button(answer_label(t, h.id), choose_suggestion, qid, code_of(h.id))] for h in shown]

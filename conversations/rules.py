@@ -30,7 +30,7 @@ def age_span(value: Any, reference: date) -> Span | None:
     return Span(float(age_on(last, reference)), float(age_on(first, reference)))
 
 
-def _span_compare(span: Span, op: str, x: Any) -> bool | None:
+def span_compare(span: Span, op: str, x: Any) -> bool | None:
     """Compare every number in the span with x: True/False when all agree, None when they differ."""
     if op in ("eq", "ne", "in"):
         targets = x if op == "in" else (x,)
@@ -68,12 +68,12 @@ def compare(c: Compare, answers: dict[str, Any], reference: date) -> bool | None
         span = age_span(raw, reference)
         if span is None:
             raise ValueError(f"answer {raw!r} to {c.question!r} is not a date")
-        return _span_compare(span, c.op, c.value)
+        return span_compare(span, c.op, c.value)
     if isinstance(raw, dict):
         span = number_span(raw)
         if span is None:
             raise ValueError(f"answer {raw!r} to {c.question!r} is not a number interval")
-        return _span_compare(span, c.op, c.value)
+        return span_compare(span, c.op, c.value)
     if c.op == "eq":
         return bool(raw == c.value)
     if c.op == "ne":

@@ -14,6 +14,7 @@ from .loader import DATA_DIR, CatalogueError, read_yaml
 from .text import compact, normalise
 
 # 「女，41岁」「35岁男」: an age or gender given about oneself.
+_CLAUSE = re.compile(r"[，,。；;！!？?\s]+")
 _SELF = re.compile(r"^(男|女)[，,、 ]|\d{2}岁[，,、 ]?(男|女)|(男|女)[，,、 ]?\d{2}岁|^\d{2}岁")
 
 
@@ -27,10 +28,24 @@ class ProfileWords:
     need: dict[str, tuple[str, ...]]
 
     def tags(self, question: str) -> tuple[set[str], set[str]]:
-        """Return the finder tags (audiences, needs) a profile question's words point to."""
+        """Return the finder tags (audiences, needs) a profile question's words point to.
+
+        Who the asker is comes from the whole question; what they want from the clauses that ask, when
+        those name it — 「副高，…有啥人才奖项可以报」 wants awards, not titles.
+        """
         q = compact(question)
+
+        def needs(text: str) -> set[str]:
+            return {t for t, ws in self.need.items() if any(w in text for w in ws)}
+
         return ({t for t, ws in self.audience.items() if any(w in q for w in ws)},
-                {t for t, ws in self.need.items() if any(w in q for w in ws)})
+                needs(compact(self.want(question))) or needs(q))
+
+    def want(self, question: str) -> str:
+        """Return the clauses of a profile question that ask (想找…, 有什么…), or the question when none do."""
+        clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+        asking = [c for c in clauses if any(w in compact(c) for w in self.asks)]
+        return "，".join(asking) if asking and len(asking) < len(clauses) else question
 
     def is_profile(self, question: str) -> bool:
         """Return True when the question describes the asker and asks what fits them."""

@@ -281,7 +281,10 @@ class Searcher:
         top = hits[0] if hits else None
         topic = ""
         if self.mechanisms.topics and not (top and top.phrase):
-            topic = out_of_scope_topic(norm, self.lexicon)
+            # Who the asker is (持外国人永久居留身份证) is not what they ask about: a profile question's topic
+            # is read from the clauses that ask.
+            asking = self.parts.profile.want(question) if self.parts.profile.is_profile(question) else question
+            topic = out_of_scope_topic(normalise(asking), self.lexicon)
         region = other_region(norm, self.lexicon)
         if region and top and region not in self._answer_text.get(top.id, ""):
             topic = topic or region
@@ -320,7 +323,8 @@ class Searcher:
                             content=tuple(content), societies=societies), features
 
     def _fitting_first(self, hits: list[Hit], question: str) -> list[Hit]:
-        """Reorder a profile question's hits: the search's score, plus how well each service's tags fit."""
+        """Reorder a profile question's hits: the search's score, plus how well each service's tags fit
+        who they are and what the asking clauses want."""
         audiences, needs = self.parts.profile.tags(question)
         if not hits or not (audiences or needs):
             return hits
@@ -331,7 +335,7 @@ class Searcher:
             if s is None:
                 return h.score / top
             # Small enough to break near-ties only: the search's own order stays the main evidence.
-            return h.score / top + 0.1 * bool(audiences & set(s.tags.audience)) + 0.2 * bool(needs & set(s.tags.need))
+            return h.score / top + 0.1 * bool(audiences & set(s.tags.audience)) + 0.3 * bool(needs & set(s.tags.need))
 
         return sorted(hits, key=fit, reverse=True)
 
