@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from retrieval.aspects import Lead
 from retrieval.decide import Decision
-from retrieval.model import Service
+from retrieval.model import Catalogue, Service
 from retrieval.search import MAX_QUESTION, SearchResult
 from retrieval.text import compact, normalise, strip_invisible
 
@@ -69,6 +69,7 @@ async def respond(t: Turn, text: str, quiet: bool = False) -> bool:
     result = t.a.searcher.search(text)
     if await followups.follow_up(t, text, result):
         return True
+    result = followups.in_context(t, text, result)
     if quiet and result.decision is Decision.UNANSWERED:
         return False
     await answer(t, text, result)
@@ -104,6 +105,8 @@ async def answer(t: Turn, text: str, result: SearchResult) -> None:
             rows.append([t.button(texts.NONE_OF_THESE, none_of_these, qid)])
             t.out.add(corrected(result) + esc(texts.PROFILE_HEADER) + "\n" + esc(texts.PROFILE_MORE)
                       + ("\n\n" + excluded if excluded else ""), rows)
+            # Who they said they are still counts for the next question (职称几月评): see followups.in_context.
+            s.context = Context(answer="", query=qid, text=text, at=t.a.clock())
             return
         shown = result.hits[: t.a.searcher.config.suggest_count]
         rows = [[t.button(answer_label(t, h.id), choose_suggestion, qid, code_of(h.id))] for h in shown]
@@ -118,12 +121,20 @@ async def answer(t: Turn, text: str, result: SearchResult) -> None:
     if result.reason == "chitchat":
         t.out.add(esc(chitchat_reply(t, text)))
         return
-    message = texts.OUT_OF_SCOPE if result.reason == "out_of_scope" else texts.NO_ANSWER
-    t.out.add(esc(message.format(phone=t.a.switchboard)) + "\n" + esc(texts.NO_ANSWER_HANDOFF),
+    t.out.add(esc(decline_message(t.a.catalogue, result, t.a.switchboard)) + "\n" + esc(texts.NO_ANSWER_HANDOFF),
               [[t.button(texts.BTN_HANDOFF, start_handoff)], [t.button("/browse", browse.browse_root)]])
 
 
 PROFILE_LIST = 5
+
+
+def decline_message(catalogue: Catalogue, result: SearchResult, switchboard: str) -> str:
+    """Return the text of a declined question's reply (plain): out of scope, another level's programme, or not found."""
+    local = catalogue.service(result.best.id) if result.reason == "other_level" and result.best else None
+    if local is not None:  # 国家科学技术进步奖: not ours; Tianjin's own award is, by name and phone
+        return texts.OTHER_LEVEL.format(id=local.id, title=local.title, department=local.contact.department,
+                                        phones="、".join(local.contact.phones), phone=switchboard)
+    return (texts.OUT_OF_SCOPE if result.reason == "out_of_scope" else texts.NO_ANSWER).format(phone=switchboard)
 
 
 def corrected(result: SearchResult | None) -> str:
@@ -204,7 +215,7 @@ def show_answer(t: Turn, answer_id: str, question: str, result: SearchResult | N
         related = [h.id for h in result.hits[1:4] if a.catalogue.service(h.id)] if result else []
         if not related:
             related = [x.id for x in a.catalogue.services if x.section == service.section and x.id != service.id]
-        leads = followups.leads_for(t, service.id, question, result) if result and question else []
+        leads = followups.leads_for(t, service.id, question) if result and question else []
         t.out.add(note + render.service_card(service, card_intents(result, leads), leads),
                   card_buttons(t, service, query_id, related), about=service.id)
         return
@@ -220,7 +231,8 @@ def show_answer(t: Turn, answer_id: str, question: str, result: SearchResult | N
         key = result.best.key if result and result.best and result.best.id == answer_id else ""
         if not key and question:
             key = next(iter(a.searcher.best_documents(question, answer_id, 1)), "")
-        t.out.add(note + render.organisation_card(a.catalogue, answer_id, key), feedback, about=answer_id)
+        leads = followups.leads_for(t, answer_id, question) if question else []
+        t.out.add(note + render.organisation_card(a.catalogue, answer_id, key, leads), feedback, about=answer_id)
     else:
         keys = a.searcher.best_documents(question, answer_id, 2) if question else []
         numbers = [int(k.split(":")[1]) for k in keys if k.startswith("article:")] or [12, 13]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from retrieval.aspects import Lead, asked, lead
+from retrieval.aspects import Lead, asked, lead, organisation_sentences
+from retrieval.decide import Decision, detect_intents
 from retrieval.followup import Turn as Kind
 from retrieval.followup import FollowUpWords, classify, related_services
+from retrieval.model import Service
 from retrieval.search import SearchResult
 from retrieval.societies import SocietyMatch
 from retrieval.text import compact, normalise
@@ -32,7 +34,24 @@ def fresh_context(t: Turn) -> Context | None:
     return ctx
 
 
-def leads_for(t: Turn, service_id: str, question: str, result: SearchResult) -> list[Lead]:
+def in_context(t: Turn, text: str, result: SearchResult) -> SearchResult:
+    """Settle an unsure search by what was said just before: 职称几月评 after 我是民营企业的工程师… is 17.
+
+    Only to confirm: when the turn read together with the last question answers outright with the very
+    service the turn alone leads with, that is the answer; anything else leaves the suggestion as it was.
+    """
+    ctx = fresh_context(t)
+    if result.decision is not Decision.SUGGEST or result.best is None or ctx is None or not ctx.text \
+            or result.reason == "profile":
+        return result
+    # What the last question said (not what it asked: 有什么适合我的 would make this a profile question again).
+    joined = t.a.searcher.search(f"{t.a.searcher.parts.profile.about(ctx.text)}，{text}")
+    if joined.decision is Decision.ANSWERED and joined.best is not None and joined.best.id == result.best.id:
+        return replace(result, decision=Decision.ANSWERED, reason="context")
+    return result
+
+
+def leads_for(t: Turn, service_id: str, question: str) -> list[Lead]:
     """Return the entry's sentences that answer what the question asks beyond the card's sections.
 
     For an aspect (money, ages, who, numbers, dates, places) the sentences carrying its cue words; when
@@ -41,7 +60,12 @@ def leads_for(t: Turn, service_id: str, question: str, result: SearchResult) -> 
     """
     searcher = t.a.searcher
     service = t.a.catalogue.service(service_id)
-    if service is None:
+    source: Service | list[tuple[str, str]]
+    if service is not None:
+        source = service
+    elif service_id in ("tast", "cast"):  # 全国学会有多少个 after 中国科协: the introduction's own sentence
+        source = organisation_sentences(t.a.catalogue.organisation(service_id))
+    else:
         return []
     synonyms = searcher.lexicon.synonyms
     # 那女的呢: without its 那…呢 the question's own words are cut as people mean them (女, not 那女).
@@ -54,14 +78,16 @@ def leads_for(t: Turn, service_id: str, question: str, result: SearchResult) -> 
     words = list(dict.fromkeys([x for w in own for x in (w, *synonyms.get(w, ()))]))
     out: list[Lead] = []
     for aspect in asked(plain, searcher.parts.aspects):
-        found = lead(service, plain, words, aspect)
+        found = lead(source, plain, words, aspect)
         if found is not None:
             out.append(found)
             if found.sentences:
                 return [found]
     if out:
         return out[:1]  # asked, and the entry does not say
-    general = lead(service, plain, [w for w in words if w not in searcher.lexicon.aspect_words], None)
+    if "what" in detect_intents(normalise(plain), searcher.lexicon):
+        return []  # 是个什么组织: the card's own description answers; a sentence sharing 组织 would not
+    general = lead(source, plain, [w for w in words if w not in searcher.lexicon.aspect_words], None)
     return [general] if general is not None else []
 
 
@@ -89,8 +115,8 @@ def _strip_marks(question: str, words: FollowUpWords) -> str:
 async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
     """Answer a turn that refers to the last answer; return False when it is a question of its own."""
     ctx = fresh_context(t)
-    if ctx is None or result.reason == "chitchat":
-        return False
+    if ctx is None or result.reason == "chitchat" or not (ctx.answer or ctx.choices):
+        return False  # (a profile list keeps only its question, for `in_context`)
     a = t.a
     choices = ctx.choices if not ctx.answer else ()
     if choices:  # suggestions were shown and none picked: a follow-up is taken to be about the first
@@ -136,7 +162,7 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
     service = a.catalogue.service(ctx.answer)
     if service is not None:
         hint = esc((texts.FOLLOWUP_FIRST_CHOICE if choices else texts.FOLLOWUP_HINT).format(title=service.title))
-        leads = leads_for(t, service.id, text, result)
+        leads = leads_for(t, service.id, text)
         others = [[t.button(cards.answer_label(t, c), cards.choose_suggestion, ctx.query or qid, cards.code_of(c))]
                   for c in choices[1:]] if choices else []
         t.out.add(hint + "\n" + render.service_card(service, cards.card_intents(result, leads), leads),

@@ -79,7 +79,7 @@ def queue_for(kind: str, text: str, reason: str = "", words: ReviewWords | None 
         return kind
     if reason in ("chitchat", "empty") or is_noise(text, words):
         return "noise"
-    if reason == "out_of_scope":
+    if reason in ("out_of_scope", "other_level"):
         return "declined"
     return "unanswered"
 

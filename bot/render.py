@@ -65,15 +65,9 @@ def title_line(s: Service) -> str:
     return _bold(f"{s.id} {s.title}")
 
 
-def service_card(s: Service, intents: Iterable[str] = (), leads: Iterable[Lead] = ()) -> str:
-    """Return the answer card: title, what was asked first, a short description, audience, contact.
-
-    `leads` are the entry's own sentences that answer what the question asked beyond the card's fixed
-    sections (money, ages, who may take part, numbers): quoted first, or a plain line when the entry
-    does not say.
-    """
-    intents = tuple(intents)
-    out = [title_line(s), f"<i>{esc(s.part)} · {esc(s.section)}</i>", ""]
+def _lead_lines(leads: Iterable[Lead]) -> list[str]:
+    """Return the quoted sentences that answer the question, or the line saying the text does not say."""
+    out: list[str] = []
     for lead in leads:
         if lead.sentences:
             out.append(f"{_bold(texts.LEAD_LABEL)}：")
@@ -81,6 +75,19 @@ def service_card(s: Service, intents: Iterable[str] = (), leads: Iterable[Lead] 
         else:
             out.append(esc(texts.LEAD_MISSING.format(what=lead.aspect.missing)))
         out.append("")
+    return out
+
+
+def service_card(s: Service, intents: Iterable[str] = (), leads: Iterable[Lead] = ()) -> str:
+    """Return the answer card: title, what was asked first, a short description, audience, contact.
+
+    `leads` are the entry's own sentences that answer what the question asked beyond the card's fixed
+    sections (money, ages, who may take part, numbers): quoted first, or a plain line when the entry
+    does not say.
+    """
+    intents, leads = tuple(intents), tuple(leads)
+    quoted = {sentence for lead in leads for sentence in lead.sentences}
+    out = [title_line(s), f"<i>{esc(s.part)} · {esc(s.section)}</i>", ""] + _lead_lines(leads)
     shown: set[str] = set()
     if "contact" in intents:
         out += contact_lines(s.contact) + [""]
@@ -93,9 +100,11 @@ def service_card(s: Service, intents: Iterable[str] = (), leads: Iterable[Lead] 
         if sec is None:
             out += [esc(texts.SECTION_MISSING.format(what=SECTION_WORDS[intent])), ""]
             continue
+        shown.add(name)
+        if set(sec.lines()) <= quoted:
+            continue  # already quoted whole as the sentence that answers (评审时间 for 几月评)
         button = texts.BTN_CONDITIONS if name == "conditions" else texts.BTN_APPLY
         out += section_lines(sec, LEAD_LIMIT, button) + [""]
-        shown.add(name)
     if "what" in intents:
         out += section_lines(s.introduction, LEAD_LIMIT, texts.BTN_FULL) + [""]
     else:
@@ -156,10 +165,10 @@ def contact_directory(cat: Catalogue) -> str:
     return "\n".join(out).strip()
 
 
-def organisation_card(cat: Catalogue, org_id: str, key: str = "") -> str:
-    """Return an introduction of 天津市科协 or 中国科协, leading with the matched section."""
+def organisation_card(cat: Catalogue, org_id: str, key: str = "", leads: Iterable[Lead] = ()) -> str:
+    """Return an introduction of 天津市科协 or 中国科协, leading with the sentences that answer, then the matched section."""
     org = cat.organisation(org_id)
-    out = [_bold(org.name), esc(org.summary), ""]
+    out = [_bold(org.name)] + _lead_lines(leads) + [esc(org.summary), ""]
     if key.startswith("section:"):
         heading = key.split(":", 1)[1]
         for sec in org.sections:

@@ -35,7 +35,7 @@ from retrieval.decide import Decision
 from retrieval.model import Catalogue
 from retrieval.search import SearchResult, Searcher
 
-from . import changes, charts, export, render, texts, webauth
+from . import cards, changes, charts, export, render, texts, webauth
 from .console import to_plain
 from .inbox import QUEUES, followup_pair, group_items
 from .settings import Settings
@@ -51,7 +51,9 @@ SWEEP_EVERY = 10.0        # seconds between sweeps for abandoned suggestions
 DECISIONS = {"answered": "直接回答", "suggest": "给出候选（您是不是想问）", "unanswered": "未答出"}
 REASONS = {"chitchat": "闲聊", "empty": "没有内容", "out_of_scope": "范围外，已拒答", "no_match": "没有匹配",
            "low_coverage": "匹配太少", "low_information": "信息太少", "clear": "明确", "phrase": "名称匹配",
-           "learned": "工作人员已关联", "close": "几项接近"}
+           "learned": "工作人员已关联", "close": "几项接近", "other_level": "别的层级的项目，已拒答",
+           "passing_mention": "只是顺带提到", "aspect_only": "只问了方面没说服务", "profile": "按身份列出",
+           "societies": "学会名单", "related": "相关服务", "followup": "接着问"}
 ACTIONS = {"link": "关联", "out_of_scope": "范围外", "term": "术语", "dismiss": "忽略", "reply": "回复留言",
            "close": "关闭留言", "remove": "删除", "undo": "撤销"}
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -144,8 +146,7 @@ class Console:
         elif result.reason == "chitchat":
             reply = texts.CHITCHAT.format(example=texts.EXAMPLES[0])
         else:
-            phone = self.catalogue.organisation("tast").contact.phones[0]
-            reply = (texts.OUT_OF_SCOPE if result.reason == "out_of_scope" else texts.NO_ANSWER).format(phone=phone)
+            reply = cards.decline_message(self.catalogue, result, self.catalogue.organisation("tast").contact.phones[0])
         return {"decision": result.decision.value, "decision_label": DECISIONS[result.decision.value],
                 "reason": result.reason, "reason_label": REASONS.get(result.reason, result.reason),
                 "answer": answer, "title": self.title(answer) if answer else None,

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .loader import DATA_DIR, CatalogueError, read_yaml
-from .model import Service
+from .model import Organisation, Service
 from .text import normalise
 
 _SENTENCE = re.compile(r"(?<=[。；！？])|\n")
 _NUMBER = re.compile(r"\d")
 # A month of the yearly cycle (每年3月, 4-5月); a month after a year (2017年8月) dates a past document instead.
+_YEAR = re.compile(r"\d{4}年")
+_ASKS_YEAR = re.compile(r"哪一?年|年份|几几年")
 _DATE = re.compile(r"(?<!\d年)(?:\d{1,2}月(?:\d{1,2}日)?|\d{1,2}-\d{1,2}月)")
 
 
@@ -30,6 +32,8 @@ class Aspect:
     asks: tuple[str, ...]
     cues: tuple[str, ...]
     missing: str
+    # Words that answer it by themselves, shared with the question or not (广州 answers 在哪举办).
+    answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,12 +52,13 @@ def load_aspects(data_dir: str | Path | None = None) -> tuple[Aspect, ...]:
         raise CatalogueError(path, None, None, "expected aspect: {asks, cues, missing}")
     out = []
     for name, spec in raw.items():
-        if not isinstance(spec, dict) or set(spec) != {"asks", "cues", "missing"}:
-            raise CatalogueError(path, None, str(name), "expected asks, cues and missing")
-        if not all(isinstance(spec[k], list) and spec[k] for k in ("asks", "cues")) or not isinstance(spec["missing"], str):
-            raise CatalogueError(path, None, str(name), "asks and cues are lists of words, missing is text")
+        if not isinstance(spec, dict) or not {"asks", "cues", "missing"} <= set(spec) <= {"asks", "cues", "missing", "answers"}:
+            raise CatalogueError(path, None, str(name), "expected asks, cues, missing and optionally answers")
+        if not all(isinstance(spec.get(k, [""]), list) and spec.get(k, [""]) for k in ("asks", "cues", "answers")) \
+                or not isinstance(spec["missing"], str):
+            raise CatalogueError(path, None, str(name), "asks, cues and answers are lists of words, missing is text")
         out.append(Aspect(str(name), tuple(normalise(w) for w in spec["asks"]), tuple(normalise(w) for w in spec["cues"]),
-                          spec["missing"].strip()))
+                          spec["missing"].strip(), tuple(normalise(str(w)) for w in spec.get("answers", ()))))
     return tuple(out)
 
 
@@ -77,29 +82,53 @@ def sentences(service: Service) -> list[tuple[str, str]]:
 _NUMERIC = ("money", "age", "count", "date")
 # Aspects that a cue word alone cannot settle: the sentence must share one of the question's own words too.
 _NEEDS_OWN = ("date", "place")
+# 多少名额 is answered by a number only: 个人奖的…不作为…被提名 shares words but says no number.
+_NEEDS_NUMBER = ("count",)
+_COUNT = re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:名|人|个|家|项|次|批|届)")
 
 
-def lead(service: Service, question: str, words: list[str], aspect: Aspect | None, limit: int = 2) -> Lead | None:
-    """Return the entry's sentences that answer the question: for an aspect, sentences with its cue words
-    (and the question's own words); without one, the sentence that shares most of the question's own words.
+def organisation_sentences(org: Organisation) -> list[tuple[str, str]]:
+    """Return every sentence of a 科协 introduction's sections with the heading of its section."""
+    out: list[tuple[str, str]] = []  # not the summary: every card prints it anyway
+    for sec in org.sections:
+        for line in sec.lines():
+            out += [(sec.heading, s.strip()) for s in _SENTENCE.split(line) if s and s.strip()]
+    return out
 
-    Returns None (no aspect) or a Lead with no sentences (an aspect the entry does not address).
+
+def lead(source: Service | list[tuple[str, str]], question: str, words: list[str], aspect: Aspect | None,
+         limit: int = 2) -> Lead | None:
+    """Return the sentences that answer the question — of an entry, or of any (heading, sentence) list: for
+    an aspect, sentences with its cue words (and the question's own words); without one, the sentence that
+    shares most of the question's own words.
+
+    Returns None (no aspect) or a Lead with no sentences (an aspect the text does not address).
     """
     scored = []
-    for n, (heading, sentence) in enumerate(sentences(service)):
+    headed: dict[str, list[str]] = {}
+    wants_year = bool(_ASKS_YEAR.search(question))
+    pairs = sentences(source) if isinstance(source, Service) else source
+    for n, (heading, sentence) in enumerate(pairs):
         s = normalise(sentence)
         own = sum(len(w) for w in words if w in s)
         if aspect is None:
-            if own >= 2:
-                scored.append((own, -n, sentence))
+            # A block whose own heading says what is asked (市科协主管期刊 for 市科协主管哪些科技期刊) answers it.
+            titled = sum(len(w) for w in words if w in normalise(heading)) if heading else 0
+            if own + titled >= 2:
+                scored.append((own + 2 * titled, -n, sentence))
+                if titled:
+                    headed.setdefault(heading, []).append(sentence)
             continue
         # The block's heading speaks for its sentences: under 参与对象 a list of units answers 谁能参加.
         cue = sum(1 for c in aspect.cues if c in s or c in normalise(heading))
-        if aspect.name == "date" and _DATE.search(s):
-            own += 2  # an explicit date answers 什么时候 even in words the question does not share
-        if not cue or (aspect.name in _NEEDS_OWN and not own):
+        dated = _YEAR.search(s) if wants_year else _DATE.search(s)
+        if (aspect.name == "date" and dated) or any(w in s for w in aspect.answers):
+            own += 2  # an explicit date or place answers 什么时候 or 在哪 even in words the question does not share
+        if not cue or (aspect.name in _NEEDS_OWN and not own) or (aspect.name in _NEEDS_NUMBER and not _COUNT.search(s)):
             continue
         number = 2 if _NUMBER.search(s) and aspect.name in _NUMERIC else 0
+        if number and _near_number(s, words):
+            number += 2  # 先进个人不超过300名: the number is about the thing asked (个人奖有多少名额)
         scored.append((cue + 2 * own + number, -n, sentence))
     if not scored:
         return None if aspect is None else Lead(aspect, ())
@@ -110,8 +139,26 @@ def lead(service: Service, question: str, words: list[str], aspect: Aspect | Non
     chosen = [s for score, _, s in scored[:limit] if score >= floor]
     if not chosen:
         return None if aspect is None else Lead(aspect, ())
+    block = next((b for b in headed.values() if chosen[0] in b), None)
+    if aspect is None and block and sum(map(len, block)) <= WHOLE_BLOCK:
+        return Lead(GENERAL, tuple(block))  # a short list under its heading is quoted whole, not cut at two
     return Lead(aspect or GENERAL, tuple(chosen))
 
+
+def _near_number(sentence: str, words: list[str], span: int = 8) -> bool:
+    """Return True when one of the question's own words stands within a few characters of a number."""
+    digits = [m.start() for m in _NUMBER.finditer(sentence)]
+    for w in words:
+        start = sentence.find(w)
+        while start >= 0:
+            if any(start - span <= d <= start + len(w) + span for d in digits):
+                return True
+            start = sentence.find(w, start + 1)
+    return False
+
+
+# Longest block (characters) quoted whole when its heading answers the question.
+WHOLE_BLOCK = 240
 
 # The lead of a question that asks about none of the aspects: what it shares with the entry's sentences.
 GENERAL = Aspect("general", (), (), "")

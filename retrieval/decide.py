@@ -82,6 +82,10 @@ def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
     # it clearly leads, no out-of-scope example comes as close, and it is at the level the question names.
     if f.exact and not f.conflict:
         return Decision.ANSWERED, "phrase"
+    # The question names a national programme by the very name of a Tianjin one (国家科学技术进步奖 and
+    # 提名天津市科学技术奖): the catalogue has the Tianjin one only; say so rather than offer it as the answer.
+    if f.conflict and e.name >= th.min_core and not f.appendix:
+        return Decision.UNANSWERED, "other_level"
     # An appendix answer's text is long: it identifies the answer only when the question also names it
     # (企业科协, 中国科协, 学会) — 港澳台 alone is not a question about 中国科协.
     identity = (e.core_bigrams if e.name > 0 else 0.0) if f.appendix else e.name_bigrams
@@ -131,6 +135,8 @@ def level_conflict(normalised: str, title: str, lexicon: Lexicon) -> bool:
     """Return True when the question names the national level only and the title only Tianjin's."""
     q_national = any(w in normalised for w in lexicon.national)
     q_local = any(w in normalised for w in lexicon.local)
+    # 推荐“最美科技工作者”天津市候选人: Tianjin's candidates for a national award — the national award's service.
+    title = re.sub("(?:" + "|".join(map(re.escape, sorted(lexicon.local, key=len, reverse=True))) + ")(?=候选)", "", title)
     t_national = any(w in title for w in lexicon.national)
     t_local = any(w in title for w in lexicon.local)
     return q_national and not q_local and t_local and not t_national

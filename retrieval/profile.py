@@ -15,7 +15,7 @@ from .text import compact, normalise
 
 # 「女，41岁」「35岁男」: an age or gender given about oneself.
 _CLAUSE = re.compile(r"[，,。；;！!？?\s]+")
-_SELF = re.compile(r"^(男|女)[，,、 ]|\d{2}岁[，,、 ]?(男|女)|(男|女)[，,、 ]?\d{2}岁|^\d{2}岁")
+_SELF = re.compile(r"^(男|女)[，,、 ]|我(?:今年)?\d{2}岁|\d{2}岁[，,、 ]?(男|女)|(男|女)[，,、 ]?\d{2}岁|^\d{2}岁")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,12 @@ class ProfileWords:
 
         return ({t for t, ws in self.audience.items() if any(w in q for w in ws)},
                 needs(compact(self.want(question))) or needs(q))
+
+    def about(self, question: str) -> str:
+        """Return the clauses of a question that do not ask (我是民营企业的工程师), or the question when all do."""
+        clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+        telling = [c for c in clauses if not any(w in compact(c) for w in self.asks)]
+        return "，".join(telling) if telling else question
 
     def want(self, question: str) -> str:
         """Return the clauses of a profile question that ask (想找…, 有什么…), or the question when none do."""

@@ -111,3 +111,50 @@ async def test_the_context_ends_after_a_few_followups(assistant):
     for _ in range(FOLLOWUP_TURNS):
         assert "接着问的是" in await ask(assistant, "资助多少")
     assert "接着问的是" not in await ask(assistant, "资助多少")
+
+
+@pytest.mark.parametrize("first,followup,fact", [
+    ("民营企业职称怎么评", "在哪报", "天津市专业技术人员职称评审信息系统"),  # where to apply is 申报方式
+    ("创交会", "在哪举办", "长期落户广州"),                                      # a city answers 在哪 by itself
+    ("全国创新争先奖", "个人奖有多少名额", "先进个人不超过300名"),              # the number about the thing asked
+    ("中国科协是个什么组织", "全国学会有多少个", "全国学会共有211个"),          # the appendix's own sentences too
+    ("中国科协是个什么组织", "哪年成立的", "1958年9月"),                        # a year answers 哪年
+])
+async def test_a_followup_quotes_the_sentence_with_the_fact_asked(assistant, first, followup, fact):
+    text = await ask(assistant, first, followup)
+    assert "接着问的是" in text or "中国科学技术协会" in text
+    assert fact in text
+
+
+async def test_a_short_list_under_a_heading_that_answers_is_quoted_whole(assistant):
+    text = await ask(assistant, "市科协主管哪些科技期刊")
+    assert all(j in text for j in ("《电镀与精饰》", "《食品与健康》", "《天津航海》"))
+
+
+async def test_a_quoted_section_is_not_printed_twice(assistant):
+    text = await ask(assistant, "民营企业职称怎么评", "几月份评")
+    assert text.count("每年9-12月") == 1
+
+
+async def test_what_kind_of_organisation_is_answered_by_its_description_alone(assistant):
+    text = await ask(assistant, "中国科协是个什么组织")
+    assert "清单原文" not in text and "中国科学技术工作者的群众组织" in text and "010-68571875" in text
+
+
+async def test_who_they_said_they_are_settles_an_unsure_next_question(assistant):
+    listed = await ask(assistant, "我是民营企业的工程师，有什么适合我的")
+    assert "根据您的情况" in listed
+    text = await ask(assistant, "职称几月评")
+    assert "您是不是想问" not in text and "17 开展天津市民营企业工程技术系列职称评价" in text
+    assert "每年9-12月" in text and "022-27121449" in text
+
+
+async def test_context_never_overrules_what_the_turn_itself_leads_with(assistant):
+    await ask(assistant, "民营企业职称怎么评")
+    text = await ask(assistant, "那搞科普的能评职称吗")
+    assert "17 开展天津市民营企业工程技术系列职称评价" not in text.split("\n")[0]
+
+
+async def test_i_am_32_is_a_self_description(assistant):
+    text = await ask(assistant, "我32岁，在天津一所大学当讲师，能申请什么人才项目")
+    assert "根据您的情况" in text

@@ -39,3 +39,16 @@ async def test_a_foreigner_describing_themselves_is_not_sent_away(assistant):
     # 外国人永久居留身份证 describes the asker; what they ask (能评什么) is the catalogue's business.
     replies = await assistant.text(USER, "本人外籍，持外国人永久居留身份证，在天津一家公司做科学传播，能评什么")
     assert "56" in listed(replies) and "没有找到" not in html(replies)
+
+
+async def test_a_national_programme_named_like_a_tianjin_one_is_declined_with_the_tianjin_one_named(assistant):
+    replies = await assistant.text(USER, "国家科学技术进步奖怎么申报")
+    text = html(replies)
+    assert "清单里没有您问的这一级的项目" in text
+    assert "16 提名天津市科学技术奖" in text and "022-27122522" in text and "022-27126422" in text
+    assert not listed(replies)  # not offered as if it were the answer
+
+
+async def test_tianjins_candidates_for_a_national_award_are_that_awards_service(assistant):
+    replies = await assistant.text(USER, "全国最美科技工作者是哪些部门联合评的")
+    assert "这一级" not in html(replies) and "05" in listed(replies)

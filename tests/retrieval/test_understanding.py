@@ -55,6 +55,7 @@ def test_short_words_are_answered_or_suggested_not_refused(searcher, question, s
     "中国化学会的会员费一年多少钱",
     "三天小长假天津周边去哪玩",
     "我家的猫三天不吃饭了怎么办",
+    "国家科学技术进步奖怎么申报",
 ])
 def test_near_misses_are_declined(searcher, question):
     r = searcher.search(question)
