@@ -247,11 +247,17 @@ def _addressed_text(msg: Message, username: str | None) -> str | None:
     return None
 
 
-def build_application(settings: Settings, assistant: Assistant, *, builder: ApplicationBuilder | None = None) -> Application:
-    """Return the Application with every handler registered (used by serve and the tests)."""
+def build_application(settings: Settings, assistant: Assistant, *, builder: ApplicationBuilder | None = None,
+                      rate_limits: bool = True) -> Application:
+    """Return the Application with every handler registered (used by serve and the tests).
+
+    `rate_limits` off drops Telegram's flood limits (30 messages a second overall, 1 a second per chat):
+    only for measuring the bot's own work (benchmarks/bot_load.py), never against Telegram.
+    """
     builder = builder or Application.builder()
     builder = builder.token(settings.telegram_bot_token or "").concurrent_updates(True).updater(None)
-    builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if rate_limits:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
@@ -413,9 +419,10 @@ def webhook_app(app: Application, secret: str, path: str) -> Any:
 
 
 async def serve(settings: Settings, assistant: Assistant, stop: asyncio.Event,
-                builder: ApplicationBuilder | None = None, grace: float = CONFLICT_GRACE_SECONDS) -> int:
+                builder: ApplicationBuilder | None = None, grace: float = CONFLICT_GRACE_SECONDS,
+                rate_limits: bool = True) -> int:
     """Run polling or webhook until `stop` is set; return the exit status."""
-    app = build_application(settings, assistant, builder=builder)
+    app = build_application(settings, assistant, builder=builder, rate_limits=rate_limits)
     status = 0
     try:
         async with app:

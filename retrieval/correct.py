@@ -88,10 +88,13 @@ class Corrector:
     """Propose rewrites of a question towards the domain vocabulary."""
 
     def __init__(self, vocabulary: Iterable[str], is_common: Callable[[str], bool],
-                 cut: Callable[[str], list[str]], quiet: Iterable[str] = ()) -> None:
+                 cut: Callable[[str], list[str]], quiet: Iterable[str] = (),
+                 known: Callable[[str], bool] | None = None) -> None:
         self.vocabulary = tuple(dict.fromkeys(v for v in vocabulary if len(v) >= 2 and _HAN.match(v)))
         self._is_common = is_common
         self._cut = cut
+        # Words the catalogue itself uses: a window made of them only is no typo of a catalogue term.
+        self._known = known or (lambda word: False)
         # Function characters and filler words: a window never starts or ends with one (的学会 is not 土地学会).
         self._quiet = frozenset(quiet)
         self._built = False
@@ -152,12 +155,16 @@ class Corrector:
             spans.append((pos, pos + len(t), t))
             pos += len(t)
         proposals: list[tuple[int, int, int, str, str]] = []
+        # Where a typo can be: a word the catalogue does not use, or a lone character (将 for 奖).
+        strange = [not self._known(t) or (len(t) == 1 and t not in self._quiet) for t in tokens]
+        if not any(strange):
+            return []
         for a in range(len(spans)):
             for b in range(a + 1, min(len(spans), a + 6) + 1):
                 start, end = spans[a][0], spans[b - 1][1]
                 window = text[start:end]
                 inner = [t for _, _, t in spans[a:b]]
-                if inner[0] in self._quiet or inner[-1] in self._quiet:
+                if inner[0] in self._quiet or inner[-1] in self._quiet or not any(strange[a:b]):
                     continue
                 if window.strip() != window or len(window) > MAX_WINDOW or len(window) < 2:
                     continue
@@ -175,6 +182,8 @@ class Corrector:
                 else:
                     continue
                 for term, cost in self._candidates(window_key)[:3]:
+                    if term in window:
+                        continue  # 院士专家讲 → 院士专家 corrects nothing: the term is already there as typed
                     proposals.append((cost, -(end - start), start, window, term))
         proposals.sort()
         out: list[Rewrite] = []

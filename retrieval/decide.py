@@ -131,8 +131,13 @@ def out_of_scope_topic(normalised: str, lexicon: Lexicon) -> str:
     return ""
 
 
+_NATIONALITY = re.compile(r"中国(?=国?籍|公民|境内|大陆|人)")
+
+
 def level_conflict(normalised: str, title: str, lexicon: Lexicon) -> bool:
     """Return True when the question names the national level only and the title only Tianjin's."""
+    # 中国籍, 中国公民: a nationality, not the national level.
+    normalised = _NATIONALITY.sub("", normalised)
     q_national = any(w in normalised for w in lexicon.national)
     q_local = any(w in normalised for w in lexicon.local)
     # 推荐“最美科技工作者”天津市候选人: Tianjin's candidates for a national award — the national award's service.

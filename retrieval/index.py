@@ -198,6 +198,7 @@ class SearchIndex:
         # filled for the documents the decision looks at.
         self._terms: dict[tuple[int, str], frozenset[str]] = {}
         self._cued = [i for i, d in enumerate(self.docs) if d.requires]
+        self._cues = tuple(sorted({w for i in self._cued for w in self.docs[i].requires}))
         self._bigrams: dict[tuple[int, str], frozenset[str]] = {}
 
     @classmethod
@@ -457,8 +458,9 @@ class SearchIndex:
             # clear request for 青托; 青托 inside a long question is one clue among several.
             inside = sum(v for t, v in info.items() if t in phrase)
             scores[i] += cfg.phrase_bonus * min(1.0, len(phrase) / 4) * max(inside / total, 0.25)
+        present = {w for w in self._cues if w in query.compact}  # once, not once per cued document
         for i in self._cued:
-            if not any(w in query.compact for w in self.docs[i].requires):
+            if present.isdisjoint(self.docs[i].requires):
                 scores[i] *= UNCUED
         positive = np.flatnonzero(scores > 0)
         order = positive[np.argsort(-scores[positive], kind="stable")]

@@ -130,7 +130,7 @@ class Searcher:
         self.words = parts.words if self.mechanisms.content_words else _AllWords(parts.words)
         self.out_of_scope = parts.out_of_scope.with_examples([("staff", q) for q in self.taught.out_of_scope])
         self.corrector = Corrector(self._vocabulary(), self.tokenizer.is_common, self.tokenizer.cut,
-                                   quiet=self.lexicon.stopwords | self.lexicon.function_chars)
+                                   quiet=self.lexicon.stopwords | self.lexicon.function_chars, known=self.index.knows)
         self._answer_text: dict[str, str] = {}
         for doc in self.index.docs:
             self._answer_text[doc.answer] = self._answer_text.get(doc.answer, "") + compact(doc.name + doc.body)

@@ -134,3 +134,18 @@ def test_each_mechanism_can_be_switched_off(searcher):
     # Without the word lists of other agencies' topics, the weather is still declined — by its low evidence.
     weather = searcher.without("topics").search("天津明天会下雨吗")
     assert weather.decision is Decision.UNANSWERED and weather.reason != "out_of_scope"
+
+
+@pytest.mark.parametrize("question,service", [
+    ("科技工作者之家", "19"),                                    # not 「已按“老科技工作者”理解」
+    ("已经退休的老专家还能评天津市优秀科技工作者吗", "14"),       # the title is there as typed
+    ("海河教育园那个科技工作者之家能住宿吗", "20"),
+])
+def test_a_correction_never_rewrites_a_term_the_question_already_has(searcher, question, service):
+    r = searcher.search(question)
+    assert r.corrections == () and r.best.id == service and r.decision is not Decision.UNANSWERED
+
+
+def test_a_nationality_is_not_the_national_level(searcher):
+    r = searcher.search("优秀科技工作者标兵要求中国国籍吗")
+    assert r.decision is Decision.ANSWERED and r.best.id == "14"
