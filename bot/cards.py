@@ -207,7 +207,6 @@ def card_buttons(t: Turn, s: Service, query_id: str | None, related: list[str] |
 def show_answer(t: Turn, answer_id: str, question: str, result: SearchResult | None, query_id: str | None) -> None:
     """Add the card for an answer id (service or appendix) to the replies, and remember it for follow-ups."""
     a, s = t.a, t.session
-    intents = result.intents if result else ()
     service = a.catalogue.service(answer_id)
     s.context = Context(answer=answer_id, query=query_id, text=question, at=a.clock())
     note = corrected(result) if result and result.best and result.best.id == answer_id else ""
@@ -222,11 +221,11 @@ def show_answer(t: Turn, answer_id: str, question: str, result: SearchResult | N
     feedback = feedback_row(t, query_id)
     if answer_id == "societies":
         groups = a.catalogue.societies.by_discipline()
-        rows = [[t.button(texts.BTN_DISCIPLINE.format(discipline=d, count=len(v)), browse.show_discipline, str(i))
-                 for i, (d, v) in enumerate(groups.items())]]
+        disciplines = [[t.button(texts.BTN_DISCIPLINE.format(discipline=d, count=len(v)), browse.show_discipline, str(i))
+                        for i, (d, v) in enumerate(groups.items())]]
         match = result.societies if result else a.searcher.societies.match(question)
         s.context = replace(s.context, detail="|".join(match.names))
-        t.out.add(note + render.societies_card(a.catalogue, match), rows + feedback, about=answer_id)
+        t.out.add(note + render.societies_card(a.catalogue, match), disciplines + feedback, about=answer_id)
     elif answer_id in ("tast", "cast"):
         key = result.best.key if result and result.best and result.best.id == answer_id else ""
         if not key and question:

@@ -81,7 +81,7 @@ def _ruled_out_line(service: Service, quote: str) -> str:
                                                    phone="、".join(service.contact.phones)))
 
 
-def _named_service(t: Turn, args: str):  # type: ignore[no-untyped-def]
+def _named_service(t: Turn, args: str) -> Service | None:
     """Return the service /check names: by number (/check 13) or by name (/check 青托)."""
     m = re.fullmatch(r"\s*(\d{1,2})\s*", args)
     if m:

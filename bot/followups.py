@@ -12,7 +12,7 @@ from retrieval.aspects import Lead, asked, lead, organisation_sentences
 from retrieval.decide import Decision, detect_intents
 from retrieval.followup import Turn as Kind
 from retrieval.followup import FollowUpWords, classify, related_services
-from retrieval.model import Service
+from retrieval.model import Catalogue, Service
 from retrieval.search import SearchResult
 from retrieval.societies import SocietyMatch
 from retrieval.text import compact, normalise
@@ -91,9 +91,9 @@ def leads_for(t: Turn, service_id: str, question: str) -> list[Lead]:
     return [general] if general is not None else []
 
 
-def _whole_name(a: object, answer: str, phrase: str) -> bool:
+def _whole_name(catalogue: Catalogue, answer: str, phrase: str) -> bool:
     """Return True when the phrase found in a turn is a whole title or alias of that answer (工程师资格国际互认)."""
-    service = a.catalogue.service(answer)  # type: ignore[attr-defined]
+    service = catalogue.service(answer)
     if service is None or len(phrase) < 3:
         return False
     return phrase in {compact(n) for n in (service.title, *service.aliases)}
@@ -127,7 +127,7 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
     # The turn names another answer when that answer's own name explains it better than the context's.
     # Not on an everyday word alone: 在哪举办 after 创交会 does not switch to a title that has 举办.
     telling = any(not a.searcher.tokenizer.is_common(w) for w in result.content)
-    names_other = bool(result.best and (_whole_name(a, result.best.id, result.best.phrase) or (
+    names_other = bool(result.best and (_whole_name(a.catalogue, result.best.id, result.best.phrase) or (
         telling and best_ev is not None and context_ev is not None and best_ev.name_bigrams >= 0.5
         and best_ev.name_bigrams > context_ev.name_bigrams + 0.2)))
 

@@ -98,10 +98,13 @@ async def _command(args: argparse.Namespace, storage: Storage, settings: Setting
         from .staff import render_stats
 
         try:
-            catalogue = load_catalogue()
-            title = (lambda sid: f"{sid} {catalogue.by_id[sid].title}" if sid in catalogue.by_id else sid)
+            by_id = load_catalogue().by_id
         except CatalogueError:
-            title = str
+            by_id = {}
+
+        def title(sid: str) -> str:
+            return f"{sid} {by_id[sid].title}" if sid in by_id else sid
+
         print(to_plain(render_stats(title, s)))
         return 0
     if args.cmd in ("link", "out-of-scope", "dismiss"):

@@ -80,9 +80,10 @@ class Session:
         s = cls()
         if not isinstance(data, dict):
             return s
-        s.last_query = data.get("last_query") if isinstance(data.get("last_query"), str) else None
-        s.last_text = data.get("last_text") if isinstance(data.get("last_text"), str) else ""
-        s.extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+        last_query, last_text, extra = data.get("last_query"), data.get("last_text"), data.get("extra")
+        s.last_query = last_query if isinstance(last_query, str) else None
+        s.last_text = last_text if isinstance(last_text, str) else ""
+        s.extra = extra if isinstance(extra, dict) else {}
         s.context = _context(data)
         s.check = _check(data)
         s.pending = _pending(data.get("pending"))

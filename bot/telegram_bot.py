@@ -22,12 +22,15 @@ Delivery:
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import hmac
 import json
 import logging
 import signal
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,7 +45,6 @@ from telegram.ext import (
     ApplicationBuilder,
     ApplicationHandlerStop,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     TypeHandler,
@@ -173,11 +175,9 @@ class TelegramFrontend:
         msg, sender = update.effective_message, self.sender(update)
         if msg is None or sender is None or msg.text is None:
             return
-        text = msg.text
-        if sender.chat_type != ChatType.PRIVATE:
-            text = _addressed_text(msg, context.bot.username)
-            if text is None:
-                return
+        text = msg.text if sender.chat_type == ChatType.PRIVATE else _addressed_text(msg, context.bot.username)
+        if text is None:
+            return  # a group message that does not mention the bot
         await self.send_all(context.application, sender.chat_id, await self.assistant.text(sender, text))
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -328,7 +328,7 @@ async def poll(app: Application, stop: asyncio.Event, grace: float = CONFLICT_GR
     next_id: int | None = None
     failures = 0
 
-    def done(update_id: int) -> None:
+    def done(update_id: int, _task: object = None) -> None:
         inflight.pop(update_id, None)
         settled.set()
 
@@ -369,7 +369,7 @@ async def poll(app: Application, stop: asyncio.Event, grace: float = CONFLICT_GR
         for u in fresh:
             task = asyncio.create_task(app.process_update(u))
             inflight[u.update_id] = task
-            task.add_done_callback(lambda _, uid=u.update_id: done(uid))
+            task.add_done_callback(functools.partial(done, u.update_id))
         if updates:
             next_id = max(next_id or 0, updates[-1].update_id + 1)
         if inflight and not fresh:
@@ -450,6 +450,19 @@ async def serve(settings: Settings, assistant: Assistant, stop: asyncio.Event,
     return status
 
 
+def _webhook_server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, leaving SIGTERM and SIGINT to the bot's own handlers (they stop polling too)."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    return Server
+
+
 async def _serve_webhook(app: Application, settings: Settings, stop: asyncio.Event) -> None:
     import uvicorn
 
@@ -459,8 +472,7 @@ async def _serve_webhook(app: Application, settings: Settings, stop: asyncio.Eve
     config = uvicorn.Config(webhook_app(app, settings.webhook_secret(), path), host=settings.bot_webhook_listen,
                             port=settings.bot_webhook_port, log_level="warning", lifespan="off",
                             timeout_graceful_shutdown=10)
-    server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign] - our own handlers stop it
+    server = _webhook_server_class()(config)
     task = asyncio.create_task(server.serve())
     log.info("webhook mode on %s:%d/%s", settings.bot_webhook_listen, settings.bot_webhook_port, path)
     stopper = asyncio.create_task(stop.wait())

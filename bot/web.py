@@ -212,7 +212,7 @@ class Console:
 # -- requests, sessions, refusals ------------------------------------------------------------------
 
 def _console(request: Request) -> Console:
-    return request.app.state.console  # type: ignore[no-any-return]
+    return request.app.state.console
 
 
 async def current_staff(request: Request) -> Staff | None:

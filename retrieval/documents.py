@@ -50,11 +50,11 @@ def appendix_docs(cat: Catalogue) -> list[Doc]:
         docs.extend(_organisation_docs(org))
     rules = cat.rules
     # The rules name their subject once, in full, then by the short name people use (以下简称企业科协).
-    short = [m.group(1) for a in rules.articles for m in re.finditer(r"以下简称([^）)，,。]{2,8})[）)]", a.text)]
+    called = [m.group(1) for a in rules.articles for m in re.finditer(r"以下简称([^）)，,。]{2,8})[）)]", a.text)]
     for a in rules.articles:
         docs.append(Doc(answer="enterprise-association-rules", key=f"article:{a.number}",
-                        name="\n".join((rules.name, "通则", *short, a.chapter)), body=f"{a.label} {a.text}",
-                        phrases=(rules.name,), requires=(rules.name, "通则", "科协", *short)))
+                        name="\n".join((rules.name, "通则", *called, a.chapter)), body=f"{a.label} {a.text}",
+                        phrases=(rules.name,), requires=(rules.name, "通则", "科协", *called)))
     soc = cat.societies
     groups = soc.by_discipline()
     summary = "、".join(f"{d}{len(v)}个" for d, v in groups.items())
@@ -81,15 +81,3 @@ def build_docs(cat: Catalogue) -> list[Doc]:
     """Return every searchable document of the catalogue."""
     return [service_doc(s) for s in cat.services] + appendix_docs(cat)
 
-
-def society_matches(cat: Catalogue, question: str) -> list[str]:
-    """Return the names of societies a question names (by full name or distinctive words)."""
-    from .text import compact
-
-    q = compact(question)
-    out = []
-    for s in cat.societies.societies:
-        core = _society_core(s.name)
-        if compact(s.name) in q or (len(core) >= 2 and compact(core) in q):
-            out.append(s.name)
-    return out

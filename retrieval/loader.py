@@ -64,7 +64,7 @@ def _mapping_without_duplicates(loader: StrictLoader, node: yaml.MappingNode, de
 StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
 
 if getattr(yaml, "__with_libyaml__", False):
-    class StrictCLoader(yaml.CSafeLoader):  # type: ignore[misc, name-defined]
+    class StrictCLoader(yaml.CSafeLoader):
         """libyaml's SafeLoader (several times faster) with the same duplicate-key rejection."""
 
     StrictCLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)

@@ -76,7 +76,7 @@ def load_profile(data_dir: str | Path | None = None, tags: dict[str, dict[str, s
     for group in ("audience", "need"):
         if not isinstance(raw[group], dict):
             raise CatalogueError(path, None, group, "expected tag: [words]")
-        known = set((tags or {}).get(group, raw[group]))
+        known = set((tags or {}).get(group) or raw[group])
         for tag in raw[group]:
             if tag not in known:
                 raise CatalogueError(path, None, f"{group}.{tag}", f"not a tag of data/tags.yaml ({', '.join(sorted(known))})")

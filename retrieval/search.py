@@ -302,10 +302,10 @@ class Searcher:
             evidence=evidence,
             oos=nearest.evidence if nearest else Evidence(),
             content=len(content),
-            conflict=bool(top) and top.id in self.catalogue.by_id and level_conflict(
+            conflict=top is not None and top.id in self.catalogue.by_id and level_conflict(
                 norm, normalise(self.catalogue.by_id[top.id].title), self.lexicon),
-            appendix=bool(top) and top.id not in self.catalogue.by_id,
-            exact=bool(top) and len(query.compact) >= 2 and top.phrase == query.compact
+            appendix=top is not None and top.id not in self.catalogue.by_id,
+            exact=top is not None and len(query.compact) >= 2 and top.phrase == query.compact
             and not any(h.phrase == query.compact for h in hits[1:]),
         )
         decision, reason = decide(features, self.config.thresholds)

@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 
-from tests.fake_bot_api import TOKEN, FakeBotAPI
+from tests.fake_bot_api import TOKEN
 
 
 def test_reply_is_one_write_with_headers_and_body(fake_api):

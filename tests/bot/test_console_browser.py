@@ -185,7 +185,7 @@ async def test_staff_teach_and_undo_in_a_real_browser(driver, settings, catalogu
                 button = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "tr:not(.undone) button.undo")))
                 row = button.find_element(By.XPATH, "./ancestor::tr")
                 button.click()
-                wait.until(lambda d: "undone" in (row.get_attribute("class") or ""))
+                wait.until(lambda d, row=row: "undone" in (row.get_attribute("class") or ""))
             await assistant.sync_taught()
             assert not html(await assistant.text(asker, question)).startswith("<b>52 ")
             assert "没有找到" in html(await assistant.text(asker, cat))

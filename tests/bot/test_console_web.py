@@ -8,7 +8,6 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 
 from bot import webauth
 from bot.replies import Sender

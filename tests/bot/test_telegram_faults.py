@@ -162,3 +162,42 @@ def test_kill_9_mid_burst_loses_nothing(tmp_path):
         # At least once: only what was being handled at the moment of the kill may be answered again.
         assert len(twice) <= 100
         print(f"kill -9 after {len(before)} answers: {len(twice)} answered twice after the restart")
+
+
+def test_sigterm_in_webhook_mode_stops_cleanly(tmp_path):
+    """SIGTERM stops a webhook bot through its own handler (not the web server's) with exit status 0."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with FakeBotAPI() as api:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url,
+               "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hook", "BOT_WEBHOOK_LISTEN": "127.0.0.1",
+               "BOT_WEBHOOK_PORT": str(port), "BOT_DB_PATH": str(tmp_path / "hook.sqlite3"),
+               "BOT_USER_KEY_SECRET": "faults", "BOT_LOG_LEVEL": "WARNING", "PYTHONIOENCODING": "utf-8"}
+        bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+        try:
+            api.wait_for(lambda: api.calls("setWebhook"), 30)
+            _wait_listening(port)
+            bot.send_signal(signal.SIGTERM)
+            out, err = bot.communicate(timeout=30)
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+        assert bot.returncode == 0, err
+        assert "Traceback" not in err
+
+
+def _wait_listening(port: int, timeout: float = 20.0) -> None:
+    import socket
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing listens on port {port}")
