@@ -1,6 +1,5 @@
 """Every user-facing string of the assistant, in one place. Facts (phones, names) come from the data."""
 
-BOT_NAME = "科创服务助手"
 
 WELCOME = (
     "您好！我是<b>科创服务助手</b>，帮您查找天津市科协《“科创中国”天津行动 科协组织科创服务资源清单》"

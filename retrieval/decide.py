@@ -41,6 +41,9 @@ class Features:
     appendix: bool = False
     # The whole question is the best answer's title or an alias, and no other answer's.
     exact: bool = False
+    # The best document needs a cue word the question lacks (a society's name without 学会/协会: 电影 is not
+    # a question about 天津市科教电影电视协会).
+    uncued: bool = False
 
 
 def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
@@ -80,6 +83,8 @@ def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
     # Answered outright only when the answer's own name carries the question's words in the question's
     # order (so 企业技术中心 is not answered by a title that has 中心 and 认定), what it is explains the rest,
     # it clearly leads, no out-of-scope example comes as close, and it is at the level the question names.
+    if f.uncued:
+        return Decision.SUGGEST, "close"
     if f.exact and not f.conflict:
         return Decision.ANSWERED, "phrase"
     # The question names a national programme by the very name of a Tianjin one (国家科学技术进步奖 and

@@ -199,6 +199,7 @@ class SearchIndex:
         self._terms: dict[tuple[int, str], frozenset[str]] = {}
         self._cued = [i for i, d in enumerate(self.docs) if d.requires]
         self._cues = tuple(sorted({w for i in self._cued for w in self.docs[i].requires}))
+        self._requires = {d.key: d.requires for d in self.docs if d.requires}
         self._bigrams: dict[tuple[int, str], frozenset[str]] = {}
 
     @classmethod
@@ -345,6 +346,11 @@ class SearchIndex:
     def knows(self, token: str) -> bool:
         """Return True when some document contains the word (as a word or a sub-word)."""
         return token in self._fields["words"].postings or token in self._fields["parts"].postings
+
+    def uncued(self, key: str, query: Query) -> bool:
+        """Return True when a document needs a cue word (学会, 通则) the question does not have."""
+        requires = self._requires.get(key, ())
+        return bool(requires) and not any(w in query.compact for w in requires)
 
     def docs_of(self, answer: str) -> list[int]:
         """Return the indexes of an answer's documents."""

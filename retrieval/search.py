@@ -305,6 +305,7 @@ class Searcher:
             conflict=top is not None and top.id in self.catalogue.by_id and level_conflict(
                 norm, normalise(self.catalogue.by_id[top.id].title), self.lexicon),
             appendix=top is not None and top.id not in self.catalogue.by_id,
+            uncued=top is not None and self.index.uncued(top.key, query),
             exact=top is not None and len(query.compact) >= 2 and top.phrase == query.compact
             and not any(h.phrase == query.compact for h in hits[1:]),
         )

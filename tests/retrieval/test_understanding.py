@@ -149,3 +149,9 @@ def test_a_correction_never_rewrites_a_term_the_question_already_has(searcher, q
 def test_a_nationality_is_not_the_national_level(searcher):
     r = searcher.search("优秀科技工作者标兵要求中国国籍吗")
     assert r.decision is Decision.ANSWERED and r.best.id == "14"
+
+
+def test_a_society_named_in_passing_without_a_society_word_is_never_the_answer(searcher):
+    # 电影 is in 天津市科教电影电视协会's name, but a question about films is not about the societies.
+    assert searcher.search("最近有什么好看的电影").decision is not Decision.ANSWERED
+    assert searcher.search("天津有激光学会吗").decision is Decision.ANSWERED
