@@ -69,6 +69,12 @@ async def respond(t: Turn, text: str, quiet: bool = False) -> bool:
     result = t.a.searcher.search(text)
     if await followups.follow_up(t, text, result):
         return True
+    if result.decision is Decision.UNANSWERED and followups.fresh_context(t) is not None:
+        # 电化 after a card: a mistyped follow-up, read as the corrector reads it (已按“电话”理解).
+        for rewrite in t.a.searcher.corrector.rewrites(normalise(text)):
+            again = replace(t.a.searcher.search(rewrite.text), question=text, corrections=rewrite.changes)
+            if again.reason != "chitchat" and await followups.follow_up(t, rewrite.text, again):
+                return True
     result = followups.in_context(t, text, result)
     if quiet and result.decision is Decision.UNANSWERED:
         return False

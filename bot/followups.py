@@ -75,10 +75,14 @@ def leads_for(t: Turn, service_id: str, question: str) -> list[Lead]:
     # Words and their parts (个人奖 → 个人): a sentence may say the part.
     own = [w for w in dict.fromkeys(tokens + parts)
            if w not in name and len(w) >= 2 and not searcher.tokenizer.is_common(w, 7.0)]
-    words = list(dict.fromkeys([x for w in own for x in (w, *synonyms.get(w, ()))]))
+    # …and their synonyms, except those that name the service itself (相声 → 科学传播作品, in 59's title).
+    title = compact(service.title) if service is not None else ""
+    words = list(own)
+    related = tuple(dict.fromkeys(x for w in own for x in synonyms.get(w, ())
+                                  if x not in own and x not in name and x not in title))
     out: list[Lead] = []
     for aspect in asked(plain, searcher.parts.aspects):
-        found = lead(source, plain, words, aspect)
+        found = lead(source, plain, words, aspect, related=related)
         if found is not None:
             out.append(found)
             if found.sentences:
@@ -87,7 +91,8 @@ def leads_for(t: Turn, service_id: str, question: str) -> list[Lead]:
         return out[:1]  # asked, and the entry does not say
     if "what" in detect_intents(normalise(plain), searcher.lexicon):
         return []  # 是个什么组织: the card's own description answers; a sentence sharing 组织 would not
-    general = lead(source, plain, [w for w in words if w not in searcher.lexicon.aspect_words], None)
+    general = lead(source, plain, [w for w in words if w not in searcher.lexicon.aspect_words], None,
+                   related=tuple(w for w in related if w not in searcher.lexicon.aspect_words))
     return [general] if general is not None else []
 
 
@@ -97,6 +102,12 @@ def _whole_name(catalogue: Catalogue, answer: str, phrase: str) -> bool:
     if service is None or len(phrase) < 3:
         return False
     return phrase in {compact(n) for n in (service.title, *service.aliases)}
+
+
+def _is_sibling(question: str, words: FollowUpWords) -> bool:
+    """Return True for a 那…呢 / …的呢 turn: the same question as before, about something else."""
+    q = normalise(question).strip("？?！!。 ")
+    return q.endswith(tuple(words.sibling_end)) or q.startswith(tuple(words.sibling_start))
 
 
 def _strip_marks(question: str, words: FollowUpWords) -> str:
@@ -138,13 +149,23 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
                and not any(w in x or x in w for x in asks)]
     unexplained = bool(strange) and a.searcher.explain(text, ctx.answer, tuple(strange)).explained < 1.0
 
+    # The last answer's text has every word of the turn, if not as words then as characters (男 in 男性候选人).
+    by_context = context_ev.explained if context_ev else 1.0
+    by_best = best_ev.explained if best_ev else 0.0
+    if result.content and a.searcher.mentions(ctx.answer, result.content):
+        by_context = max(by_context, 0.5)
+        if result.decision is not Decision.ANSWERED:  # 怎么学: a lone 学 elsewhere tells nothing either
+            by_context = max(by_context, by_best)
+
     def kind_of(sibling: bool) -> Kind:
         return classify(text, result.content, result.decision, best, names_other, ctx.answer,
-                        context_ev.explained if context_ev else 1.0, best_ev.explained if best_ev else 0.0,
+                        by_context, by_best,
                         bool(result.intents) or bool(asked(text, a.searcher.parts.aspects)), a.searcher.parts.followup,
                         sibling, unexplained)
 
     kind = kind_of(True)
+    if kind is Kind.NEW and best == ctx.answer and result.decision is not Decision.UNANSWERED and not choices:
+        kind = Kind.ASPECT  # 订房电话 after 科技工作者之家: the turn's own search says it is the same answer
     if ctx.answer == "societies" and kind is Kind.ASPECT and result.content:
         kind = Kind.SIBLING  # 化工的呢 after 化学会: another society, when the turn names one
     if kind is Kind.RELATED:
@@ -156,13 +177,19 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
         kind = kind_of(False)  # 那女的呢 after a service card: about that service after all
     if kind is not Kind.ASPECT:
         return False
+    previous = t.session.last_text
     qid = await cards.log_question(t, text, result, shown=ctx.answer if ctx.answer in a.catalogue.by_id else None,
                                    decision="answered", reason="followup")
     t.session.last_query, t.session.last_text = qid, text
     service = a.catalogue.service(ctx.answer)
     if service is not None:
-        hint = esc((texts.FOLLOWUP_FIRST_CHOICE if choices else texts.FOLLOWUP_HINT).format(title=service.title))
-        leads = leads_for(t, service.id, text)
+        hint = cards.corrected(result) + esc(
+            (texts.FOLLOWUP_FIRST_CHOICE if choices else texts.FOLLOWUP_HINT).format(title=service.title))
+        asked_here = bool(result.intents) or bool(asked(text, a.searcher.parts.aspects))
+        # 男的呢 after 女性候选人年龄上限: the same question about someone else — read with the turn before.
+        carried = f"{previous}，{text}" if previous and not asked_here and _is_sibling(text, a.searcher.parts.followup) \
+            else text
+        leads = leads_for(t, service.id, carried)
         others = [[t.button(cards.answer_label(t, c), cards.choose_suggestion, ctx.query or qid, cards.code_of(c))]
                   for c in choices[1:]] if choices else []
         t.out.add(hint + "\n" + render.service_card(service, cards.card_intents(result, leads), leads),

@@ -20,6 +20,7 @@ _SENTENCE = re.compile(r"(?<=[。；！？])|\n")
 _NUMBER = re.compile(r"\d")
 # A month of the yearly cycle (每年3月, 4-5月); a month after a year (2017年8月) dates a past document instead.
 _YEAR = re.compile(r"\d{4}年")
+_COUNTED = re.compile(r"(?:多少|几)[个名家项次位批]?([\u4e00-\u9fff]{2})")
 _ASKS_YEAR = re.compile(r"哪一?年|年份|几几年")
 _DATE = re.compile(r"(?<!\d年)(?:\d{1,2}月(?:\d{1,2}日)?|\d{1,2}-\d{1,2}月)")
 
@@ -97,20 +98,23 @@ def organisation_sentences(org: Organisation) -> list[tuple[str, str]]:
 
 
 def lead(source: Service | list[tuple[str, str]], question: str, words: list[str], aspect: Aspect | None,
-         limit: int = 2) -> Lead | None:
+         limit: int = 2, related: tuple[str, ...] = ()) -> Lead | None:
     """Return the sentences that answer the question — of an entry, or of any (heading, sentence) list: for
     an aspect, sentences with its cue words (and the question's own words); without one, the sentence that
     shares most of the question's own words.
 
+    `related` words (synonyms of the question's) count half as much as its own.
     Returns None (no aspect) or a Lead with no sentences (an aspect the text does not address).
     """
     scored = []
     headed: dict[str, list[str]] = {}
     wants_year = bool(_ASKS_YEAR.search(question))
+    # What 多少个… counts (多少个部门参与 → 部门): the number next to it answers, even for an everyday word.
+    counted = [m.group(1) for m in _COUNTED.finditer(normalise(question))]
     pairs = sentences(source) if isinstance(source, Service) else source
     for n, (heading, sentence) in enumerate(pairs):
         s = normalise(sentence)
-        own = sum(len(w) for w in words if w in s)
+        own = sum(len(w) for w in words if w in s) + sum(len(w) for w in related if w in s) // 2
         if aspect is None:
             # A block whose own heading says what is asked (市科协主管期刊 for 市科协主管哪些科技期刊) answers it.
             titled = sum(len(w) for w in words if w in normalise(heading)) if heading else 0
@@ -124,10 +128,12 @@ def lead(source: Service | list[tuple[str, str]], question: str, words: list[str
         dated = _YEAR.search(s) if wants_year else _DATE.search(s)
         if (aspect.name == "date" and dated) or any(w in s for w in aspect.answers):
             own += 2  # an explicit date or place answers 什么时候 or 在哪 even in words the question does not share
-        if not cue or (aspect.name in _NEEDS_OWN and not own) or (aspect.name in _NEEDS_NUMBER and not _COUNT.search(s)):
+        # A sentence with the very thing asked about (相声 in 相声能报吗) needs no cue word.
+        if not (cue or own >= 2) or (aspect.name in _NEEDS_OWN and not own) \
+                or (aspect.name in _NEEDS_NUMBER and not _COUNT.search(s)):
             continue
         number = 2 if _NUMBER.search(s) and aspect.name in _NUMERIC else 0
-        if number and _near_number(s, words):
+        if number and _near_number(s, words + counted):
             number += 2  # 先进个人不超过300名: the number is about the thing asked (个人奖有多少名额)
         scored.append((cue + 2 * own + number, -n, sentence))
     if not scored:

@@ -44,6 +44,8 @@ class Features:
     # The best document needs a cue word the question lacks (a society's name without 学会/协会: 电影 is not
     # a question about 天津市科教电影电视协会).
     uncued: bool = False
+    # Every content word is one character (怎么学): too little to name a service outright.
+    characters: bool = False
 
 
 def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
@@ -83,7 +85,7 @@ def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
     # Answered outright only when the answer's own name carries the question's words in the question's
     # order (so 企业技术中心 is not answered by a title that has 中心 and 认定), what it is explains the rest,
     # it clearly leads, no out-of-scope example comes as close, and it is at the level the question names.
-    if f.uncued:
+    if f.uncued or (f.characters and not f.phrase):
         return Decision.SUGGEST, "close"
     if f.exact and not f.conflict:
         return Decision.ANSWERED, "phrase"

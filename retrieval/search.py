@@ -192,6 +192,9 @@ class Searcher:
         terms += [w for w, _ in self.lexicon.user_words]
         terms += [a for aliases in self.learned.values() for a in aliases]
         terms += [meant for _, meant in self.taught.terms]
+        # What a follow-up asks (电话, 放宽): 电化 after a card is a typo of a question about it.
+        terms += [w for words in self.lexicon.intents.values() for w in words]
+        terms += [w for aspect in self.parts.aspects for w in aspect.asks]
         return [normalise(t).replace(" ", "") for t in terms]
 
     # -- searching -------------------------------------------------------------------------------
@@ -231,6 +234,11 @@ class Searcher:
         query = self.index.parse(question[:MAX_QUESTION])
         content = list(words) if words is not None else self.words.content(query.tokens)
         return explain(self.words, self.index, query, content, answer)
+
+    def mentions(self, answer: str, words: Iterable[str]) -> bool:
+        """Return True when an answer's text contains every one of the words, as characters if not as words."""
+        text = self._answer_text.get(answer, "")
+        return bool(text) and all(w in text for w in words)
 
     def similar(self, service_id: str, limit: int = 6) -> list[str]:
         """Return the services whose texts are most like what one service is (its title and introduction)."""
@@ -306,6 +314,7 @@ class Searcher:
                 norm, normalise(self.catalogue.by_id[top.id].title), self.lexicon),
             appendix=top is not None and top.id not in self.catalogue.by_id,
             uncued=top is not None and self.index.uncued(top.key, query),
+            characters=bool(content) and all(len(w) == 1 for w in content),
             exact=top is not None and len(query.compact) >= 2 and top.phrase == query.compact
             and not any(h.phrase == query.compact for h in hits[1:]),
         )

@@ -158,3 +158,40 @@ async def test_context_never_overrules_what_the_turn_itself_leads_with(assistant
 async def test_i_am_32_is_a_self_description(assistant):
     text = await ask(assistant, "我32岁，在天津一所大学当讲师，能申请什么人才项目")
     assert "根据您的情况" in text
+
+
+@pytest.mark.parametrize("turns,fact", [
+    (("中国青年科技奖怎么推荐", "女性候选人年龄上限", "男的呢"), "男性候选人不超过40周岁"),  # the same question, for men
+    (("老科学家学术成长资料采集工程", "个人能直接申报吗"), "不接受个人直接申报"),
+    (("全域科普", "多少个部门参与"), "44个部门"),                                           # what 多少个 counts
+    (("科学传播作品大赛", "相声能报吗"), "相声、魔术、杂技"),                               # the thing asked, not a synonym
+    (("一个单位最多报几项", ), "不超过2项"),
+])
+async def test_followups_find_the_sentence_for_everyday_phrasings(assistant, turns, fact):
+    if len(turns) == 1:
+        turns = ("高端学术交流活动资助", *turns)
+    assert fact in await ask(assistant, *turns)
+
+
+@pytest.mark.parametrize("first,typed,meant,fact", [
+    ("院士工作站", "电化", "电话", "022-27114778"),
+    ("青年人才托举工程", "女性年龄能放款吗", "放宽", "放宽1-2岁"),
+])
+async def test_a_mistyped_followup_is_read_and_says_how(assistant, first, typed, meant, fact):
+    text = await ask(assistant, first, typed)
+    assert f"已按“{meant}”理解" in text and "接着问的是" in text and fact in text
+
+
+async def test_a_lone_character_is_read_against_the_last_answer(assistant):
+    text = await ask(assistant, "企业云课堂收费吗", "怎么学")
+    assert "36 推介企业云课堂" in text and "实名注册" in text
+
+
+async def test_a_fee_the_entry_does_not_state_is_said_so_with_the_phone(assistant):
+    text = await ask(assistant, "重点产业链工程师高研班", "学费多少")
+    assert "接着问的是" in text and "清单中这项服务没有写资助金额或费用" in text and "022-27114778" in text
+
+
+async def test_free_of_charge_answers_a_question_about_fees(assistant):
+    text = await ask(assistant, "企业云课堂收费吗")
+    assert "免费学习" in text.split("项目介绍")[0] and "没有写资助金额" not in text

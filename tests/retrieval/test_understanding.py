@@ -155,3 +155,8 @@ def test_a_society_named_in_passing_without_a_society_word_is_never_the_answer(s
     # 电影 is in 天津市科教电影电视协会's name, but a question about films is not about the societies.
     assert searcher.search("最近有什么好看的电影").decision is not Decision.ANSWERED
     assert searcher.search("天津有激光学会吗").decision is Decision.ANSWERED
+
+
+@pytest.mark.parametrize("question", ["怎么学", "学", "奖"])
+def test_one_character_of_content_never_answers_outright(searcher, question):
+    assert searcher.search(question).decision is not Decision.ANSWERED
