@@ -27,8 +27,12 @@ from typing import Any
 # Pinyin input methods blur these: z/zh, c/ch, s/sh, an/ang, en/eng, in/ing; the corrector does too.
 _FUZZY = ((re.compile(r"^zh"), "z"), (re.compile(r"^ch"), "c"), (re.compile(r"^sh"), "s"),
           (re.compile(r"ang$"), "an"), (re.compile(r"eng$"), "en"), (re.compile(r"ing$"), "in"))
-# Windows longer than this many characters are not tried (the longest title is about 30).
+# Windows longer than this many characters are not tried (the longest title is about 30); pinyin typed
+# as letters is longer than the characters it stands for.
 MAX_WINDOW = 16
+MAX_LATIN_WINDOW = 48
+# A window spans at most this many words (spaces between typed syllables do not count).
+MAX_WORDS = 6
 # At most this many readings combinations of one term or window are indexed (多音字 multiply them).
 MAX_READINGS = 8
 _LATIN = re.compile(r"^[a-z]+$")
@@ -159,16 +163,25 @@ class Corrector:
         strange = [not self._known(t) or (len(t) == 1 and t not in self._quiet) for t in tokens]
         if not any(strange):
             return []
+        latin_runs: list[tuple[int, int, str, str]] = []  # pinyin windows, for the whole-question rewrite
         for a in range(len(spans)):
-            for b in range(a + 1, min(len(spans), a + 6) + 1):
+            words = 0
+            for b in range(a + 1, len(spans) + 1):
+                words += not spans[b - 1][2].isspace()
+                if words > MAX_WORDS:
+                    break
                 start, end = spans[a][0], spans[b - 1][1]
                 window = text[start:end]
                 inner = [t for _, _, t in spans[a:b]]
-                if inner[0] in self._quiet or inner[-1] in self._quiet or not any(strange[a:b]):
-                    continue
-                if window.strip() != window or len(window) > MAX_WINDOW or len(window) < 2:
+                # A function character may not start or end a window (的学会 is not 土地学会) — unless jieba
+                # could make no word of it at all (创焦会: 创, 焦, 会 — a typo of 创交会).
+                unsegmented = b - a >= 3 and all(len(t) == 1 for t in inner)
+                if ((inner[0] in self._quiet or inner[-1] in self._quiet) and not unsegmented) or not any(strange[a:b]):
                     continue
                 latin = window.replace(" ", "")
+                longest = MAX_LATIN_WINDOW if _LATIN.match(latin) else MAX_WINDOW
+                if window.strip() != window or len(window) > longest or len(window) < 2:
+                    continue
                 if _LATIN.match(latin):
                     window_key = latin
                 elif _HAN.match(window):
@@ -181,13 +194,19 @@ class Corrector:
                     window_key = window
                 else:
                     continue
-                for term, cost in self._candidates(window_key)[:3]:
+                for n, (term, cost) in enumerate(self._candidates(window_key)[:3]):
                     if term in window:
                         continue  # 院士专家讲 → 院士专家 corrects nothing: the term is already there as typed
                     proposals.append((cost, -(end - start), start, window, term))
+                    if n == 0 and window_key is latin:
+                        latin_runs.append((start, end, window, term))
         proposals.sort()
         out: list[Rewrite] = []
         seen: set[str] = set()
+        whole = _cover(text, latin_runs)
+        if whole is not None:  # minying qiye zhicheng → 民营企业职称: every pinyin run read at once
+            seen.add(whole.text)
+            out.append(whole)
         for cost, _, start, window, term in proposals:
             new = text[:start] + term + text[start + len(window):]
             if new not in seen:
@@ -196,6 +215,23 @@ class Corrector:
             if len(out) >= limit:
                 break
         return out
+
+
+def _cover(text: str, runs: list[tuple[int, int, str, str]]) -> Rewrite | None:
+    """Return the rewrite that reads every pinyin run of a question at once (longest windows first), when
+    there are two or more; None otherwise."""
+    chosen: list[tuple[int, int, str, str]] = []
+    for run in sorted(runs, key=lambda r: (-(r[1] - r[0]), r[0])):
+        if all(run[1] <= c[0] or run[0] >= c[1] for c in chosen):
+            chosen.append(run)
+    if len(chosen) < 2:
+        return None
+    out, pos = [], 0
+    for start, end, _, term in sorted(chosen):
+        out += [text[pos:start], term]
+        pos = end
+    out.append(text[pos:])
+    return Rewrite("".join(out), tuple((w, t) for _, _, w, t in sorted(chosen)), 0)
 
 
 def _unfuzzy(ch: str) -> str:

@@ -46,6 +46,9 @@ class Features:
     uncued: bool = False
     # Every content word is one character (怎么学): too little to name a service outright.
     characters: bool = False
+    # The best answer's name is found in the question and the runner-up's is not, or only as part of it
+    # (创新方法大赛天津赛区 over 创新方法大赛): the names decide, whatever the scores' ratio.
+    phrase_lead: bool = False
 
 
 def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
@@ -96,8 +99,8 @@ def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
     # An appendix answer's text is long: it identifies the answer only when the question also names it
     # (企业科协, 中国科协, 学会) — 港澳台 alone is not a question about 中国科协.
     identity = (e.core_bigrams if e.name > 0 else 0.0) if f.appendix else e.name_bigrams
-    if identity >= th.min_name and e.core >= th.min_core and f.top_score >= th.answer_ratio * f.second_score \
-            and o.explained < e.core and not f.conflict:
+    leads = f.top_score >= th.answer_ratio * f.second_score or f.phrase_lead
+    if identity >= th.min_name and e.core >= th.min_core and leads and o.explained < e.core and not f.conflict:
         return Decision.ANSWERED, "phrase" if f.phrase else "clear"
     return Decision.SUGGEST, "close"
 

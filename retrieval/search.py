@@ -42,6 +42,9 @@ from .tokenize import Tokenizer
 
 # Longest question text searched; the rest is ignored (Telegram allows 4096 characters).
 MAX_QUESTION = 500
+# Shortest name that decides between close answers by itself (天津赛区 is a part of a name, not one).
+PHRASE_LEAD = 5
+
 # Questions about the societies list are short; a longer one naming a society is about something else.
 SOCIETY_QUESTION = 24
 
@@ -315,6 +318,7 @@ class Searcher:
             appendix=top is not None and top.id not in self.catalogue.by_id,
             uncued=top is not None and self.index.uncued(top.key, query),
             characters=bool(content) and all(len(w) == 1 for w in content),
+            phrase_lead=top is not None and self._phrase_leads(top, hits[1:3]),
             exact=top is not None and len(query.compact) >= 2 and top.phrase == query.compact
             and not any(h.phrase == query.compact for h in hits[1:]),
         )
@@ -331,6 +335,20 @@ class Searcher:
             hits = self._fitting_first(hits, question)
         return SearchResult(question, decision, reason, tuple(hits), intents, tuple(query.tokens), evidence.explained,
                             content=tuple(content), societies=societies), features
+
+    def _phrase_leads(self, top: Hit, others: list[Hit]) -> bool:
+        """Return True when the best answer's name, found whole in the question, is no other close answer's:
+        the runners-up match no name or only a part of it, and none of their names holds it (创新方法大赛 is in
+        both 33's and 34's titles: the names do not decide)."""
+        if len(top.phrase) < PHRASE_LEAD or not others:
+            return False
+        for h in others:
+            if h.phrase and (h.phrase == top.phrase or h.phrase not in top.phrase):
+                return False
+            s = self.catalogue.service(h.id)
+            if s is not None and any(top.phrase in compact(n) for n in (s.title, *s.aliases)):
+                return False
+        return True
 
     def _fitting_first(self, hits: list[Hit], question: str) -> list[Hit]:
         """Reorder a profile question's hits: the search's score, plus how well each service's tags fit

@@ -51,4 +51,4 @@ async def test_a_national_programme_named_like_a_tianjin_one_is_declined_with_th
 
 async def test_tianjins_candidates_for_a_national_award_are_that_awards_service(assistant):
     replies = await assistant.text(USER, "全国最美科技工作者是哪些部门联合评的")
-    assert "这一级" not in html(replies) and "05" in listed(replies)
+    assert "这一级" not in html(replies) and "05 推荐“最美科技工作者”天津市候选人" in html(replies)

@@ -160,3 +160,32 @@ def test_a_society_named_in_passing_without_a_society_word_is_never_the_answer(s
 @pytest.mark.parametrize("question", ["怎么学", "学", "奖"])
 def test_one_character_of_content_never_answers_outright(searcher, question):
     assert searcher.search(question).decision is not Decision.ANSWERED
+
+
+@pytest.mark.parametrize("question,service,typed,meant", [
+    ("yuanshi gongzuozhan 有效期几年", "10", "yuanshi gongzuozhan", "院士工作站"),   # pinyin with spaces
+    ("qing nian tuo ju 多大年龄能报", "13", "qing nian tuo ju", "青年托举"),
+    ("minying qiye zhicheng 怎么申报", "17", "minying qiye zhicheng", "民营企业职称"),
+    ("创焦会天津企业怎么参加", "41", "创焦会", "创交会"),                             # jieba made no word of it
+])
+def test_pinyin_runs_and_unsegmented_typos_are_read(searcher, question, service, typed, meant):
+    r = searcher.search(question)
+    assert r.decision is Decision.ANSWERED and r.best.id == service and (typed, meant) in r.corrections
+
+
+@pytest.mark.parametrize("question,service", [
+    ("中国青年科技奖男女年龄限制各是多少", "02"),       # 天津青年科技奖 scores close, but its name is not in the question
+    ("天津市最美科技工作者每年选多少个", "15"),         # the longer name over the shorter one it contains
+    ("创新方法大赛天津赛区联系电话", "34"),
+])
+def test_a_name_found_whole_decides_between_close_scores(searcher, question, service):
+    r = searcher.search(question)
+    assert r.decision is Decision.ANSWERED and r.best.id == service
+
+
+@pytest.mark.parametrize("question", [
+    "创新方法大赛联系电话多少",                       # 33 (national) and 34 (Tianjin) both carry the name
+    "科技部那个中国创新创业大赛天津赛区在哪报名",     # 天津赛区 is part of a name, and this is another contest
+])
+def test_a_name_that_several_answers_share_does_not_decide(searcher, question):
+    assert searcher.search(question).decision is not Decision.ANSWERED
