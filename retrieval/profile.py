@@ -14,6 +14,8 @@ from .loader import DATA_DIR, CatalogueError, read_yaml
 from .text import compact, normalise
 
 # 「女，41岁」「35岁男」: an age or gender given about oneself.
+# Longest first clause read as a self-description (中学科学老师, 自由职业, 区科协企业部负责人).
+ROLE_CLAUSE = 10
 _CLAUSE = re.compile(r"[，,。；;！!？?\s]+")
 _SELF = re.compile(r"^(男|女)[，,、 ]|我(?:今年)?\d{2}岁|\d{2}岁[，,、 ]?(男|女)|(男|女)[，,、 ]?\d{2}岁|^\d{2}岁")
 
@@ -56,8 +58,17 @@ class ProfileWords:
     def is_profile(self, question: str) -> bool:
         """Return True when the question describes the asker and asks what fits them."""
         q = compact(question)
-        described = any(w in q for w in self.self) or bool(_SELF.search(q))
+        described = any(w in q for w in self.self) or bool(_SELF.search(q)) or self._opens_with_who(question)
         return described and any(w in q for w in self.asks)
+
+    def _opens_with_who(self, question: str) -> bool:
+        """Return True when the first clause only says who is asking (中学科学老师，… / 自由职业，…)."""
+        clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+        if len(clauses) < 2:
+            return False
+        first = compact(clauses[0])
+        return len(first) <= ROLE_CLAUSE and not any(w in first for w in self.asks) and any(
+            w in first for ws in self.audience.values() for w in ws)
 
 
 def load_profile(data_dir: str | Path | None = None, tags: dict[str, dict[str, str]] | None = None) -> ProfileWords:
