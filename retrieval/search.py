@@ -10,6 +10,8 @@ a searcher with taught items is built from the base parts, which nothing ever ch
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -42,6 +44,9 @@ from .tokenize import Tokenizer
 
 # Longest question text searched; the rest is ignored (Telegram allows 4096 characters).
 MAX_QUESTION = 500
+# A question whose last word is 科协 asks about 科协 organisations (天津一共有多少个街道乡镇科协).
+_ENDS_KEXIE = re.compile(r"科协[吗呢么]?$")
+
 # Shortest name that decides between close answers by itself (天津赛区 is a part of a name, not one).
 PHRASE_LEAD = 5
 
@@ -336,6 +341,10 @@ class Searcher:
         return SearchResult(question, decision, reason, tuple(hits), intents, tuple(query.tokens), evidence.explained,
                             content=tuple(content), societies=societies), features
 
+    def _title(self, answer: str) -> str:
+        s = self.catalogue.service(answer)
+        return s.title if s is not None else ""
+
     def _phrase_leads(self, top: Hit, others: list[Hit]) -> bool:
         """Return True when the best answer's name, found whole in the question, is no other close answer's:
         the runners-up match no name or only a part of it, and none of their names holds it (创新方法大赛 is in
@@ -404,8 +413,10 @@ class Searcher:
             rival = next((h for h in hits if h.id != org.id), None)
             if rival and rest:
                 named = explain(self.words, self.index, query, rest, rival.id, rival.phrase)
-                # 中国科协求是奖 is service 03; 天津科技工作者之家… is service 20, not a question about 天津市科协.
-                if named.name_bigrams >= 0.5 or (by_city and named.name > 0):
+                # 中国科协求是奖 is service 03; 天津科技工作者之家… is service 20, not a question about 天津市科协 —
+                # but 天津有多少个街道乡镇科协 counts 科协 organisations, which no service's name is.
+                counts_kexie = bool(_ENDS_KEXIE.search(q)) and "科协" not in compact(self._title(rival.id))
+                if not counts_kexie and (named.name_bigrams >= 0.5 or (by_city and named.name > 0)):
                     continue
             others = [h for h in hits if h.id != org.id]
             lead = max((h.score for h in others), default=1.0)

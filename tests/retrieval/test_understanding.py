@@ -200,3 +200,10 @@ def test_more_ways_of_describing_oneself(searcher, question, first):
     r = searcher.search(question)
     assert r.decision is Decision.SUGGEST and r.reason == "profile"
     assert first is None or r.best.id == first
+
+
+def test_counting_kexie_organisations_is_about_the_tianjin_association(searcher):
+    # 55 has 街道(乡镇) in its name, but the question counts 科协 organisations.
+    r = searcher.search("天津一共有多少个街道乡镇科协")
+    assert r.best.id == "tast" and r.decision is not Decision.UNANSWERED
+    assert searcher.search("中国科协每年发布的那些前沿科学问题难题在哪看").best.id == "32"
