@@ -301,6 +301,8 @@ class Searcher:
             # is read from the clauses that ask.
             asking = self.parts.profile.want(question) if self.parts.profile.is_profile(question) else question
             topic = out_of_scope_topic(normalise(asking), self.lexicon)
+            if topic and top and topic in self._answer_text.get(top.id, ""):
+                topic = ""  # 注销 is another agency's word, but the 通则 rule on it too: the evidence decides
         region = other_region(norm, self.lexicon)
         if region and top and region not in self._answer_text.get(top.id, ""):
             topic = topic or region

@@ -207,3 +207,9 @@ def test_counting_kexie_organisations_is_about_the_tianjin_association(searcher)
     r = searcher.search("天津一共有多少个街道乡镇科协")
     assert r.best.id == "tast" and r.decision is not Decision.UNANSWERED
     assert searcher.search("中国科协每年发布的那些前沿科学问题难题在哪看").best.id == "32"
+
+
+def test_a_topic_of_other_agencies_that_the_answer_itself_rules_on_is_not_declined(searcher):
+    # 注销 is in the out-of-scope topics (company registration), but the 通则 has an article on it.
+    r = searcher.search("企业科协解散了要怎么注销")
+    assert r.decision is Decision.ANSWERED and r.best.id == "enterprise-association-rules"
