@@ -49,6 +49,8 @@ def load_followup(data_dir: str | Path | None = None) -> FollowUpWords:
 
 # A follow-up is short; a long turn is a question of its own even if it names no service.
 SHORT_TURN = 14
+# 还有类似的给企业用的线上工具吗: a request for more, with a topic, may be longer.
+RELATED_TURN = 24
 
 
 def classify(question: str, content: tuple[str, ...], decision: Decision, best: str | None, names_other: bool,
@@ -65,7 +67,8 @@ def classify(question: str, content: tuple[str, ...], decision: Decision, best: 
     """
     q = compact(question)
     names_other = names_other and best is not None and best != context and decision is not Decision.UNANSWERED
-    if any(w in q for w in words.related) and not names_other and len(q) <= SHORT_TURN:
+    # 决策咨询方面还有别的吗 names a topic (even one a title has): more of that topic, not that one service.
+    if any(w in q for w in words.related) and len(q) <= RELATED_TURN:
         return Turn.RELATED
     if names_other:
         return Turn.NEW

@@ -195,3 +195,14 @@ async def test_a_fee_the_entry_does_not_state_is_said_so_with_the_phone(assistan
 async def test_free_of_charge_answers_a_question_about_fees(assistant):
     text = await ask(assistant, "企业云课堂收费吗")
     assert "免费学习" in text.split("项目介绍")[0] and "没有写资助金额" not in text
+
+
+@pytest.mark.parametrize("first,more,some", [
+    ("科技工作者状况调查", "决策咨询方面还有别的吗", {"60", "61", "62", "63", "65", "66", "67"}),
+    ("海外专利信息资源系统", "还有类似的给企业用的线上工具吗", {"31", "29", "22", "36", "69", "67"}),
+])
+async def test_more_of_a_named_topic_is_a_list_even_when_a_title_has_the_topic(assistant, first, more, some):
+    await ask(assistant, first)
+    replies = await assistant.text(USER, more)
+    shown = {label.split()[0] for label in labels(replies)}
+    assert shown & some and not any(r.about for r in replies)
