@@ -152,10 +152,12 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
     # The last answer's text has every word of the turn, if not as words then as characters (男 in 男性候选人).
     by_context = context_ev.explained if context_ev else 1.0
     by_best = best_ev.explained if best_ev else 0.0
-    if result.content and a.searcher.mentions(ctx.answer, result.content):
+    mentioned = a.searcher.mentions(ctx.answer, result.content)
+    if mentioned == 1.0:
         by_context = max(by_context, 0.5)
-        if result.decision is not Decision.ANSWERED:  # 怎么学: a lone 学 elsewhere tells nothing either
-            by_context = max(by_context, by_best)
+    if mentioned >= 0.5 and result.decision is not Decision.ANSWERED:
+        # 怎么学, 侧重哪些产业: the turn's own search is unsure, and the last answer's text has its words.
+        by_context = max(by_context, 0.5, by_best)
 
     def kind_of(sibling: bool) -> Kind:
         return classify(text, result.content, result.decision, best, names_other, ctx.answer,

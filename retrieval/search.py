@@ -243,10 +243,10 @@ class Searcher:
         content = list(words) if words is not None else self.words.content(query.tokens)
         return explain(self.words, self.index, query, content, answer)
 
-    def mentions(self, answer: str, words: Iterable[str]) -> bool:
-        """Return True when an answer's text contains every one of the words, as characters if not as words."""
-        text = self._answer_text.get(answer, "")
-        return bool(text) and all(w in text for w in words)
+    def mentions(self, answer: str, words: Iterable[str]) -> float:
+        """Return the share of the words an answer's text contains, as characters if not as words."""
+        text, words = self._answer_text.get(answer, ""), list(words)
+        return sum(w in text for w in words) / len(words) if text and words else 0.0
 
     def similar(self, service_id: str, limit: int = 6) -> list[str]:
         """Return the services whose texts are most like what one service is (its title and introduction)."""

@@ -206,3 +206,8 @@ async def test_more_of_a_named_topic_is_a_list_even_when_a_title_has_the_topic(a
     replies = await assistant.text(USER, more)
     shown = {label.split()[0] for label in labels(replies)}
     assert shown & some and not any(r.about for r in replies)
+
+
+async def test_an_unsure_turn_whose_words_the_last_answer_has_is_about_it(assistant):
+    text = await ask(assistant, "天津U30评选", "侧重哪些产业")
+    assert "接着问的是" in text and "生物医药" in text
