@@ -420,6 +420,12 @@ class Searcher:
                 counts_kexie = bool(_ENDS_KEXIE.search(q)) and "科协" not in compact(self._title(rival.id))
                 if not counts_kexie and (named.name_bigrams >= 0.5 or (by_city and named.name > 0)):
                     continue
+                # 中国科协弄的那个让科学家找到企业家的网站: the organisation only runs what is asked about, which
+                # a service's own text describes in words the question does not spend on the organisation.
+                described = [t for t in rest if t not in asks and "科协" not in t]
+                if not counts_kexie and len(described) >= 2 \
+                        and explain(self.words, self.index, query, described, rival.id, rival.phrase).core >= 0.9:
+                    continue
             others = [h for h in hits if h.id != org.id]
             lead = max((h.score for h in others), default=1.0)
             best = self.index.rank_documents(query, org.id, 1)

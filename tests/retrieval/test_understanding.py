@@ -111,6 +111,12 @@ def test_the_appendix_by_meaning(searcher, question, answer):
     assert r.best.id == answer and r.decision is not Decision.UNANSWERED
 
 
+def test_an_organisation_that_only_runs_what_is_asked_about_is_not_the_answer(searcher):
+    r = searcher.search("中国科协弄的那个让科学家找到企业家的网站")
+    assert r.best.id == "22" and r.decision is not Decision.UNANSWERED
+    assert searcher.search("天津一共有多少个街道乡镇科协").best.id == "tast"
+
+
 def test_a_service_named_after_the_organisation_stays_the_service(searcher):
     assert searcher.search("中国科协求是奖怎么申报").best.id == "03"
 
