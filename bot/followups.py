@@ -142,6 +142,12 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
         telling and best_ev is not None and context_ev is not None and best_ev.name_bigrams >= 0.5
         and best_ev.name_bigrams > context_ev.name_bigrams + 0.2)))
 
+    other = a.searcher.counterpart(ctx.answer, text) if not choices else None
+    if other is not None and not (names_other and best != other):
+        # 全国的那个呢 after Tianjin's programme: the same programme at the level the turn names.
+        await _counterpart(t, text, result, ctx, other)
+        return True
+
     asks = [w for aspect in a.searcher.parts.aspects for w in aspect.asks]
     # A rare word the last answer does not explain makes the turn a question of its own (养猫 in 天津有没有养猫
     # 的补贴), unless it is part of what the turn asks (交钱, 外籍).
@@ -203,6 +209,15 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
         cards.show_answer(t, ctx.answer, text if result.content else ctx.text, None, qid)
     t.session.context = replace(ctx, turns=ctx.turns + 1, at=a.clock(), choices=())
     return True
+
+
+async def _counterpart(t: Turn, text: str, result: SearchResult, ctx: Context, other: str) -> None:
+    a = t.a
+    qid = await cards.log_question(t, text, result, shown=other, decision="answered", reason="followup")
+    t.session.last_query, t.session.last_text = qid, text
+    before, now = a.catalogue.by_id[ctx.answer], a.catalogue.by_id[other]
+    t.out.add(esc(texts.COUNTERPART_HINT.format(previous=before.title, title=now.title)))
+    cards.show_answer(t, other, _strip_marks(text, a.searcher.parts.followup), result, qid)
 
 
 async def _related(t: Turn, text: str, result: SearchResult, ctx: Context) -> None:

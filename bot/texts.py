@@ -105,6 +105,7 @@ NOTE_LABEL = "补充说明"
 TRUNCATED = "…（内容较长，点“{button}”查看全部）"
 
 FOLLOWUP_HINT = "（接着问的是“{title}”）"
+COUNTERPART_HINT = "（上面是“{previous}”；您问的是另一级的同类项目：“{title}”）"
 FOLLOWUP_FIRST_CHOICE = "（按上面第一项“{title}”回答；不是这一项的话，请点下面的其他选项）"
 CORRECTED = "（已按“{terms}”理解）"
 LEAD_LABEL = "清单原文"

@@ -144,17 +144,32 @@ def out_of_scope_topic(normalised: str, lexicon: Lexicon) -> str:
 _NATIONALITY = re.compile(r"中国(?=国?籍|公民|境内|大陆|人)")
 
 
+def levels(normalised: str, lexicon: Lexicon, name: bool = False) -> frozenset[str]:
+    """Return the levels ("national", "local") a question — or, with name, a service's name — belongs to."""
+    # 中国籍, 中国公民: a nationality, not the national level.
+    text = _NATIONALITY.sub("", normalised)
+    if name:
+        # 推荐“最美科技工作者”天津市候选人: Tianjin's candidates for a national award — a national award.
+        text = re.sub(_local_pattern(lexicon) + "(?=候选)", "", text)
+    found = {"national"} if any(w in text for w in lexicon.national) else set()
+    if any(w in text for w in lexicon.local):
+        found.add("local")
+    return frozenset(found)
+
+
+def strip_levels(name: str, lexicon: Lexicon) -> str:
+    """Return a name without its level words (中国创新方法大赛天津赛区 → 创新方法大赛赛区)."""
+    words = sorted((*lexicon.national, *lexicon.local), key=len, reverse=True)
+    return re.sub("|".join(map(re.escape, words)), "", name) if words else name
+
+
+def _local_pattern(lexicon: Lexicon) -> str:
+    return "(?:" + "|".join(map(re.escape, sorted(lexicon.local, key=len, reverse=True))) + ")"
+
+
 def level_conflict(normalised: str, title: str, lexicon: Lexicon) -> bool:
     """Return True when the question names the national level only and the title only Tianjin's."""
-    # 中国籍, 中国公民: a nationality, not the national level.
-    normalised = _NATIONALITY.sub("", normalised)
-    q_national = any(w in normalised for w in lexicon.national)
-    q_local = any(w in normalised for w in lexicon.local)
-    # 推荐“最美科技工作者”天津市候选人: Tianjin's candidates for a national award — the national award's service.
-    title = re.sub("(?:" + "|".join(map(re.escape, sorted(lexicon.local, key=len, reverse=True))) + ")(?=候选)", "", title)
-    t_national = any(w in title for w in lexicon.national)
-    t_local = any(w in title for w in lexicon.local)
-    return q_national and not q_local and t_local and not t_national
+    return levels(normalised, lexicon) == {"national"} and levels(title, lexicon, name=True) == {"local"}
 
 
 def other_region(normalised: str, lexicon: Lexicon) -> str:

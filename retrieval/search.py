@@ -25,6 +25,8 @@ from .decide import (
     decide,
     detect_intents,
     level_conflict,
+    levels,
+    strip_levels,
     other_region,
     out_of_scope_topic,
 )
@@ -52,6 +54,9 @@ PHRASE_LEAD = 5
 
 # Questions about the societies list are short; a longer one naming a society is about something else.
 SOCIETY_QUESTION = 24
+
+# The shortest name, level words aside, that makes two services one programme at two levels (青年科技奖).
+COUNTERPART_SHARED = 4
 
 
 @dataclass(frozen=True)
@@ -262,6 +267,43 @@ class Searcher:
             for n, sid in enumerate(ranked):
                 fused[sid] = fused.get(sid, 0.0) + 1.0 / (3 + n)
         return sorted(fused, key=lambda sid: (-fused[sid], sid))[:limit]
+
+    def counterpart(self, service_id: str, question: str) -> str | None:
+        """Return the same programme at the other level a turn names (全国的那个 after Tianjin's 最美科技工作者).
+
+        The turn starts with the level (after 那); the counterpart is of that level, the service is not only of
+        it, and with level words taken out one of its names holds one of the service's whole (最美科技工作者).
+        """
+        service = self.catalogue.service(service_id)
+        turn = compact(normalise(question))
+        for mark in sorted(self.parts.followup.sibling_start, key=len, reverse=True):
+            if turn.startswith(mark):
+                turn = turn[len(mark):]
+                break
+        # The level is what the turn is about only when it leads (全国的那个…, 那全国总决赛呢); in 推荐到全国的有几个
+        # it is where Tianjin's own programme sends people.
+        lead = next((w for w in (*self.lexicon.national, *self.lexicon.local) if turn.startswith(w)), "")
+        asked = levels(lead, self.lexicon)
+        if service is None or len(asked) != 1 or self._levels(service.id) == asked:
+            return None
+        mine = self._bare_names(service.id)
+        best, length = None, COUNTERPART_SHARED - 1
+        for other in self.catalogue.services:
+            if other.id == service.id or not asked <= self._levels(other.id):
+                continue
+            for a in mine:
+                for b in self._bare_names(other.id):
+                    if (a in b or b in a) and min(len(a), len(b)) > length:
+                        best, length = other.id, min(len(a), len(b))
+        return best
+
+    def _levels(self, service_id: str) -> frozenset[str]:
+        s = self.catalogue.by_id[service_id]
+        return levels(normalise(" ".join((s.title, *s.aliases))), self.lexicon, name=True)
+
+    def _bare_names(self, service_id: str) -> list[str]:
+        s = self.catalogue.by_id[service_id]
+        return [strip_levels(compact(n), self.lexicon) for n in (s.title, *s.aliases)]
 
     def best_documents(self, question: str, answer: str, limit: int = 2) -> list[str]:
         """Return the keys of an answer's documents that fit the question best (article:40 …)."""

@@ -211,3 +211,21 @@ async def test_more_of_a_named_topic_is_a_list_even_when_a_title_has_the_topic(a
 async def test_an_unsure_turn_whose_words_the_last_answer_has_is_about_it(assistant):
     text = await ask(assistant, "天津U30评选", "侧重哪些产业")
     assert "接着问的是" in text and "生物医药" in text
+
+
+@pytest.mark.parametrize("first,turn,other,fact", [
+    ("创新方法大赛天津赛区", "那全国总决赛呢", "33 组织参加中国创新方法大赛", "电视擂台赛"),
+    ("天津最美科技工作者", "全国的那个是哪些部门评的", "05 推荐“最美科技工作者”天津市候选人", "中共中央宣传部"),
+    ("中国青年科技奖", "天津的呢", "12 评选天津青年科技奖", "022-"),
+])
+async def test_the_same_programme_at_the_other_level_is_the_one_answered(assistant, first, turn, other, fact):
+    text = await ask(assistant, first, turn)
+    assert "另一级的同类项目" in text and other in text and fact in text
+    # And the next follow-up is about the programme switched to.
+    after = await ask(assistant, "电话")
+    assert other.split(" ", 1)[1] in after
+
+
+async def test_a_level_word_with_no_counterpart_stays_with_the_card(assistant):
+    text = await ask(assistant, "青托", "全国的呢")
+    assert "另一级的同类项目" not in text

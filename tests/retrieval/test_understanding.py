@@ -219,3 +219,12 @@ def test_a_topic_of_other_agencies_that_the_answer_itself_rules_on_is_not_declin
     # 注销 is in the out-of-scope topics (company registration), but the 通则 has an article on it.
     r = searcher.search("企业科协解散了要怎么注销")
     assert r.decision is Decision.ANSWERED and r.best.id == "enterprise-association-rules"
+
+
+@pytest.mark.parametrize("service,turn,other", [
+    ("34", "那全国总决赛呢", "33"), ("33", "天津赛区呢", "34"), ("15", "全国的那个", "05"), ("05", "天津的呢", "15"),
+    ("38", "全国的呢", "30"), ("13", "全国的呢", None), ("21", "全国的呢", None), ("34", "电话", None),
+    ("15", "推荐到全国的有几个", None),
+])
+def test_a_programme_at_the_other_level_is_found_by_name(searcher, service, turn, other):
+    assert searcher.counterpart(service, turn) == other
