@@ -55,6 +55,12 @@ PHRASE_LEAD = 5
 # Questions about the societies list are short; a longer one naming a society is about something else.
 SOCIETY_QUESTION = 24
 
+# Profile lists: how many ranked services to choose from, and what a fitting audience or need tag adds to a
+# score scaled to the best one.
+PROFILE_POOL = 30
+PROFILE_AUDIENCE = 0.1
+PROFILE_NEED = 0.3
+
 # The shortest name, level words aside, that makes two services one programme at two levels (青年科技奖).
 COUNTERPART_SHARED = 4
 
@@ -381,7 +387,7 @@ class Searcher:
             # Someone describing themselves and asking what fits: a short list, never one card, led by the
             # services whose finder tags fit who they are and what they want.
             decision, reason = Decision.SUGGEST, "profile"
-            hits = self._fitting_first(hits, question)
+            hits = self._fitting_first(hits, query, question)
         return SearchResult(question, decision, reason, tuple(hits), intents, tuple(query.tokens), evidence.explained,
                             content=tuple(content), societies=societies), features
 
@@ -403,20 +409,26 @@ class Searcher:
                 return False
         return True
 
-    def _fitting_first(self, hits: list[Hit], question: str) -> list[Hit]:
+    def _fitting_first(self, hits: list[Hit], query: Query, question: str) -> list[Hit]:
         """Reorder a profile question's hits: the search's score, plus how well each service's tags fit
         who they are and what the asking clauses want."""
         audiences, needs = self.parts.profile.tags(question)
         if not hits or not (audiences or needs):
             return hits
-        top = hits[0].score or 1.0
+        # A wider pool than the answer's: a self-description's words (秘书长, 科研处) rank services loosely.
+        seen = {h.id for h in hits}
+        hits = hits + [h for h in self.index.rank(query, limit=PROFILE_POOL).hits if h.id not in seen]
+        top = max(h.score for h in hits) or 1.0
+        # Who they are counts for more when they do not say what they want (学会能申报哪些项目).
+        by_audience = PROFILE_AUDIENCE if needs else PROFILE_NEED
 
         def fit(h: Hit) -> float:
             s = self.catalogue.service(h.id)
             if s is None:
                 return h.score / top
             # Small enough to break near-ties only: the search's own order stays the main evidence.
-            return h.score / top + 0.1 * bool(audiences & set(s.tags.audience)) + 0.3 * bool(needs & set(s.tags.need))
+            return h.score / top + by_audience * bool(audiences & set(s.tags.audience)) \
+                + PROFILE_NEED * bool(needs & set(s.tags.need))
 
         return sorted(hits, key=fit, reverse=True)
 

@@ -208,6 +208,15 @@ def test_more_ways_of_describing_oneself(searcher, question, first):
     assert first is None or r.best.id == first
 
 
+def test_a_society_officer_is_offered_what_societies_can_apply_for(searcher):
+    # 秘书长 is an officer of a society here, not a sign of an enterprise 科协; the list is the societies' services.
+    for question in ("我是一个市级学会的秘书长，学会能申报或参与哪些项目？", "我在市级学会上班，学会能向市科协申报些什么"):
+        r = searcher.search(question)
+        assert r.reason == "profile"
+        shown = [searcher.catalogue.service(h.id) for h in r.hits[:5]]
+        assert "70" not in [s.id for s in shown if s] and all("society" in s.tags.audience for s in shown if s)
+
+
 def test_counting_kexie_organisations_is_about_the_tianjin_association(searcher):
     # 55 has 街道(乡镇) in its name, but the question counts 科协 organisations.
     r = searcher.search("天津一共有多少个街道乡镇科协")
