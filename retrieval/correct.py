@@ -37,6 +37,7 @@ MAX_WORDS = 6
 MAX_READINGS = 8
 _LATIN = re.compile(r"^[a-z]+$")
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]{3,}")
 
 
 @lru_cache(maxsize=None)
@@ -94,7 +95,9 @@ class Corrector:
     def __init__(self, vocabulary: Iterable[str], is_common: Callable[[str], bool],
                  cut: Callable[[str], list[str]], quiet: Iterable[str] = (),
                  known: Callable[[str], bool] | None = None) -> None:
-        self.vocabulary = tuple(dict.fromkeys(v for v in vocabulary if len(v) >= 2 and _HAN.match(v)))
+        # A name in two scripts (PLUS培育计划) is corrected by its Chinese part: PLUS陪育计划 → PLUS培育计划.
+        terms = [part for v in vocabulary for part in ([v] if _HAN.match(v) else _HAN_RUN.findall(v))]
+        self.vocabulary = tuple(dict.fromkeys(v for v in terms if len(v) >= 2 and _HAN.match(v)))
         self._is_common = is_common
         self._cut = cut
         # Words the catalogue itself uses: a window made of them only is no typo of a catalogue term.

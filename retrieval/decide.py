@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -49,6 +50,9 @@ class Features:
     # The best answer's name is found in the question and the runner-up's is not, or only as part of it
     # (创新方法大赛天津赛区 over 创新方法大赛): the names decide, whatever the scores' ratio.
     phrase_lead: bool = False
+    # The question names a programme (…工程, …计划, …基金) whose characters the best answer's names mostly lack
+    # (天津市131创新型人才培养工程 against 18's 高研班, which only gives it priority): at most a suggestion.
+    unnamed_programme: bool = False
 
 
 def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
@@ -88,7 +92,7 @@ def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
     # Answered outright only when the answer's own name carries the question's words in the question's
     # order (so 企业技术中心 is not answered by a title that has 中心 and 认定), what it is explains the rest,
     # it clearly leads, no out-of-scope example comes as close, and it is at the level the question names.
-    if f.uncued or (f.characters and not f.phrase):
+    if f.uncued or (f.characters and not f.phrase) or f.unnamed_programme:
         return Decision.SUGGEST, "close"
     if f.exact and not f.conflict:
         return Decision.ANSWERED, "phrase"
@@ -165,6 +169,36 @@ def strip_levels(name: str, lexicon: Lexicon) -> str:
 
 def _local_pattern(lexicon: Lexicon) -> str:
     return "(?:" + "|".join(map(re.escape, sorted(lexicon.local, key=len, reverse=True))) + ")"
+
+
+# How many characters before a programme ending name it (托举 in 青年托举计划, 培养 in 131创新型人才培养工程).
+PROGRAMME_NAME = 4
+
+
+def programme_share(normalised: str, names: list[str], lexicon: Lexicon, fields: Iterable[str] = ()) -> float:
+    """Return how much of a programme the question names (…工程, …计划, …基金) the best of names holds: the
+    run of characters right before the ending that the name has, out of PROGRAMME_NAME; 1.0 when the question
+    names no programme. A field before 工程 (土木工程, 电气工程) is a discipline, not a programme."""
+    if not lexicon.programme_ends:
+        return 1.0
+    ends = "|".join(map(re.escape, sorted(lexicon.programme_ends, key=len, reverse=True)))
+    not_before = f"(?![{re.escape(lexicon.programme_not_before)}])" if lexicon.programme_not_before else ""
+    text = strip_levels(re.sub(r"\s+", "", normalised), lexicon)
+    fields = tuple(fields)
+    shares = []
+    for m in re.finditer(rf"(?:{ends}){not_before}", text):
+        before = re.sub(r"[\d_a-z]+$", "", text[:m.start()])  # 131工程: a number is in no name's words
+        if not before or any(before.endswith(f) for f in fields):
+            continue
+
+        def run(name: str) -> int:
+            n = 0
+            while n < min(PROGRAMME_NAME, len(before)) and before[-1 - n] in name:
+                n += 1
+            return n
+
+        shares.append(max((run(n) for n in names), default=0) / PROGRAMME_NAME)
+    return min(shares, default=1.0)
 
 
 def level_conflict(normalised: str, title: str, lexicon: Lexicon) -> bool:

@@ -36,6 +36,9 @@ class Lexicon:
     # Words that place a programme at the national or at the local (Tianjin) level.
     national: tuple[str, ...] = ()
     local: tuple[str, ...] = ()
+    # Endings of a programme's name (工程, 计划, 基金) and the characters that make them another word (工程师).
+    programme_ends: tuple[str, ...] = ()
+    programme_not_before: str = ""
 
 
 def _yaml(path: Path) -> Any:
@@ -84,8 +87,10 @@ def load_lexicon(data_dir: str | Path | None = None) -> Lexicon:
 
     oos_path = root / "out_of_scope.yaml"
     raw = _yaml(oos_path)
-    if not isinstance(raw, dict) or set(raw) - {"topics", "regions", "region_orgs", "national", "local"}:
-        raise CatalogueError(oos_path, None, None, "expected keys topics, regions, region_orgs, national, local")
+    if not isinstance(raw, dict) or set(raw) - {"topics", "regions", "region_orgs", "national", "local",
+                                                "programme_ends", "programme_not_before"}:
+        raise CatalogueError(oos_path, None, None, "expected keys topics, regions, region_orgs, national, local, "
+                                                   "programme_ends, programme_not_before")
     chat_path = root / "chitchat.yaml"
     chat = _yaml(chat_path)
     if not isinstance(chat, dict) or "phrases" not in chat or set(chat) - {"phrases", "thanks", "bye"}:
@@ -117,4 +122,6 @@ def load_lexicon(data_dir: str | Path | None = None) -> Lexicon:
                                      for w in line.split()),
         national=_words(oos_path, raw.get("national") or [], "national"),
         local=_words(oos_path, raw.get("local") or [], "local"),
+        programme_ends=_words(oos_path, raw.get("programme_ends") or [], "programme_ends"),
+        programme_not_before="".join(_words(oos_path, raw.get("programme_not_before") or [], "programme_not_before")),
     )

@@ -26,6 +26,7 @@ from .decide import (
     detect_intents,
     level_conflict,
     levels,
+    programme_share,
     strip_levels,
     other_region,
     out_of_scope_topic,
@@ -54,6 +55,9 @@ PHRASE_LEAD = 5
 
 # Questions about the societies list are short; a longer one naming a society is about something else.
 SOCIETY_QUESTION = 24
+
+# A programme the question names is the best service's when its names hold at least this share of its characters.
+PROGRAMME_SHARE = 0.5
 
 # Profile lists: how many ranked services to choose from, and what a fitting audience or need tag adds to a
 # score scaled to the best one.
@@ -150,6 +154,7 @@ class Searcher:
         self.out_of_scope = parts.out_of_scope.with_examples([("staff", q) for q in self.taught.out_of_scope])
         self.corrector = Corrector(self._vocabulary(), self.tokenizer.is_common, self.tokenizer.cut,
                                    quiet=self.lexicon.stopwords | self.lexicon.function_chars, known=self.index.knows)
+        self._fields = tuple(w for words in self.societies.fields.values() for w in words)
         self._answer_text: dict[str, str] = {}
         for doc in self.index.docs:
             self._answer_text[doc.answer] = self._answer_text.get(doc.answer, "") + compact(doc.name + doc.body)
@@ -303,6 +308,10 @@ class Searcher:
                         best, length = other.id, min(len(a), len(b))
         return best
 
+    def _names(self, service_id: str) -> tuple[str, ...]:
+        s = self.catalogue.by_id[service_id]
+        return (s.title, *s.aliases)
+
     def _levels(self, service_id: str) -> frozenset[str]:
         s = self.catalogue.by_id[service_id]
         return levels(normalise(" ".join((s.title, *s.aliases))), self.lexicon, name=True)
@@ -374,6 +383,8 @@ class Searcher:
             uncued=top is not None and self.index.uncued(top.key, query),
             characters=bool(content) and all(len(w) == 1 for w in content),
             phrase_lead=top is not None and self._phrase_leads(top, hits[1:3]),
+            unnamed_programme=top is not None and top.id in self.catalogue.by_id and programme_share(
+                norm, [normalise(n) for n in self._names(top.id)], self.lexicon, self._fields) < PROGRAMME_SHARE,
             exact=top is not None and len(query.compact) >= 2 and top.phrase == query.compact
             and not any(h.phrase == query.compact for h in hits[1:]),
         )

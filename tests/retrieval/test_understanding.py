@@ -237,3 +237,19 @@ def test_a_topic_of_other_agencies_that_the_answer_itself_rules_on_is_not_declin
 ])
 def test_a_programme_at_the_other_level_is_found_by_name(searcher, service, turn, other):
     assert searcher.counterpart(service, turn) == other
+
+
+def test_a_programme_only_mentioned_by_a_service_is_not_answered_with_it(searcher):
+    # 18's conditions give 131 talents priority; the question asks how to apply to the 131 programme itself.
+    assert searcher.search("天津市１３１创新型人才培养工程怎么申报").decision is not Decision.ANSWERED
+    assert searcher.search("天津市杰出青年科学基金怎么申请").decision is not Decision.ANSWERED
+    # A programme named loosely is still its service's, and 工程 after a field is a discipline.
+    for question, answer in (("杰出人才计划怎么申请", "11"), ("青年托举计划申报条件", "13"),
+                             ("我们是做电气工程的企业，想让工程师的资格在国外也被承认", "08")):
+        r = searcher.search(question)
+        assert r.best.id == answer and r.decision is Decision.ANSWERED
+
+
+def test_a_typo_in_the_chinese_part_of_a_two_script_name_is_corrected(searcher):
+    r = searcher.search("PLUS陪育计划")
+    assert r.best.id == "39" and r.decision is Decision.ANSWERED and ("陪育计划", "培育计划") in r.corrections
