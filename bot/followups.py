@@ -154,14 +154,22 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
     strange = [w for w in result.content if not a.searcher.tokenizer.is_common(w, 13.0)
                and not any(w in x or x in w for x in asks)]
     unexplained = bool(strange) and a.searcher.explain(text, ctx.answer, tuple(strange)).explained < 1.0
+    mentioned = a.searcher.mentions(ctx.answer, result.content)
+    # Not about the last answer, whatever it asks (怎么办, 找谁): a turn the search declines as another body's
+    # business that the last answer's text does not wholly hold (高新技术企业认定找谁 after 院士工作站), and a
+    # turn whose words the catalogue never uses and no aspect asks with (我家狗老掉毛怎么办, 股票怎么买). One word
+    # alone (外籍能报吗, 每个月还有补贴吗) is a question about the last answer that its text may not settle.
+    declined = result.decision is Decision.UNANSWERED and result.reason in ("out_of_scope", "other_level")
+    foreign = [w for w in result.content if not a.searcher.index.knows(w) and not any(w in x or x in w for x in asks)]
+    if len(result.content) >= 2 and ((declined and mentioned < 1.0) or len(foreign) == len(result.content)):
+        unexplained = True
 
     # The last answer's text has every word of the turn, if not as words then as characters (男 in 男性候选人).
     by_context = context_ev.explained if context_ev else 1.0
     by_best = best_ev.explained if best_ev else 0.0
-    mentioned = a.searcher.mentions(ctx.answer, result.content)
     if mentioned == 1.0:
         by_context = max(by_context, 0.5)
-    if mentioned >= 0.5 and result.decision is not Decision.ANSWERED:
+    if mentioned >= 0.5 and result.decision is not Decision.ANSWERED and not unexplained:
         # 怎么学, 侧重哪些产业: the turn's own search is unsure, and the last answer's text has its words.
         by_context = max(by_context, 0.5, by_best)
 

@@ -188,7 +188,8 @@ def programme_share(normalised: str, names: list[str], lexicon: Lexicon, fields:
     shares = []
     for m in re.finditer(rf"(?:{ends}){not_before}", text):
         before = re.sub(r"[\d_a-z]+$", "", text[:m.start()])  # 131工程: a number is in no name's words
-        if not before or any(before.endswith(f) for f in fields):
+        # 土木工程: a field, then an ending that is itself a field word, is a discipline, not a programme.
+        if not before or (m.group(0) in fields and any(before.endswith(f) for f in fields)):
             continue
 
         def run(name: str) -> int:

@@ -80,7 +80,7 @@ def classify(question: str, content: tuple[str, ...], decision: Decision, best: 
             return Turn.SIBLING
         # About the context when it explains the turn at least as well as anything else does (决议怎么算通过
         # after an article of the 通则), or the turn asks about an aspect (女的能放宽吗).
-        if marked or (not unexplained_telling and (asks_aspect or (by_context >= 0.5 and by_context >= by_best))):
+        if not unexplained_telling and (marked or asks_aspect or (by_context >= 0.5 and by_context >= by_best)):
             return Turn.ASPECT
     return Turn.NEW
 

@@ -229,3 +229,12 @@ async def test_the_same_programme_at_the_other_level_is_the_one_answered(assista
 async def test_a_level_word_with_no_counterpart_stays_with_the_card(assistant):
     text = await ask(assistant, "青托", "全国的呢")
     assert "另一级的同类项目" not in text
+
+
+@pytest.mark.parametrize("turn", ["我家狗老掉毛怎么办", "高新技术企业认定找谁", "股票怎么买", "猫呢"])
+async def test_another_bodys_or_no_ones_business_after_a_card_is_not_answered_with_the_card(assistant, turn):
+    await ask(assistant, "院士工作站怎么认定")
+    replies = await assistant.text(USER, turn)
+    assert not any(r.about for r in replies) and "接着问的是" not in html(replies)
+    # The card is still what a later 电话 is about.
+    assert "022-27114778" in await ask(assistant, "电话")

@@ -253,3 +253,10 @@ def test_a_programme_only_mentioned_by_a_service_is_not_answered_with_it(searche
 def test_a_typo_in_the_chinese_part_of_a_two_script_name_is_corrected(searcher):
     r = searcher.search("PLUS陪育计划")
     assert r.best.id == "39" and r.decision is Decision.ANSWERED and ("陪育计划", "培育计划") in r.corrections
+
+
+def test_a_professional_title_series_decides_between_ours_and_another_bodys(searcher):
+    for question in ("民营企业职称评审怎么申报", "工程系列职称评审"):
+        r = searcher.search(question)
+        assert r.best.id == "17" and r.decision is Decision.ANSWERED
+    assert searcher.search("卫生系列高级职称评审条件").decision is not Decision.ANSWERED
