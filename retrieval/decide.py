@@ -53,6 +53,8 @@ class Features:
     # The question names a programme (…工程, …计划, …基金) whose characters the best answer's names mostly lack
     # (天津市131创新型人才培养工程 against 18's 高研班, which only gives it priority): at most a suggestion.
     unnamed_programme: bool = False
+    # The question names another government body (市教委) that the best answer's text never mentions.
+    other_agency: bool = False
 
 
 def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
@@ -92,7 +94,7 @@ def decide(f: Features, th: Thresholds) -> tuple[Decision, str]:
     # Answered outright only when the answer's own name carries the question's words in the question's
     # order (so 企业技术中心 is not answered by a title that has 中心 and 认定), what it is explains the rest,
     # it clearly leads, no out-of-scope example comes as close, and it is at the level the question names.
-    if f.uncued or (f.characters and not f.phrase) or f.unnamed_programme:
+    if f.uncued or (f.characters and not f.phrase) or f.unnamed_programme or f.other_agency:
         return Decision.SUGGEST, "close"
     if f.exact and not f.conflict:
         return Decision.ANSWERED, "phrase"

@@ -39,6 +39,8 @@ class Lexicon:
     # Endings of a programme's name (工程, 计划, 基金) and the characters that make them another word (工程师).
     programme_ends: tuple[str, ...] = ()
     programme_not_before: str = ""
+    # Other government bodies: a question that names one the best answer's text never mentions asks about theirs.
+    agencies: tuple[str, ...] = ()
 
 
 def _yaml(path: Path) -> Any:
@@ -88,9 +90,9 @@ def load_lexicon(data_dir: str | Path | None = None) -> Lexicon:
     oos_path = root / "out_of_scope.yaml"
     raw = _yaml(oos_path)
     if not isinstance(raw, dict) or set(raw) - {"topics", "regions", "region_orgs", "national", "local",
-                                                "programme_ends", "programme_not_before"}:
+                                                "programme_ends", "programme_not_before", "agencies"}:
         raise CatalogueError(oos_path, None, None, "expected keys topics, regions, region_orgs, national, local, "
-                                                   "programme_ends, programme_not_before")
+                                                   "programme_ends, programme_not_before, agencies")
     chat_path = root / "chitchat.yaml"
     chat = _yaml(chat_path)
     if not isinstance(chat, dict) or "phrases" not in chat or set(chat) - {"phrases", "thanks", "bye"}:
@@ -123,5 +125,6 @@ def load_lexicon(data_dir: str | Path | None = None) -> Lexicon:
         national=_words(oos_path, raw.get("national") or [], "national"),
         local=_words(oos_path, raw.get("local") or [], "local"),
         programme_ends=_words(oos_path, raw.get("programme_ends") or [], "programme_ends"),
+        agencies=tuple(sorted(_words(oos_path, raw.get("agencies") or [], "agencies"), key=len, reverse=True)),
         programme_not_before="".join(_words(oos_path, raw.get("programme_not_before") or [], "programme_not_before")),
     )

@@ -385,6 +385,8 @@ class Searcher:
             phrase_lead=top is not None and self._phrase_leads(top, hits[1:3]),
             unnamed_programme=top is not None and top.id in self.catalogue.by_id and programme_share(
                 norm, [normalise(n) for n in self._names(top.id)], self.lexicon, self._fields) < PROGRAMME_SHARE,
+            other_agency=top is not None and any(
+                g in query.compact and g not in self._answer_text.get(top.id, "") for g in self.lexicon.agencies),
             exact=top is not None and len(query.compact) >= 2 and top.phrase == query.compact
             and not any(h.phrase == query.compact for h in hits[1:]),
         )

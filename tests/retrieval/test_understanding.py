@@ -260,3 +260,11 @@ def test_a_professional_title_series_decides_between_ours_and_another_bodys(sear
         r = searcher.search(question)
         assert r.best.id == "17" and r.decision is Decision.ANSWERED
     assert searcher.search("卫生系列高级职称评审条件").decision is not Decision.ANSWERED
+
+
+def test_another_government_bodys_programme_is_not_answered_with_ours(searcher):
+    # 10 has 协同创新中心 in its name, but the question asks about the education commission's.
+    r = searcher.search("市教委的高校协同创新中心怎么认定")
+    assert r.decision is not Decision.ANSWERED
+    # A body the service's own text names (科技部 co-hosts 33's contest) does not hold the answer back.
+    assert searcher.search("科技部的创新方法大赛").decision is Decision.ANSWERED
