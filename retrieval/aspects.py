@@ -35,6 +35,9 @@ class Aspect:
     missing: str
     # Words that answer it by themselves, shared with the question or not (广州 answers 在哪举办).
     answers: tuple[str, ...] = ()
+    # Answered by a list: the block whose heading has one of the cues (资料采集的类型, 基地类型), quoted item by
+    # item up to each item's label (1. 手稿类, 科技场馆类科普教育基地).
+    labels: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,13 +56,17 @@ def load_aspects(data_dir: str | Path | None = None) -> tuple[Aspect, ...]:
         raise CatalogueError(path, None, None, "expected aspect: {asks, cues, missing}")
     out = []
     for name, spec in raw.items():
-        if not isinstance(spec, dict) or not {"asks", "cues", "missing"} <= set(spec) <= {"asks", "cues", "missing", "answers"}:
-            raise CatalogueError(path, None, str(name), "expected asks, cues, missing and optionally answers")
+        if not isinstance(spec, dict) or not {"asks", "cues", "missing"} <= set(spec) \
+                <= {"asks", "cues", "missing", "answers", "labels"}:
+            raise CatalogueError(path, None, str(name), "expected asks, cues, missing and optionally answers, labels")
+        if not isinstance(spec.get("labels", False), bool):
+            raise CatalogueError(path, None, str(name), "labels is true or false")
         if not all(isinstance(spec.get(k, [""]), list) and spec.get(k, [""]) for k in ("asks", "cues", "answers")) \
                 or not isinstance(spec["missing"], str):
             raise CatalogueError(path, None, str(name), "asks, cues and answers are lists of words, missing is text")
         out.append(Aspect(str(name), tuple(normalise(w) for w in spec["asks"]), tuple(normalise(w) for w in spec["cues"]),
-                          spec["missing"].strip(), tuple(normalise(str(w)) for w in spec.get("answers", ()))))
+                          spec["missing"].strip(), tuple(normalise(str(w)) for w in spec.get("answers", ())),
+                          spec.get("labels", False)))
     return tuple(out)
 
 
@@ -106,6 +113,10 @@ def lead(source: Service | list[tuple[str, str]], question: str, words: list[str
     `related` words (synonyms of the question's) count half as much as its own.
     Returns None (no aspect) or a Lead with no sentences (an aspect the text does not address).
     """
+    if aspect is not None and aspect.labels and isinstance(source, Service):
+        listed = _labelled_block(source, aspect)
+        if listed:
+            return Lead(aspect, listed)
     scored = []
     headed: dict[str, list[str]] = {}
     wants_year = bool(_ASKS_YEAR.search(question))
@@ -149,6 +160,20 @@ def lead(source: Service | list[tuple[str, str]], question: str, words: list[str
     if aspect is None and block and sum(map(len, block)) <= WHOLE_BLOCK:
         return Lead(GENERAL, tuple(block))  # a short list under its heading is quoted whole, not cut at two
     return Lead(aspect or GENERAL, tuple(chosen))
+
+
+def _labelled_block(service: Service, aspect: Aspect) -> tuple[str, ...]:
+    """Return the items of the first block whose heading has one of the aspect's cues, each up to its label."""
+    for _, sec in service.blocks():
+        heading = normalise(sec.heading)
+        if any(len(c) >= 2 and c in heading for c in aspect.cues):
+            items = [line.strip() for line in sec.lines() if line.strip()]
+            return tuple(_LABEL.split(line, maxsplit=1)[0] for line in items)
+    return ()
+
+
+# An item's label ends at its first colon or comma (1. 手稿类：日记…, 科技场馆类科普教育基地，指…).
+_LABEL = re.compile(r"[：:，,]")
 
 
 def _near_number(sentence: str, words: list[str], span: int = 8) -> bool:

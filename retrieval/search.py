@@ -382,7 +382,7 @@ class Searcher:
             appendix=top is not None and top.id not in self.catalogue.by_id,
             uncued=top is not None and self.index.uncued(top.key, query),
             characters=bool(content) and all(len(w) == 1 for w in content),
-            phrase_lead=top is not None and self._phrase_leads(top, hits[1:3]),
+            phrase_lead=top is not None and self._phrase_leads(top, hits[1:3], norm),
             unnamed_programme=top is not None and top.id in self.catalogue.by_id and programme_share(
                 norm, [normalise(n) for n in self._names(top.id)], self.lexicon, self._fields) < PROGRAMME_SHARE,
             other_agency=top is not None and any(
@@ -408,19 +408,33 @@ class Searcher:
         s = self.catalogue.service(answer)
         return s.title if s is not None else ""
 
-    def _phrase_leads(self, top: Hit, others: list[Hit]) -> bool:
+    def _phrase_leads(self, top: Hit, others: list[Hit], question: str) -> bool:
         """Return True when the best answer's name, found whole in the question, is no other close answer's:
         the runners-up match no name or only a part of it, and none of their names holds it (创新方法大赛 is in
-        both 33's and 34's titles: the names do not decide)."""
+        both 33's and 34's titles: the names do not decide) — unless the question's level rules that one out
+        (全国总决赛: not 34, the Tianjin round)."""
         if len(top.phrase) < PHRASE_LEAD or not others:
             return False
         for h in others:
+            if self._other_level(question, top.id, h.id):
+                continue
             if h.phrase and (h.phrase == top.phrase or h.phrase not in top.phrase):
                 return False
             s = self.catalogue.service(h.id)
             if s is not None and any(top.phrase in compact(n) for n in (s.title, *s.aliases)):
                 return False
         return True
+
+    def _other_level(self, question: str, top: str, rival: str) -> bool:
+        """Return True when the question names one level only and the rival's names are Tianjin's where the top
+        answer's are not (or the other way round)."""
+        asked = levels(question, self.lexicon)
+        if len(asked) != 1 or top not in self.catalogue.by_id or rival not in self.catalogue.by_id:
+            return False
+        mine, theirs = self._levels(top), self._levels(rival)
+        if asked == {"national"}:
+            return "local" in theirs and "local" not in mine
+        return "local" in mine and "local" not in theirs
 
     def _fitting_first(self, hits: list[Hit], query: Query, question: str) -> list[Hit]:
         """Reorder a profile question's hits: the search's score, plus how well each service's tags fit

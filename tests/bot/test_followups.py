@@ -238,3 +238,13 @@ async def test_another_bodys_or_no_ones_business_after_a_card_is_not_answered_wi
     assert not any(r.about for r in replies) and "接着问的是" not in html(replies)
     # The card is still what a later 电话 is about.
     assert "022-27114778" in await ask(assistant, "电话")
+
+
+@pytest.mark.parametrize("first,turn,items", [
+    ("老科学家资料采集工程", "采集哪些东西", ["1. 手稿类", "2. 信件类", "7. 传记类"]),
+    ("全国科普教育基地", "有哪几类", ["科技场馆类科普教育基地", "信息传媒类科普教育基地"]),
+])
+async def test_asking_what_kinds_lists_the_entrys_own_list(assistant, first, turn, items):
+    text = await ask(assistant, first, turn)
+    assert all(f"「{item}」" in text for item in items)
+    assert text.index(items[0]) < text.index("项目介绍")

@@ -268,3 +268,12 @@ def test_another_government_bodys_programme_is_not_answered_with_ours(searcher):
     assert r.decision is not Decision.ANSWERED
     # A body the service's own text names (科技部 co-hosts 33's contest) does not hold the answer back.
     assert searcher.search("科技部的创新方法大赛").decision is Decision.ANSWERED
+
+
+def test_the_level_a_question_names_decides_between_a_programme_and_its_tianjin_round(searcher):
+    r = searcher.search("中国创新方法大赛全国总决赛有哪些环节")
+    assert r.best.id == "33" and r.decision is Decision.ANSWERED
+    r = searcher.search("创新方法大赛天津赛区")
+    assert r.best.id == "34" and r.decision is Decision.ANSWERED
+    # Without a level the name is both programmes': a choice.
+    assert searcher.search("创新方法大赛").decision is Decision.SUGGEST
