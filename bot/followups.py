@@ -221,11 +221,19 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
 
 async def _counterpart(t: Turn, text: str, result: SearchResult, ctx: Context, other: str) -> None:
     a = t.a
+    previous = t.session.last_text
     qid = await cards.log_question(t, text, result, shown=other, decision="answered", reason="followup")
     t.session.last_query, t.session.last_text = qid, text
     before, now = a.catalogue.by_id[ctx.answer], a.catalogue.by_id[other]
     t.out.add(esc(texts.COUNTERPART_HINT.format(previous=before.title, title=now.title)))
-    cards.show_answer(t, other, _strip_marks(text, a.searcher.parts.followup), result, qid)
+    question = _strip_marks(text, a.searcher.parts.followup)
+    if previous and _is_sibling(text, a.searcher.parts.followup) and not result.intents \
+            and not asked(text, a.searcher.parts.aspects):
+        # 那天津赛区的呢 after 全国总决赛有哪些环节: the same question — what it asked, not what it named.
+        asking = [w for aspect in asked(previous, a.searcher.parts.aspects) for w in aspect.asks
+                  if w in normalise(previous)]
+        question = f"{'，'.join(asking)}，{question}" if asking else question
+    cards.show_answer(t, other, question, result, qid)
 
 
 async def _related(t: Turn, text: str, result: SearchResult, ctx: Context) -> None:
@@ -239,7 +247,9 @@ async def _related(t: Turn, text: str, result: SearchResult, ctx: Context) -> No
     # A topic word names what more is wanted: rare in Chinese, or an everyday word (培训, 比赛) that only a
     # few catalogue texts use — not 服务 or 活动, which nearly every entry has.
     rare = max(len(a.searcher.index.docs) // 20, 1)
-    topic = [w for w in result.content if not any(w in m or m in w for m in marks)
+    # Any word of the turn may name the topic, an aspect word too (对接 in 还有类似的对接活动吗).
+    words = dict.fromkeys(w for w in result.tokens if w not in a.searcher.lexicon.function_chars)
+    topic = [w for w in words if not any(w in m or m in w for m in marks)
              and (not a.searcher.tokenizer.is_common(w, 10.0) or 0 < a.searcher.index.doc_freq(w) <= rare)]
     if topic:  # 还有别的跟院士有关的吗: more about that, not just more like the last answer
         others = [s for h in a.searcher.search("".join(topic)).hits

@@ -248,3 +248,17 @@ async def test_asking_what_kinds_lists_the_entrys_own_list(assistant, first, tur
     text = await ask(assistant, first, turn)
     assert all(f"「{item}」" in text for item in items)
     assert text.index(items[0]) < text.index("项目介绍")
+
+
+async def test_more_of_a_topic_named_by_an_aspect_word_lists_that_topic(assistant):
+    await ask(assistant, "科创中国项目路演")
+    replies = await assistant.text(USER, "还有类似的对接活动吗")
+    shown = {label.split()[0] for label in labels(replies)}
+    assert "27" in shown and not any(r.about for r in replies)
+
+
+async def test_the_other_levels_programme_is_asked_the_same_question(assistant):
+    await ask(assistant, "中国创新方法大赛全国总决赛有哪些环节")
+    text = await ask(assistant, "那天津赛区的呢")
+    assert "34 组织中国创新方法大赛天津赛区比赛与创新方法培训" in text
+    assert "项目展示和理论测试" in text and text.index("项目展示和理论测试") < text.index("项目介绍")

@@ -201,6 +201,7 @@ def test_a_name_that_several_answers_share_does_not_decide(searcher, question):
     ("我是化学专业的女博士生，还没毕业，有没有针对女生的项目", "04"),
     ("中学科学老师，经常带学生搞科技活动，科协有我们能参加的吗", None),   # opens with who they are
     ("自由职业，在天津做科普短视频博主，能参加科协哪些东西", None),
+    ("我是民营企业的工程师，想评职称，还想进修一下", "17"),
 ])
 def test_more_ways_of_describing_oneself(searcher, question, first):
     r = searcher.search(question)
