@@ -99,8 +99,10 @@ def leads_for(t: Turn, service_id: str, question: str) -> list[Lead]:
 def _whole_name(catalogue: Catalogue, answer: str, phrase: str) -> bool:
     """Return True when the phrase found in a turn is a whole title or alias of that answer (工程师资格国际互认)."""
     service = catalogue.service(answer)
-    if service is None or len(phrase) < 3:
+    if len(phrase) < 3:
         return False
+    if service is None:
+        return True  # 天津市科协, 市科协, 通则: an appendix answer is found only by its own name
     return phrase in {compact(n) for n in (service.title, *service.aliases)}
 
 
@@ -141,6 +143,12 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
     names_other = bool(result.best and (_whole_name(a.catalogue, result.best.id, result.best.phrase) or (
         telling and best_ev is not None and context_ev is not None and best_ev.name_bigrams >= 0.5
         and best_ev.name_bigrams > context_ev.name_bigrams + 0.2)))
+
+    if ctx.answer == "societies" and not names_other:
+        # 医学类的有哪些, 人工智能方面的呢 after the societies list: the societies of that name or field.
+        match = a.searcher.societies.match(text + "学会")
+        if (match.names or match.discipline) and await _sibling(t, text, result, ctx):
+            return True
 
     other = a.searcher.counterpart(ctx.answer, text) if not choices else None
     if other is not None and not (names_other and best != other):

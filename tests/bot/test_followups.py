@@ -262,3 +262,10 @@ async def test_the_other_levels_programme_is_asked_the_same_question(assistant):
     text = await ask(assistant, "那天津赛区的呢")
     assert "34 组织中国创新方法大赛天津赛区比赛与创新方法培训" in text
     assert "项目展示和理论测试" in text and text.index("项目展示和理论测试") < text.index("项目介绍")
+
+
+async def test_after_the_societies_list_a_field_lists_its_societies_and_a_named_answer_is_that_answer(assistant):
+    await ask(assistant, "天津市科协所属学会有哪些")
+    assert "天津市医学会" in await ask(assistant, "医学类的有哪些")
+    replies = await assistant.text(USER, "天津市科协哪年成立的")
+    assert [r.about for r in replies if r.about] == ["tast"] and "1959年1月" in html(replies)
