@@ -144,6 +144,16 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
         telling and best_ev is not None and context_ev is not None and best_ev.name_bigrams >= 0.5
         and best_ev.name_bigrams > context_ev.name_bigrams + 0.2)))
 
+    organisations = ("tast", "cast")
+    named = [o for o in a.catalogue.organisations if o.id == best and (o.name in compact(text) or o.short_name in text)]
+    if ctx.answer in organisations and best in organisations and best != ctx.answer and named \
+            and result.decision is not Decision.UNANSWERED:
+        # 那中国科协呢 哪年成立 after 天津市科协: the other organisation, asked the same.
+        qid = await cards.log_question(t, text, result, shown=None, decision="answered", reason="followup")
+        t.session.last_query, t.session.last_text = qid, text
+        cards.show_answer(t, best, text, result, qid)
+        return True
+
     if ctx.answer == "societies" and not names_other:
         # 医学类的有哪些, 人工智能方面的呢 after the societies list: the societies of that name or field.
         match = a.searcher.societies.match(text + "学会")

@@ -269,3 +269,14 @@ async def test_after_the_societies_list_a_field_lists_its_societies_and_a_named_
     assert "天津市医学会" in await ask(assistant, "医学类的有哪些")
     replies = await assistant.text(USER, "天津市科协哪年成立的")
     assert [r.about for r in replies if r.about] == ["tast"] and "1959年1月" in html(replies)
+
+
+async def test_the_other_organisation_named_in_a_follow_up_is_answered(assistant):
+    await ask(assistant, "天津市科协哪年成立的")
+    replies = await assistant.text(USER, "那中国科协呢 哪年成立")
+    assert [r.about for r in replies if r.about] == ["cast"] and "1958年9月" in html(replies)
+
+
+async def test_asking_whether_someone_counts_is_about_the_last_card(assistant):
+    text = await ask(assistant, "企事业科协工作评估", "高校科协算不算")
+    assert "接着问的是“开展企事业科协工作评估”" in text and "不含高校科协" in text
