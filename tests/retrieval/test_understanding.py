@@ -278,3 +278,10 @@ def test_the_level_a_question_names_decides_between_a_programme_and_its_tianjin_
     assert r.best.id == "34" and r.decision is Decision.ANSWERED
     # Without a level the name is both programmes': a choice.
     assert searcher.search("创新方法大赛").decision is Decision.SUGGEST
+
+
+def test_a_think_tank_is_read_as_decision_consulting(searcher):
+    # 65 never says 智库; it is the 决策咨询 research that think tanks do.
+    r = searcher.search("有没有智库研究课题可以接")
+    assert r.decision is not Decision.UNANSWERED and "65" in [h.id for h in r.hits[:3]]
+    assert searcher.search("智库课题").best.id == "65"
