@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
+from retrieval.evaluate import read_list
 
 from .replies import Reply, Sender
 
@@ -61,14 +61,7 @@ class Conversation:
 def load_conversations(path: str | Path) -> list[Conversation]:
     """Read and validate a conversations file."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConversationFileError(f"{path}: file not found") from None
-    except yaml.YAMLError:
-        raise ConversationFileError(f"{path}: YAML syntax error") from None
-    if not isinstance(raw, list):
-        raise ConversationFileError(f"{path}: expected a list of conversations")
+    raw = read_list(path, ConversationFileError, "conversations")
     out = []
     for n, item in enumerate(raw):
         where = f"{path}: conversation {item.get('id', n) if isinstance(item, dict) else n}"

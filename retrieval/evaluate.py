@@ -45,17 +45,23 @@ class QuestionFileError(ValueError):
     """The question file is malformed; str() is one line naming file, item and field."""
 
 
-def load_questions(path: str | Path) -> list[Question]:
-    """Read and validate a question file."""
-    path = Path(path)
+def read_list(path: Path, error: type[ValueError], what: str) -> list[Any]:
+    """Read an evaluation file that must be a YAML list of `what`; raise `error` with one line otherwise."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise QuestionFileError(f"{path}: file not found") from None
+        raise error(f"{path}: file not found") from None
     except yaml.YAMLError:
-        raise QuestionFileError(f"{path}: YAML syntax error") from None
+        raise error(f"{path}: YAML syntax error") from None
     if not isinstance(raw, list):
-        raise QuestionFileError(f"{path}: expected a list of questions")
+        raise error(f"{path}: expected a list of {what}")
+    return raw
+
+
+def load_questions(path: str | Path) -> list[Question]:
+    """Read and validate a question file."""
+    path = Path(path)
+    raw = read_list(path, QuestionFileError, "questions")
     out = []
     for i, item in enumerate(raw):
         if not isinstance(item, dict) or not isinstance(item.get("q"), str):
