@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from bot.core import Assistant
 from bot.replies import Sender
 from bot.storage import Storage
 from tests.conftest import Clock
+from tests.net import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -75,11 +75,6 @@ def _screenshot(driver, shot: Path, docs: Path) -> None:
     driver.set_window_size(1280, 1000)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @contextmanager
 def serving(settings) -> Iterator[str]:
@@ -88,7 +83,7 @@ def serving(settings) -> Iterator[str]:
 
     from bot.web import create_app
 
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
 import urllib.request
 from dataclasses import replace
@@ -14,6 +13,7 @@ import pytest
 from bot.telegram_bot import Recent, serve
 from tests.conftest import STAFF_ID
 from tests.fake_bot_api import BOT_USERNAME
+from tests.net import free_port, listening
 
 
 async def sent(api, chat_id, count=1, timeout=10.0):
@@ -210,15 +210,6 @@ async def test_second_instance_gets_a_clear_message_not_a_loop(assistant, settin
     assert len([c for c in fake_api.state.faults["getUpdates"]]) > 40  # it stopped instead of looping
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _post(url: str, update: dict, secret: str) -> int:
@@ -233,7 +224,7 @@ def _post(url: str, update: dict, secret: str) -> int:
 
 
 async def test_webhook_checks_secret_and_handles_duplicates_once(assistant, settings, fake_api):
-    port = _free_port()
+    port = free_port()
     cfg = replace(settings, telegram_api_base_url=fake_api.base_url, bot_webhook_listen="127.0.0.1",
                   bot_webhook_port=port, telegram_webhook_url="https://bot.example.org/hook",
                   bot_webhook_secret="s3cret_token")
@@ -242,7 +233,7 @@ async def test_webhook_checks_secret_and_handles_duplicates_once(assistant, sett
     try:
         await asyncio.to_thread(fake_api.wait_for, lambda: fake_api.calls("setWebhook"), 10)
         assert fake_api.calls("setWebhook")[0].params["secret_token"] == "s3cret_token"
-        await asyncio.to_thread(fake_api.wait_for, lambda: _listening(port), 10)  # setWebhook precedes listening
+        await asyncio.to_thread(fake_api.wait_for, lambda: listening(port), 10)  # setWebhook precedes listening
         url = f"http://127.0.0.1:{port}/hook"
         update = fake_api.message_update("青托申报", user_id=218)
         assert await asyncio.to_thread(_post, url, update, "wrong") == 403

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from telegram.ext import Application
 
 from bot.telegram_bot import serve
 from tests.fake_bot_api import TOKEN, FakeBotAPI
+from tests.net import free_port, listening
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,11 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 async def sent(api, chat_id, count=1, timeout=10.0):
     return await asyncio.to_thread(api.wait_sent, chat_id, count, timeout)
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _raw_post(port: int, head: str, body: bytes = b"", timeout: float = 5.0) -> int:
@@ -55,18 +50,14 @@ async def test_a_running_bot_treats_a_later_conflict_as_transient(assistant, set
 
 
 async def test_webhook_refuses_hostile_posts_before_reading_them(assistant, settings, fake_api):
-    port = _free_port()
+    port = free_port()
     cfg = replace(settings, telegram_api_base_url=fake_api.base_url, bot_webhook_listen="127.0.0.1",
                   bot_webhook_port=port, telegram_webhook_url="https://bot.example.org/hook",
                   bot_webhook_secret="s3cret_token")
     stop = asyncio.Event()
     task = asyncio.create_task(serve(cfg, assistant, stop))
     try:
-        def listening() -> bool:
-            with socket.socket() as s:
-                return s.connect_ex(("127.0.0.1", port)) == 0
-
-        await asyncio.to_thread(fake_api.wait_for, listening, 10)
+        await asyncio.to_thread(fake_api.wait_for, lambda: listening(port), 10)
         huge = 95 * 1024 * 1024
         head = ("POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {huge}\r\nX-Telegram-Bot-Api-Secret-Token: {{secret}}\r\n\r\n")
@@ -166,11 +157,7 @@ def test_kill_9_mid_burst_loses_nothing(tmp_path):
 
 def test_sigterm_in_webhook_mode_stops_cleanly(tmp_path):
     """SIGTERM stops a webhook bot through its own handler (not the web server's) with exit status 0."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     with FakeBotAPI() as api:
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url,
                "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hook", "BOT_WEBHOOK_LISTEN": "127.0.0.1",
@@ -180,7 +167,7 @@ def test_sigterm_in_webhook_mode_stops_cleanly(tmp_path):
                                stderr=subprocess.PIPE, text=True)
         try:
             api.wait_for(lambda: api.calls("setWebhook"), 30)
-            _wait_listening(port)
+            api.wait_for(lambda: listening(port), 20)
             bot.send_signal(signal.SIGTERM)
             out, err = bot.communicate(timeout=30)
         finally:
@@ -189,15 +176,3 @@ def test_sigterm_in_webhook_mode_stops_cleanly(tmp_path):
         assert bot.returncode == 0, err
         assert "Traceback" not in err
 
-
-def _wait_listening(port: int, timeout: float = 20.0) -> None:
-    import socket
-
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing listens on port {port}")
