@@ -11,7 +11,7 @@ from dataclasses import replace
 from retrieval.aspects import Lead, asked, lead, organisation_sentences
 from retrieval.decide import Decision, detect_intents
 from retrieval.followup import Turn as Kind
-from retrieval.followup import FollowUpWords, classify, related_services
+from retrieval.followup import classify, related_services
 from retrieval.model import Catalogue, Service
 from retrieval.search import SearchResult
 from retrieval.societies import SocietyMatch
@@ -69,7 +69,7 @@ def leads_for(t: Turn, service_id: str, question: str) -> list[Lead]:
         return []
     synonyms = searcher.lexicon.synonyms
     # 那女的呢: without its 那…呢 the question's own words are cut as people mean them (女, not 那女).
-    plain = _strip_marks(question, searcher.parts.followup)
+    plain = searcher.parts.followup.strip_marks(question)
     tokens, parts = searcher.tokenizer.analyse(plain)
     name = frozenset().union(*(searcher.index.terms(i, "name") for i in searcher.index.docs_of(service_id)))
     # Words and their parts (个人奖 → 个人): a sentence may say the part.
@@ -106,23 +106,10 @@ def _whole_name(catalogue: Catalogue, answer: str, phrase: str) -> bool:
     return phrase in {compact(n) for n in (service.title, *service.aliases)}
 
 
-def _is_sibling(question: str, words: FollowUpWords) -> bool:
-    """Return True for a 那…呢 / …的呢 turn: the same question as before, about something else."""
-    q = normalise(question).strip("？?！!。 ")
-    return q.endswith(tuple(words.sibling_end)) or q.startswith(tuple(words.sibling_start))
-
-
-def _strip_marks(question: str, words: FollowUpWords) -> str:
-    q = normalise(question).strip("？?！!。 ")
-    for start in sorted(words.sibling_start, key=len, reverse=True):
-        if q.startswith(start):
-            q = q[len(start):]
-            break
-    for end in sorted(words.sibling_end, key=len, reverse=True):
-        if q.endswith(end):
-            q = q[: -len(end)]
-            break
-    return q or question
+def _names_organisation(catalogue: Catalogue, org_id: str, text: str) -> bool:
+    """Return True when a turn names the organisation by its full or short name (那中国科协呢)."""
+    org = catalogue.organisation(org_id)
+    return org.name in compact(text) or org.short_name in text
 
 
 async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
@@ -145,9 +132,8 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
         and best_ev.name_bigrams > context_ev.name_bigrams + 0.2)))
 
     organisations = ("tast", "cast")
-    named = [o for o in a.catalogue.organisations if o.id == best and (o.name in compact(text) or o.short_name in text)]
-    if ctx.answer in organisations and best in organisations and best != ctx.answer and named \
-            and result.decision is not Decision.UNANSWERED:
+    if ctx.answer in organisations and best in organisations and best != ctx.answer \
+            and result.decision is not Decision.UNANSWERED and _names_organisation(a.catalogue, best, text):
         # 那中国科协呢 哪年成立 after 天津市科协: the other organisation, asked the same.
         qid = await cards.log_question(t, text, result, shown=None, decision="answered", reason="followup")
         t.session.last_query, t.session.last_text = qid, text
@@ -221,8 +207,8 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
             (texts.FOLLOWUP_FIRST_CHOICE if choices else texts.FOLLOWUP_HINT).format(title=service.title))
         asked_here = bool(result.intents) or bool(asked(text, a.searcher.parts.aspects))
         # 男的呢 after 女性候选人年龄上限: the same question about someone else — read with the turn before.
-        carried = f"{previous}，{text}" if previous and not asked_here and _is_sibling(text, a.searcher.parts.followup) \
-            else text
+        sibling = a.searcher.parts.followup.is_sibling(text)
+        carried = f"{previous}，{text}" if previous and not asked_here and sibling else text
         leads = leads_for(t, service.id, carried)
         others = [[t.button(cards.answer_label(t, c), cards.choose_suggestion, ctx.query or qid, cards.code_of(c))]
                   for c in choices[1:]] if choices else []
@@ -244,8 +230,8 @@ async def _counterpart(t: Turn, text: str, result: SearchResult, ctx: Context, o
     t.session.last_query, t.session.last_text = qid, text
     before, now = a.catalogue.by_id[ctx.answer], a.catalogue.by_id[other]
     t.out.add(esc(texts.COUNTERPART_HINT.format(previous=before.title, title=now.title)))
-    question = _strip_marks(text, a.searcher.parts.followup)
-    if previous and _is_sibling(text, a.searcher.parts.followup) and not result.intents \
+    question = a.searcher.parts.followup.strip_marks(text)
+    if previous and a.searcher.parts.followup.is_sibling(text) and not result.intents \
             and not asked(text, a.searcher.parts.aspects):
         # 那天津赛区的呢 after 全国总决赛有哪些环节: the same question — what it asked, not what it named.
         asking = [w for aspect in asked(previous, a.searcher.parts.aspects) for w in aspect.asks

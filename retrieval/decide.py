@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -177,7 +177,7 @@ def _local_pattern(lexicon: Lexicon) -> str:
 PROGRAMME_NAME = 4
 
 
-def programme_share(normalised: str, names: list[str], lexicon: Lexicon, fields: Iterable[str] = ()) -> float:
+def programme_share(normalised: str, names: Sequence[str], lexicon: Lexicon, fields: Iterable[str] = ()) -> float:
     """Return how much of a programme the question names (…工程, …计划, …基金) the best of names holds: the
     run of characters right before the ending that the name has, out of PROGRAMME_NAME; 1.0 when the question
     names no programme. A field before 工程 (土木工程, 电气工程) is a discipline, not a programme."""

@@ -35,6 +35,24 @@ class FollowUpWords:
     sibling_start: tuple[str, ...]
     sibling_end: tuple[str, ...]
 
+    def is_sibling(self, question: str) -> bool:
+        """Return True for a 那…呢 / …的呢 turn: the same question as before, about something else."""
+        q = normalise(question).strip("？?！!。 ")
+        return q.endswith(tuple(self.sibling_end)) or q.startswith(tuple(self.sibling_start))
+
+    def strip_marks(self, question: str) -> str:
+        """Return the turn without its 那… / …呢 marks (那天津赛区的呢 → 天津赛区的)."""
+        q = normalise(question).strip("？?！!。 ")
+        for start in sorted(self.sibling_start, key=len, reverse=True):
+            if q.startswith(start):
+                q = q[len(start):]
+                break
+        for end in sorted(self.sibling_end, key=len, reverse=True):
+            if q.endswith(end):
+                q = q[: -len(end)]
+                break
+        return q or question
+
 
 def load_followup(data_dir: str | Path | None = None) -> FollowUpWords:
     """Load data/lexicon/followup.yaml."""

@@ -155,6 +155,7 @@ class Searcher:
         self.corrector = Corrector(self._vocabulary(), self.tokenizer.is_common, self.tokenizer.cut,
                                    quiet=self.lexicon.stopwords | self.lexicon.function_chars, known=self.index.knows)
         self._fields = tuple(w for words in self.societies.fields.values() for w in words)
+        self._namings: dict[str, _Naming] = {}
         self._answer_text: dict[str, str] = {}
         for doc in self.index.docs:
             self._answer_text[doc.answer] = self._answer_text.get(doc.answer, "") + compact(doc.name + doc.body)
@@ -286,39 +287,35 @@ class Searcher:
         it, and with level words taken out one of its names holds one of the service's whole (最美科技工作者).
         """
         service = self.catalogue.service(service_id)
-        turn = compact(normalise(question))
-        for mark in sorted(self.parts.followup.sibling_start, key=len, reverse=True):
-            if turn.startswith(mark):
-                turn = turn[len(mark):]
-                break
+        turn = compact(self.parts.followup.strip_marks(question))
         # The level is what the turn is about only when it leads (全国的那个…, 那全国总决赛呢); in 推荐到全国的有几个
         # it is where Tianjin's own programme sends people.
         lead = next((w for w in (*self.lexicon.national, *self.lexicon.local) if turn.startswith(w)), "")
         asked = levels(lead, self.lexicon)
-        if service is None or len(asked) != 1 or self._levels(service.id) == asked:
+        if service is None or len(asked) != 1 or self._naming(service.id).levels == asked:
             return None
-        mine = self._bare_names(service.id)
+        mine = self._naming(service.id).bare
         best, length = None, COUNTERPART_SHARED - 1
         for other in self.catalogue.services:
-            if other.id == service.id or not asked <= self._levels(other.id):
+            if other.id == service.id or not asked <= self._naming(other.id).levels:
                 continue
             for a in mine:
-                for b in self._bare_names(other.id):
+                for b in self._naming(other.id).bare:
                     if (a in b or b in a) and min(len(a), len(b)) > length:
                         best, length = other.id, min(len(a), len(b))
         return best
 
-    def _names(self, service_id: str) -> tuple[str, ...]:
-        s = self.catalogue.by_id[service_id]
-        return (s.title, *s.aliases)
-
-    def _levels(self, service_id: str) -> frozenset[str]:
-        s = self.catalogue.by_id[service_id]
-        return levels(normalise(" ".join((s.title, *s.aliases))), self.lexicon, name=True)
-
-    def _bare_names(self, service_id: str) -> list[str]:
-        s = self.catalogue.by_id[service_id]
-        return [strip_levels(compact(n), self.lexicon) for n in (s.title, *s.aliases)]
+    def _naming(self, service_id: str) -> _Naming:
+        """Return a service's names as the level and programme rules read them (computed once per service)."""
+        found = self._namings.get(service_id)
+        if found is None:
+            s = self.catalogue.by_id[service_id]
+            names = (s.title, *s.aliases)
+            found = _Naming(names=tuple(normalise(n) for n in names),
+                            bare=tuple(strip_levels(compact(n), self.lexicon) for n in names),
+                            levels=levels(normalise(" ".join(names)), self.lexicon, name=True))
+            self._namings[service_id] = found
+        return found
 
     def best_documents(self, question: str, answer: str, limit: int = 2) -> list[str]:
         """Return the keys of an answer's documents that fit the question best (article:40 …)."""
@@ -384,7 +381,7 @@ class Searcher:
             characters=bool(content) and all(len(w) == 1 for w in content),
             phrase_lead=top is not None and self._phrase_leads(top, hits[1:3], norm),
             unnamed_programme=top is not None and top.id in self.catalogue.by_id and programme_share(
-                norm, [normalise(n) for n in self._names(top.id)], self.lexicon, self._fields) < PROGRAMME_SHARE,
+                norm, self._naming(top.id).names, self.lexicon, self._fields) < PROGRAMME_SHARE,
             other_agency=top is not None and any(
                 g in query.compact and g not in self._answer_text.get(top.id, "") for g in self.lexicon.agencies),
             exact=top is not None and len(query.compact) >= 2 and top.phrase == query.compact
@@ -415,8 +412,9 @@ class Searcher:
         (全国总决赛: not 34, the Tianjin round)."""
         if len(top.phrase) < PHRASE_LEAD or not others:
             return False
+        asked = levels(question, self.lexicon)
         for h in others:
-            if self._other_level(question, top.id, h.id):
+            if self._other_level(asked, top.id, h.id):
                 continue
             if h.phrase and (h.phrase == top.phrase or h.phrase not in top.phrase):
                 return False
@@ -425,13 +423,12 @@ class Searcher:
                 return False
         return True
 
-    def _other_level(self, question: str, top: str, rival: str) -> bool:
-        """Return True when the question names one level only and the rival's names are Tianjin's where the top
-        answer's are not (or the other way round)."""
-        asked = levels(question, self.lexicon)
+    def _other_level(self, asked: frozenset[str], top: str, rival: str) -> bool:
+        """Return True when the question names one level only (`asked`) and the rival's names are Tianjin's where
+        the top answer's are not (or the other way round)."""
         if len(asked) != 1 or top not in self.catalogue.by_id or rival not in self.catalogue.by_id:
             return False
-        mine, theirs = self._levels(top), self._levels(rival)
+        mine, theirs = self._naming(top).levels, self._naming(rival).levels
         if asked == {"national"}:
             return "local" in theirs and "local" not in mine
         return "local" in mine and "local" not in theirs
@@ -513,6 +510,15 @@ class Searcher:
             return [Hit(id=org.id, score=lead * 1.25 + self.config.phrase_bonus, key=best[0][0] if best else "",
                         phrase=name)] + others
         return hits
+
+
+@dataclass(frozen=True)
+class _Naming:
+    """A service's names for the level and programme rules."""
+
+    names: tuple[str, ...]       # title and aliases, normalised
+    bare: tuple[str, ...]        # … compacted, level words taken out (中国创新方法大赛 → 创新方法大赛)
+    levels: frozenset[str]       # the levels they name ("national", "local")
 
 
 class _AllWords(Words):
