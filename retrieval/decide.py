@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -156,7 +157,7 @@ def levels(normalised: str, lexicon: Lexicon, name: bool = False) -> frozenset[s
     text = _NATIONALITY.sub("", normalised)
     if name:
         # 推荐“最美科技工作者”天津市候选人: Tianjin's candidates for a national award — a national award.
-        text = re.sub(_local_pattern(lexicon) + "(?=候选)", "", text)
+        text = re.sub(_any_of(lexicon.local) + "(?=候选)", "", text)
     found = {"national"} if any(w in text for w in lexicon.national) else set()
     if any(w in text for w in lexicon.local):
         found.add("local")
@@ -165,12 +166,14 @@ def levels(normalised: str, lexicon: Lexicon, name: bool = False) -> frozenset[s
 
 def strip_levels(name: str, lexicon: Lexicon) -> str:
     """Return a name without its level words (中国创新方法大赛天津赛区 → 创新方法大赛赛区)."""
-    words = sorted((*lexicon.national, *lexicon.local), key=len, reverse=True)
-    return re.sub("|".join(map(re.escape, words)), "", name) if words else name
+    words = (*lexicon.national, *lexicon.local)
+    return re.sub(_any_of(words), "", name) if words else name
 
 
-def _local_pattern(lexicon: Lexicon) -> str:
-    return "(?:" + "|".join(map(re.escape, sorted(lexicon.local, key=len, reverse=True))) + ")"
+@functools.lru_cache(maxsize=32)
+def _any_of(words: tuple[str, ...]) -> str:
+    """Return a regular expression group matching any of the words, longest first (天津市 before 天津)."""
+    return "(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")"
 
 
 # How many characters before a programme ending name it (托举 in 青年托举计划, 培养 in 131创新型人才培养工程).
@@ -183,12 +186,12 @@ def programme_share(normalised: str, names: Sequence[str], lexicon: Lexicon, fie
     names no programme. A field before 工程 (土木工程, 电气工程) is a discipline, not a programme."""
     if not lexicon.programme_ends:
         return 1.0
-    ends = "|".join(map(re.escape, sorted(lexicon.programme_ends, key=len, reverse=True)))
+    ends = _any_of(lexicon.programme_ends)
     not_before = f"(?![{re.escape(lexicon.programme_not_before)}])" if lexicon.programme_not_before else ""
     text = strip_levels(re.sub(r"\s+", "", normalised), lexicon)
     fields = tuple(fields)
     shares = []
-    for m in re.finditer(rf"(?:{ends}){not_before}", text):
+    for m in re.finditer(ends + not_before, text):
         before = re.sub(r"[\d_a-z]+$", "", text[:m.start()])  # 131工程: a number is in no name's words
         # 土木工程: a field, then an ending that is itself a field word, is a discipline, not a programme.
         if not before or (m.group(0) in fields and any(before.endswith(f) for f in fields)):
