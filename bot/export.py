@@ -32,7 +32,8 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _when(ts: float | None) -> str:
+def when(ts: float | None) -> str:
+    """Return a timestamp as local 'YYYY-MM-DD HH:MM' ('' for none)."""
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else ""
 
 
@@ -49,11 +50,11 @@ def to_csv(columns: Sequence[tuple[str, str]], rows: Iterable[Mapping[str, Any]]
 
 def query_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Return query-log rows with readable time and hits."""
-    return [dict(r, time=_when(r["ts"]), hits=" ".join(f"{h}:{s}" for h, s in json.loads(r["hits"] or "[]")))
+    return [dict(r, time=when(r["ts"]), hits=" ".join(f"{h}:{s}" for h, s in json.loads(r["hits"] or "[]")))
             for r in rows]
 
 
 def queue_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Return queue rows with readable times and guesses."""
-    return [dict(r, first=_when(r.get("first_seen")), last=_when(r.get("last_seen")),
+    return [dict(r, first=when(r.get("first_seen")), last=when(r.get("last_seen")),
                  guesses=" ".join(json.loads(r.get("guesses") or "[]"))) for r in rows]

@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import sys
-import time
 
 from retrieval.loader import CatalogueError, load_catalogue
 
@@ -35,10 +34,6 @@ from .storage import ChangeRefused, ReviewItem, Storage, StorageError
 
 CSV_COLUMNS = export.QUERY_COLUMNS
 DEFAULT_BASE = "http://127.0.0.1:8080"
-
-
-def _when(ts: float | None) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else ""
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -84,10 +79,10 @@ async def _command(args: argparse.Namespace, storage: Storage, settings: Setting
             print("no pending questions")
         for i in items:
             context = f"  (after {i.context_answer}: {i.context_text or '-'})" if i.context_answer else ""
-            print(f"{i.id}  x{i.count:<3} {_when(i.last_seen)}  [{i.queue}]  {i.sample}"
+            print(f"{i.id}  x{i.count:<3} {export.when(i.last_seen)}  [{i.queue}]  {i.sample}"
                   f"  (guesses: {', '.join(i.guesses) or '-'}){context}")
         for t in tickets:
-            print(f"{t.id}  ticket  {_when(t.ts)}  {t.text}  (answer it in the console or Telegram: /review)")
+            print(f"{t.id}  ticket  {export.when(t.ts)}  {t.text}  (answer it in the console or Telegram: /review)")
         return 0
     if args.cmd == "stats":
         s = await storage.stats(args.days)
@@ -144,7 +139,7 @@ async def _command(args: argparse.Namespace, storage: Storage, settings: Setting
             out.write("\n")
         else:
             for a in aliases:
-                print(f"{a.id}  {a.service_id}  {_when(a.created_at)}  {a.text}")
+                print(f"{a.id}  {a.service_id}  {export.when(a.created_at)}  {a.text}")
             if not aliases:
                 print("no learned aliases")
         return 0
@@ -163,7 +158,7 @@ async def _command(args: argparse.Namespace, storage: Storage, settings: Setting
             return 0
         for e in entries:
             state = " (undone)" if e.undone_at else ""
-            print(f"{e.id}  {_when(e.ts)}  {e.who:<18} {e.summary}{state}")
+            print(f"{e.id}  {export.when(e.ts)}  {e.who:<18} {e.summary}{state}")
         if not entries:
             print("no staff changes yet")
         return 0
