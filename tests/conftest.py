@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+import subprocess
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from pathlib import Path
@@ -23,19 +24,34 @@ from tests.fake_bot_api import TOKEN, FakeBotAPI
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
 STAFF_ID = 999
 USER = Sender(user_id=111, chat_id=111)
 STAFF = Sender(user_id=STAFF_ID, chat_id=STAFF_ID, is_staff=True)
 
 
+def _shared_folders() -> list[Path]:
+    """Return where ../shared may be: beside this checkout, or beside the local repository it was cloned from."""
+    found = [SHARED]
+    try:
+        origin = subprocess.run(["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        origin = ""
+    if origin and "://" not in origin and Path(origin).is_dir():
+        found.append(Path(origin).resolve().parent / "shared")
+    return found
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     """The ../shared folder (source tests only); fail in one line when it is not there."""
-    if not (SHARED / "seeds").is_dir():
-        pytest.fail(f"needs {SHARED} (the catalogue seed and the development sample) beside the repository; "
-                    f"clone or copy the shared folder there", pytrace=False)
-    return SHARED
+    for folder in _shared_folders():
+        if (folder / "seeds").is_dir():
+            return folder
+    pytest.fail(f"needs {SHARED} (the catalogue seed and the development sample) beside the repository; "
+                f"clone or copy the shared folder there", pytrace=False)
 
 
 @pytest.fixture(scope="session")
