@@ -100,6 +100,9 @@ def read_yaml(path: Path, root: Path | None = None) -> Any:
 class CatalogueError(ValueError):
     """A data file is malformed; str() is one line naming file, entry and field."""
 
+    # What the message calls the record it names; sibling errors for other data (policy passages) say their own.
+    entry_noun = "entry"
+
     def __init__(self, file: str | Path, entry: str | None, field: str | None, problem: str) -> None:
         self.file = str(file)
         self.entry = entry
@@ -107,7 +110,7 @@ class CatalogueError(ValueError):
         self.problem = problem
         where = [self.file]
         if entry is not None:
-            where.append(f"entry {entry}")
+            where.append(f"{self.entry_noun} {entry}")
         if field:
             where.append(f"field {field}")
         super().__init__(": ".join(where) + ": " + problem)
@@ -116,15 +119,16 @@ class CatalogueError(ValueError):
 class _Ctx:
     """Where we are while validating, so every error can name file, entry and field."""
 
-    def __init__(self, file: Path, root: Path) -> None:
+    def __init__(self, file: Path, root: Path, error: type[CatalogueError] = CatalogueError) -> None:
         try:
             self.file = file.relative_to(root.parent)
         except ValueError:
             self.file = file
         self.entry: str | None = None
+        self.error = error
 
     def fail(self, field: str | None, problem: str) -> CatalogueError:
-        return CatalogueError(self.file, self.entry, field, problem)
+        return self.error(self.file, self.entry, field, problem)
 
     def mapping(self, value: Any, field: str | None, keys: set[str] | None = None) -> dict[str, Any]:
         if not isinstance(value, dict):
