@@ -6,9 +6,13 @@ line naming the file, the entry and the field, and nothing is returned half-load
 
 from __future__ import annotations
 
+import argparse
+import json
 import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
@@ -421,6 +425,31 @@ def _directory(services: list[Service], declared: list[tuple[str, tuple[str, ...
             phones.extend(p for p in s.contact.phones if p not in phones)
         out.append(Department(name, aliases, tuple(phones), tuple(s.id for s in members)))
     return tuple(out)
+
+
+Loaded = TypeVar("Loaded")
+
+
+def data_cli(argv: list[str] | None, prog: str, description: str, what: str, load: Callable[[str | None], Loaded],
+             summary: Callable[[Loaded], str], as_json: Callable[[Loaded], Any]) -> int:
+    """Run a data command line (--check: one `ok: …` line or one error line and status 1; --json); return the status."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--json", action="store_true", help=f"print the loaded {what} as JSON")
+    mode.add_argument("--check", action="store_true", help=f"validate the {what} and print a one-line summary")
+    parser.add_argument("--data", metavar="DIR", help="data directory (default: the project's data/)")
+    args = parser.parse_args(argv)
+    try:
+        loaded = load(args.data)
+    except CatalogueError as exc:  # any data error, its subclasses and the shared YAML reader's included
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(as_json(loaded), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(summary(loaded))
+    return 0
 
 
 def load_catalogue(data_dir: str | Path | None = None) -> Catalogue:

@@ -9,8 +9,6 @@ is one line naming the file, the passage and the field.
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import sys
 from collections.abc import Collection
@@ -18,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .loader import DATA_DIR, CatalogueError, _Ctx, _url, load_catalogue, read_yaml
+from .loader import DATA_DIR, CatalogueError, _Ctx, _url, data_cli, load_catalogue, read_yaml
 
 POLICY_DIR = "policies"
 SLUG = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
@@ -255,23 +253,8 @@ def summary(documents: tuple[PolicyDocument, ...]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m retrieval.policies", description=__doc__.splitlines()[0])
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--json", action="store_true", help="print every loaded document as JSON")
-    mode.add_argument("--check", action="store_true", help="validate data/policies/ and print a one-line summary")
-    parser.add_argument("--data", metavar="DIR", help="data directory (default: the project's data/)")
-    args = parser.parse_args(argv)
-    try:
-        documents = load_policies(args.data)
-    except CatalogueError as exc:  # PolicyError, or a YAML or catalogue error from the shared reader
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    if args.json:
-        json.dump([d.to_json() for d in documents], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print(summary(documents))
-    return 0
+    return data_cli(argv, "python -m retrieval.policies", __doc__.splitlines()[0], "policy documents", load_policies,
+                    summary, lambda documents: [d.to_json() for d in documents])
 
 
 if __name__ == "__main__":
