@@ -159,9 +159,11 @@ def _passage(ctx: _Ctx, raw: Any, index: int, doc_id: str, title: str, headings:
         if key not in data:
             raise ctx.fail(key, "is required" + (" (\"\" when none is printed)" if key in ("label", "heading") else ""))
     path = _labels(ctx, data["path"], "path")
+    context: list[Heading] = []
     for depth in range(1, len(path) + 1):
         if path[:depth] not in headings:
             raise ctx.fail("path", f"{list(path[:depth])} is not a heading of this document (declare it under headings)")
+        context.append(headings[path[:depth]])
     services = data.get("services") or []
     if not isinstance(services, list):
         raise ctx.fail("services", f"expected a list of service ids, got {type(services).__name__}")
@@ -178,7 +180,7 @@ def _passage(ctx: _Ctx, raw: Any, index: int, doc_id: str, title: str, headings:
         label=_printed(ctx, data["label"], "label"),
         heading=_printed(ctx, data["heading"], "heading"),
         text=ctx.text(data["text"], "text"),
-        context=tuple(headings[path[:depth]] for depth in range(1, len(path) + 1)),
+        context=tuple(context),
         lead=ctx.texts(data.get("lead"), "lead"),
         services=tuple(services),
     )
