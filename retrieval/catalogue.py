@@ -6,11 +6,9 @@
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 
-from .loader import CatalogueError, load_catalogue
+from .loader import data_cli, load_catalogue
 from .model import Catalogue
 
 
@@ -26,23 +24,8 @@ def summary(cat: Catalogue) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m retrieval.catalogue", description=__doc__.splitlines()[0])
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--json", action="store_true", help="print the whole loaded catalogue as JSON")
-    mode.add_argument("--check", action="store_true", help="validate data/ and print a one-line summary")
-    parser.add_argument("--data", metavar="DIR", help="data directory (default: the project's data/)")
-    args = parser.parse_args(argv)
-    try:
-        cat = load_catalogue(args.data)
-    except CatalogueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    if args.json:
-        json.dump(cat.to_json(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print(summary(cat))
-    return 0
+    return data_cli(argv, "python -m retrieval.catalogue", __doc__.splitlines()[0], "catalogue", load_catalogue,
+                    summary, lambda cat: cat.to_json())
 
 
 if __name__ == "__main__":

@@ -6,9 +6,13 @@ line naming the file, the entry and the field, and nothing is returned half-load
 
 from __future__ import annotations
 
+import argparse
+import json
 import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
@@ -100,6 +104,9 @@ def read_yaml(path: Path, root: Path | None = None) -> Any:
 class CatalogueError(ValueError):
     """A data file is malformed; str() is one line naming file, entry and field."""
 
+    # What the message calls the record it names; sibling errors for other data (policy passages) say their own.
+    entry_noun = "entry"
+
     def __init__(self, file: str | Path, entry: str | None, field: str | None, problem: str) -> None:
         self.file = str(file)
         self.entry = entry
@@ -107,7 +114,7 @@ class CatalogueError(ValueError):
         self.problem = problem
         where = [self.file]
         if entry is not None:
-            where.append(f"entry {entry}")
+            where.append(f"{self.entry_noun} {entry}")
         if field:
             where.append(f"field {field}")
         super().__init__(": ".join(where) + ": " + problem)
@@ -116,15 +123,16 @@ class CatalogueError(ValueError):
 class _Ctx:
     """Where we are while validating, so every error can name file, entry and field."""
 
-    def __init__(self, file: Path, root: Path) -> None:
+    def __init__(self, file: Path, root: Path, error: type[CatalogueError] = CatalogueError) -> None:
         try:
             self.file = file.relative_to(root.parent)
         except ValueError:
             self.file = file
         self.entry: str | None = None
+        self.error = error
 
     def fail(self, field: str | None, problem: str) -> CatalogueError:
-        return CatalogueError(self.file, self.entry, field, problem)
+        return self.error(self.file, self.entry, field, problem)
 
     def mapping(self, value: Any, field: str | None, keys: set[str] | None = None) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -417,6 +425,31 @@ def _directory(services: list[Service], declared: list[tuple[str, tuple[str, ...
             phones.extend(p for p in s.contact.phones if p not in phones)
         out.append(Department(name, aliases, tuple(phones), tuple(s.id for s in members)))
     return tuple(out)
+
+
+Loaded = TypeVar("Loaded")
+
+
+def data_cli(argv: list[str] | None, prog: str, description: str, what: str, load: Callable[[str | None], Loaded],
+             summary: Callable[[Loaded], str], as_json: Callable[[Loaded], Any]) -> int:
+    """Run a data command line (--check: one `ok: …` line or one error line and status 1; --json); return the status."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--json", action="store_true", help=f"print the loaded {what} as JSON")
+    mode.add_argument("--check", action="store_true", help=f"validate the {what} and print a one-line summary")
+    parser.add_argument("--data", metavar="DIR", help="data directory (default: the project's data/)")
+    args = parser.parse_args(argv)
+    try:
+        loaded = load(args.data)
+    except CatalogueError as exc:  # any data error, its subclasses and the shared YAML reader's included
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(as_json(loaded), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(summary(loaded))
+    return 0
 
 
 def load_catalogue(data_dir: str | Path | None = None) -> Catalogue:
