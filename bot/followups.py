@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from retrieval.aspects import Lead, asked, lead, organisation_sentences
-from retrieval.decide import Decision, detect_intents
+from retrieval.decide import Decision
+from retrieval.readings import detect_aspects as detect_intents
 from retrieval.followup import Turn as Kind
 from retrieval.followup import classify, related_services
 from retrieval.model import Catalogue, Service

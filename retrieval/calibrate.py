@@ -1,256 +1,519 @@
-"""Calibrate the decision thresholds in data/retrieval.yaml on question files, with cross-validation.
+"""Fit the decision (data/decision.yaml) on labelled question files, with leave-one-file-out cross-validation.
 
-    python -m retrieval.calibrate --questions eval/understanding_a.yaml eval/holdout_a.yaml … [--write] [--json]
+    python -m retrieval.calibrate [--questions FILE …] [--write] [--json]
 
-Each question is searched once — as typed and as each of the typo corrector's rewrites — and the
-search's decision is then replayed over a grid of thresholds (retrieval/decide.py):
+1. Every question is read once as typed and once per rewrite of the typo corrector; each reading's
+   candidates get their feature rows (retrieval/features.py), labelled right when the candidate is one the
+   file expects.
+2. The candidate model — P(right | features), a logistic regression — is fitted on all files but one and
+   scored on the one left out, for each file in turn. Inside each fold the thresholds are chosen on the
+   training files' own out-of-fold probabilities (an inner leave-one-file-out): `answer` as the lowest
+   probability at and above which outright answers are right at least --precision of the time (an
+   out-of-scope question answered counts as wrong), `suggest` as the highest at which at most --refuse of
+   answerable questions are declined. The figures printed are pooled over the files left out.
+3. Each group of features is then left out in turn and the whole cross-validation run again: a group
+   that stays shows what it adds out of fold.
+4. The intent models (small talk, a self-description, a wish for a person, asking whether one may apply)
+   are fitted on the example questions of data/examples, each read against the others, and checked on
+   the files' small-talk and profile questions.
+5. A reliability diagram of the out-of-fold probabilities is drawn (docs/reliability.svg).
 
-1. when to decline (min_coverage, min_explained, oos_min, oos_margin, passing_gap, passing_coverage): the point that spends the
-   least of two error budgets — 3 % of answerable questions declined, 5 % of out-of-scope questions not
-   declined — averaged over each point's grid neighbours so that the choice sits inside a stable region,
-   not on a knife edge;
-2. when to answer outright instead of suggesting (min_name, min_core, answer_ratio): the loosest point at
-   which answers given outright are right at least --precision of the time and no out-of-scope question
-   is answered outright.
-
-Cross-validation leaves one question file out at a time: thresholds fitted on the others are scored on it,
-so the figures printed are for questions the thresholds were not fitted on. The final thresholds are
-fitted on all files. Then each understanding mechanism is switched off in turn (typo corrector, content
-words, out-of-scope examples, topic list) to show what it contributes.
+The final model is fitted on all files, with thresholds chosen on their out-of-fold probabilities;
+--write stores it in data/decision.yaml with the figures in its header.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import datetime
 import json
-import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .config import Thresholds
-from .decide import Decision, Features, decide
-from .evaluate import Question, QuestionFileError, evaluate, load_questions
+from .evaluate import load_questions
+from .examples import INTENT, INTENTS
+from .features import FEATURES, GROUPS
+from .intents import INTENT_FEATURES, intent_vector
 from .loader import DATA_DIR, CatalogueError
-from .search import Searcher
+from .outcome import Decision, Intent
+from .scorer import DECISION_FILE, Choice, DecisionModel, Logistic, Thresholds, brier, fit_choice, fit_logistic
+from .search import INTENT_P, Searcher
+from .evaluate import QuestionFileError
 
-DECLINE_GRID: dict[str, Sequence[float]] = {
-    "min_coverage": (0.15, 0.2, 0.25, 0.3, 0.35, 0.4),
-    "min_explained": (15.0, 20.0, 25.0, 30.0, 40.0, 1000.0),
-    "oos_min": (0.3, 0.4, 0.5, 0.6),
-    "oos_margin": (-0.1, -0.05, 0.0, 0.05, 0.1),
-    "passing_gap": (0.3, 0.4, 0.5, 1.01),
-    "passing_coverage": (0.0, 0.5, 0.7, 0.9),
-}
-ANSWER_GRID: dict[str, Sequence[float]] = {
-    "min_name": (0.2, 0.3, 0.4, 0.5, 0.6, 0.7),
-    "min_core": (0.3, 0.4, 0.5, 0.6, 0.7),
-    "answer_ratio": (1.0, 1.05, 1.1, 1.15, 1.2, 1.3, 1.4, 1.5),
-}
-MECHANISMS = ("corrector", "content_words", "examples", "topics")
+ROOT = Path(__file__).resolve().parent.parent
+# The project's own labelled files; the shared development sample is measured, never fitted.
+DEFAULT_FILES = ("eval/holdout_a.yaml", "eval/holdout_b.yaml", "eval/understanding_a.yaml",
+                 "eval/understanding_b.yaml", "eval/understanding_c.yaml", "eval/understanding_d.yaml")
+L2 = 1.0
+# The candidate model: a conditional logit over each question's candidates and 'none' ("choice"), or one
+# independent logistic regression per candidate ("independent", kept for comparison).
+MODEL = "choice"
+# Out-of-scope questions answered outright, as a share of the training folds' out-of-scope questions, above
+# which a threshold is too loose (besides the precision asked for).
+OOS_OUTRIGHT = 0.005
 
 
-@dataclass(frozen=True)
+@dataclass
+class Reading:
+    """One reading of a question: its candidates' ids and feature rows."""
+
+    ids: list[str]
+    x: np.ndarray
+
+
+@dataclass
 class Row:
-    """One question: where it comes from, what answers it, and the features of each way it was searched."""
+    """One labelled question with all its readings."""
 
     file: str
     style: str
+    q: str
     expect: tuple[str, ...]
-    tries: tuple[tuple[Features, str], ...]   # (features, top id) as typed, then for each rewrite
+    readings: list[Reading]
+    intent: Intent = Intent.QUESTION
+    intent_row: list[float] = field(default_factory=list)
+    nothing: bool = False      # no content word and no name: declined whatever the probability
 
 
 def collect(searcher: Searcher, files: Sequence[str]) -> list[Row]:
-    """Search every question once, as typed and as rewritten by the corrector."""
+    """Read every question of the files, as typed and as each rewrite."""
     rows = []
     for path in files:
         for q in load_questions(path):
-            first, f = searcher._features(q.q)
-            tries = [(f, first.best.id if first.best else "")]
-            if first.reason != "chitchat":
-                tries += [(g, r.best.id if r.best else "") for r, g, _ in searcher.rewrites(q.q)]
-            rows.append(Row(Path(path).name, q.style, q.expect, tuple(tries)))
+            versions = searcher.versions(q.q)
+            readings = [Reading([c.id for c in a.candidates], a.matrix()) for a in versions]
+            first = versions[0]
+            rows.append(Row(Path(path).name, q.style, q.q, q.expect, readings,
+                            intent_row=intent_vector(first.facts, first.candidates),
+                            nothing=not first.facts.content and not any(c.hit.phrase for c in first.candidates)))
     return rows
 
 
-def replay(row: Row, th: Thresholds) -> tuple[Decision, str]:
-    """Return the decision and top id the search would give this question with these thresholds."""
-    (f, top), *rewrites = row.tries
-    first, _ = decide(f, th)
-    if first is Decision.ANSWERED or (f.chitchat and first is Decision.UNANSWERED):
-        return first, top
-    for g, other in rewrites:
-        d, _ = decide(g, th)
-        if d is Decision.ANSWERED or (d is Decision.SUGGEST and first is Decision.UNANSWERED):
-            return d, other
-    return first, top
+def _xy(rows: Sequence[Row], cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for r in rows:
+        for rd in r.readings:
+            if len(rd.ids):
+                xs.append(rd.x[:, cols])
+                ys.append(np.array([i in r.expect for i in rd.ids], dtype=float))
+    return (np.vstack(xs), np.concatenate(ys)) if xs else (np.zeros((0, len(cols))), np.zeros(0))
 
 
-def outcomes(rows: Sequence[Row], th: Thresholds) -> np.ndarray:
-    """Return per row: [answerable, declined, top right, answered outright]."""
-    out = np.zeros((len(rows), 4), dtype=bool)
-    for i, row in enumerate(rows):
-        d, top = replay(row, th)
-        out[i] = (bool(row.expect), d is Decision.UNANSWERED, top in row.expect and d is not Decision.UNANSWERED,
-                  d is Decision.ANSWERED)
+def fit_candidate(rows: Sequence[Row], cols: np.ndarray) -> Logistic:
+    """Fit the candidate model on the rows' readings, with the features in cols."""
+    if MODEL == "independent":
+        x, y = _xy(rows, cols)
+        return fit_logistic(x, y, [FEATURES[i] for i in cols], L2)
+    groups, rights = [], []
+    for r in rows:
+        for rd in r.readings:
+            groups.append(rd.x[:, cols])
+            rights.append(np.array([i in r.expect for i in rd.ids], dtype=float))
+    return fit_choice(groups, rights, [FEATURES[i] for i in cols], L2)
+
+
+Probs = list[list[np.ndarray]]   # per row, per reading: each candidate's probability
+
+
+def probabilities(model: Logistic, rows: Sequence[Row], cols: np.ndarray) -> Probs:
+    """Return each candidate's probability under a model."""
+    return [[model.scores(rd.x[:, cols]) for rd in r.readings] for r in rows]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the search does with one question under a model and thresholds."""
+
+    answerable: bool
+    declined: bool
+    right: bool
+    answered: bool
+    top3: bool
+    p: float
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Per question, as arrays: the best candidate as typed and among the rewrites (probability, right, top 3)."""
+
+    answerable: np.ndarray
+    blocked: np.ndarray        # small talk or a wish for a person: declined whatever the probability
+    listed: np.ndarray         # a self-description: a list of what fits, never answered outright
+    p0: np.ndarray
+    right0: np.ndarray
+    top30: np.ndarray
+    pr: np.ndarray
+    rightr: np.ndarray
+    top3r: np.ndarray
+
+
+def summarise(rows: Sequence[Row], probs: Probs, corrector: bool = True) -> Summary:
+    """Return the arrays that thresholds are replayed on."""
+    cols: list[list[float]] = [[] for _ in range(9)]
+    for r, ps in zip(rows, probs):
+        def best(k: int) -> tuple[float, bool, bool]:
+            p, ids = ps[k], r.readings[k].ids
+            if not len(p):
+                return 0.0, False, False
+            order = np.argsort(-p, kind="stable")[:3].tolist()
+            return float(p[order[0]]), ids[order[0]] in r.expect, any(ids[i] in r.expect for i in order)
+
+        first = best(0)
+        rewrites = [best(k) for k in range(1, len(r.readings))] if corrector and r.intent is not Intent.SMALLTALK else []
+        other = max(rewrites, key=lambda b: b[0], default=(-1.0, False, False))
+        values = (bool(r.expect), r.intent in (Intent.SMALLTALK, Intent.HUMAN) or r.nothing) + first + other + (
+            r.intent is Intent.PROFILE,)
+        for c, v in zip(cols, values):
+            c.append(float(v))
+    a = [np.array(c) for c in cols]
+    return Summary(a[0] > 0, a[1] > 0, a[8] > 0, a[2], a[3] > 0, a[4] > 0, a[5], a[6] > 0, a[7] > 0)
+
+
+def decide_all(s: Summary, th: Thresholds) -> tuple[np.ndarray, ...]:
+    """Return per question: declined, right, answered, top-3 right, and the best probability."""
+    use_rewrite = (s.p0 < th.answer) & (s.pr > s.p0)
+    p = np.where(use_rewrite, s.pr, s.p0)
+    right = np.where(use_rewrite, s.rightr, s.right0)
+    top3 = np.where(use_rewrite, s.top3r, s.top30)
+    answered = (p >= th.answer) & ~s.blocked & ~s.listed
+    declined = ((p < th.suggest) & ~s.listed) | s.blocked
+    return declined, right & ~declined, answered, top3 & ~declined, p
+
+
+def choose(rows: Sequence[Row], probs: Probs, precision: float, refuse: float) -> Thresholds:
+    """Choose the thresholds on out-of-fold probabilities (see the module's docstring)."""
+    s = summarise(rows, probs)
+    grid = np.unique(np.concatenate([s.p0, s.pr[s.pr >= 0], np.linspace(0.0, 1.0, 101)]))
+    answer = 1.0
+    # The lowest threshold whose outright answers, all together, are precise enough and answer (almost) no
+    # out-of-scope question.
+    for t in grid[::-1]:
+        _, right, answered, _, _ = decide_all(s, Thresholds(float(t), 0.0))
+        if answered.any() and (right & answered).sum() / answered.sum() >= precision \
+                and (answered & ~s.answerable).sum() <= OOS_OUTRIGHT * (~s.answerable).sum():
+            answer = float(t)
+    suggest = 0.0
+    for t in grid:
+        if t > answer:
+            break
+        declined = decide_all(s, Thresholds(answer, float(t)))[0]
+        if (declined & s.answerable).sum() / max(s.answerable.sum(), 1) > refuse:
+            break
+        suggest = float(t)
+    return Thresholds(round(answer, 4), round(min(suggest, answer), 4))
+
+
+def outcomes_of(rows: Sequence[Row], probs: Probs, th: Thresholds, corrector: bool = True) -> list[Outcome]:
+    """Return every question's outcome under thresholds."""
+    s = summarise(rows, probs, corrector)
+    declined, right, answered, top3, p = decide_all(s, th)
+    return [Outcome(bool(a), bool(d), bool(r), bool(x), bool(t), float(q))
+            for a, d, r, x, t, q in zip(s.answerable, declined, right, answered, top3, p)]
+
+
+def figures(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """Return the headline figures of outcomes."""
+    ans = [o for o in outcomes if o.answerable]
+    oos = [o for o in outcomes if not o.answerable]
+    outright = [o for o in outcomes if o.answered]
+
+    def share(n: int, d: int) -> float | None:
+        return round(n / d, 4) if d else None
+
+    return {
+        "questions": len(outcomes),
+        "top1": share(sum(o.right for o in ans), len(ans)),
+        "recall3": share(sum(o.top3 for o in ans), len(ans)),
+        "answered_right": share(sum(o.right and o.answered for o in ans), len(ans)),
+        "wrong_outright": sum(o.answered and not o.right for o in outcomes),
+        "outright": len(outright),
+        "answered_precision": share(sum(o.right for o in outright), len(outright)),
+        "false_rejection": share(sum(o.declined for o in ans), len(ans)),
+        "oos_rejection": share(sum(o.declined for o in oos), len(oos)),
+        "oos_answered": sum(o.answered for o in oos),
+    }
+
+
+@dataclass
+class CrossValidation:
+    """Out-of-fold results of one configuration."""
+
+    outcomes: list[Outcome]
+    by_file: dict[str, dict[str, Any]]
+    probs: Probs
+    thresholds: dict[str, Thresholds]
+
+
+def cross_validate(rows: Sequence[Row], cols: np.ndarray, precision: float, refuse: float,
+                   corrector: bool = True, nested: bool = True) -> CrossValidation:
+    """Leave one file out: fit (thresholds from an inner leave-one-file-out) and score the file left out."""
+    files = sorted({r.file for r in rows})
+    probs: Probs = [[] for _ in rows]
+    chosen: dict[str, Thresholds] = {}
+    for name in files:
+        train = [r for r in rows if r.file != name]
+        model = fit_candidate(train, cols)
+        if nested:
+            inner = _oof(train, cols)
+            chosen[name] = choose(train, inner, precision, refuse)
+        else:
+            chosen[name] = choose(train, probabilities(model, train, cols), precision, refuse)
+        for i, r in enumerate(rows):
+            if r.file == name:
+                probs[i] = probabilities(model, [r], cols)[0]
+    outcomes: list[Outcome] = [Outcome(False, False, False, False, False, 0.0)] * len(rows)
+    for name in files:
+        at = [i for i, r in enumerate(rows) if r.file == name]
+        for i, o in zip(at, outcomes_of([rows[i] for i in at], [probs[i] for i in at], chosen[name], corrector)):
+            outcomes[i] = o
+    by_file: dict[str, list[Outcome]] = {}
+    for r, o in zip(rows, outcomes):
+        by_file.setdefault(r.file, []).append(o)
+    return CrossValidation(outcomes, {k: figures(v) for k, v in by_file.items()}, probs, chosen)
+
+
+def _oof(rows: Sequence[Row], cols: np.ndarray) -> Probs:
+    """Return each row's probabilities from a model fitted without its file."""
+    probs: Probs = [[] for _ in rows]
+    for name in sorted({r.file for r in rows}):
+        model = fit_candidate([r for r in rows if r.file != name], cols)
+        for i, r in enumerate(rows):
+            if r.file == name:
+                probs[i] = probabilities(model, [r], cols)[0]
+    return probs
+
+
+def _without_example_candidates(rows: Sequence[Row]) -> list[Row]:
+    """Return rows whose candidates are BM25's only (those the examples added are dropped)."""
+    rank = FEATURES.index("bm25_rank")
+    out = []
+    for r in rows:
+        readings = []
+        for rd in r.readings:
+            keep = [i for i in range(len(rd.ids)) if rd.x[i, rank] >= 1 / 6 - 1e-9]
+            readings.append(Reading([rd.ids[i] for i in keep], rd.x[keep]))
+        out.append(Row(r.file, r.style, r.q, r.expect, readings, r.intent, r.intent_row, r.nothing))
     return out
 
 
-def _grid(base: Thresholds, grid: dict[str, Sequence[float]]) -> tuple[list[Thresholds], tuple[int, ...]]:
-    names = list(grid)
-    points = [replace(base, **dict(zip(names, values))) for values in itertools.product(*grid.values())]
-    return points, tuple(len(v) for v in grid.values())
+def fit_intents(searcher: Searcher) -> tuple[dict[str, Logistic], dict[str, Any]]:
+    """Fit one model per intent on the example questions (each read without itself); return models and a report."""
+    index = searcher.examples
+    xs, labels = [], []
+    for i, e in enumerate(index.examples):
+        a = searcher.analyse(e.text, exclude=index.same_text(i))
+        xs.append(intent_vector(a.facts, a.candidates))
+        labels.append(e.label if e.kind == INTENT else "")
+    x = np.array(xs, dtype=float)
+    models, report = {}, {}
+    folds = np.arange(len(x)) % 5
+    for name in INTENTS:
+        y = np.array([lab == name for lab in labels], dtype=float)
+        if not y.any():
+            continue
+        models[name] = fit_logistic(x, y, INTENT_FEATURES, L2)
+        p = np.zeros(len(x))
+        for k in range(5):
+            m = fit_logistic(x[folds != k], y[folds != k], INTENT_FEATURES, L2)
+            p[folds == k] = m.probability(x[folds == k])
+        hit = p >= INTENT_P
+        report[name] = {"examples": int(y.sum()),
+                        "precision": round(float((hit & (y > 0)).sum() / max(hit.sum(), 1)), 3),
+                        "recall": round(float((hit & (y > 0)).sum() / max(y.sum(), 1)), 3)}
+    return models, report
 
 
-def _decline_cost(o: np.ndarray) -> float:
-    """Return how much of their error budgets a point spends: 3 % of answerable questions declined, 5 % of
-    out-of-scope questions not declined (the targets of the understanding issue)."""
-    answerable, declined = o[:, 0], o[:, 1]
-    n_ans, n_oos = max(int(answerable.sum()), 1), max(int((~answerable).sum()), 1)
-    return float(np.sum(answerable & declined)) / (0.03 * n_ans) + float(np.sum(~answerable & ~declined)) / (0.05 * n_oos)
+def assign_intents(rows: Sequence[Row], models: dict[str, Logistic]) -> None:
+    """Set each row's intent as the search would read it."""
+    for r in rows:
+        x = np.asarray([r.intent_row], dtype=float)
+        p = {name: float(m.probability(x)[0]) for name, m in models.items()}
+        kinds = {Intent.SMALLTALK: p.get("smalltalk", 0.0), Intent.PROFILE: p.get("profile", 0.0),
+                 Intent.HUMAN: p.get("human", 0.0)}
+        kind, best = max(kinds.items(), key=lambda kv: kv[1])
+        r.intent = kind if best >= INTENT_P else Intent.QUESTION
 
 
-def _smooth(costs: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Average each grid point's cost with its neighbours (edges repeated)."""
-    grid = costs.reshape(shape)
-    padded = np.pad(grid, 1, mode="edge")
-    total = np.zeros_like(grid, dtype=float)
-    for shift in itertools.product((-1, 0, 1), repeat=len(shape)):
-        total += padded[tuple(slice(1 + s, 1 + s + n) for s, n in zip(shift, shape))]
-    return (total / 3 ** len(shape)).ravel()
+def intent_check(rows: Sequence[Row]) -> dict[str, Any]:
+    """Return how the intents read the files' small talk, profile and other questions."""
+    def share(xs: list[Row], kind: Intent) -> float | None:
+        return round(sum(r.intent is kind for r in xs) / len(xs), 3) if xs else None
+
+    chat = [r for r in rows if r.style == "chitchat"]
+    prof = [r for r in rows if r.style == "profile"]
+    rest = [r for r in rows if r.style not in ("chitchat", "profile")]
+    return {"smalltalk_read_as_smalltalk": share(chat, Intent.SMALLTALK),
+            "profiles_read_as_profile": share(prof, Intent.PROFILE),
+            "other_read_as_smalltalk": share(rest, Intent.SMALLTALK),
+            "other_read_as_profile": share(rest, Intent.PROFILE),
+            "answerable_read_as_human": share([r for r in rest if r.expect], Intent.HUMAN)}
 
 
-def fit(rows: Sequence[Row], declines: list[np.ndarray], mask: np.ndarray, base: Thresholds, precision: float
-        ) -> Thresholds:
-    """Return the thresholds chosen on the rows in mask (declines: outcomes at each decline grid point)."""
-    points, shape = _grid(base, DECLINE_GRID)
-    costs = np.array([_decline_cost(o[mask]) for o in declines])
-    best = points[int(np.argmin(_smooth(costs, shape) + 1e-6 * costs))]
-    chosen = [r for r, m in zip(rows, mask) if m]
-    scored = []
-    for th in _grid(best, ANSWER_GRID)[0]:
-        o = outcomes(chosen, th)
-        answered = o[:, 3]
-        right = int((o[:, 2] & answered).sum())
-        prec = right / int(answered.sum()) if answered.any() else 0.0
-        oos_answered = int((~o[:, 0] & answered).sum())  # never answer an out-of-scope question outright
-        scored.append((prec >= precision and oos_answered == 0, int(answered.sum()), prec, th))
-    ok = [s for s in scored if s[0]]
-    # The loosest point that is precise enough; if none is, the most precise one.
-    pick = max(ok, key=lambda s: s[1]) if ok else max(scored, key=lambda s: s[2])
-    return pick[3]
+def reliability_svg(outcomes: Sequence[Outcome], path: Path, bins: int = 10) -> list[dict[str, Any]]:
+    """Draw the reliability diagram of the best candidate's probability (out of fold); return its bins."""
+    table = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [o for o in outcomes if lo <= o.p < hi or (b == bins - 1 and o.p == 1.0)]
+        if inside:
+            table.append({"from": lo, "to": hi, "n": len(inside), "mean_p": round(float(np.mean([o.p for o in inside])), 3),
+                          "right": round(sum(o.right for o in inside) / len(inside), 3)})
+    w, h, m = 360, 360, 40
+    sx = lambda v: m + v * (w - 2 * m)  # noqa: E731
+    sy = lambda v: h - m - v * (h - 2 * m)  # noqa: E731
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+             'font-family="sans-serif" font-size="11">',
+             f'<rect width="{w}" height="{h}" fill="white"/>',
+             f'<line x1="{sx(0)}" y1="{sy(0)}" x2="{sx(1)}" y2="{sy(1)}" stroke="#999" stroke-dasharray="4 3"/>',
+             f'<line x1="{sx(0)}" y1="{sy(0)}" x2="{sx(1)}" y2="{sy(0)}" stroke="black"/>',
+             f'<line x1="{sx(0)}" y1="{sy(0)}" x2="{sx(0)}" y2="{sy(1)}" stroke="black"/>',
+             f'<text x="{w / 2}" y="{h - 8}" text-anchor="middle">P(best answer right), out of fold</text>',
+             f'<text x="12" y="{h / 2}" transform="rotate(-90 12 {h / 2})" text-anchor="middle">share right</text>',
+             f'<text x="{w / 2}" y="18" text-anchor="middle">Reliability of the fitted decision</text>']
+    for v in (0.0, 0.5, 1.0):
+        parts.append(f'<text x="{sx(v)}" y="{sy(0) + 14}" text-anchor="middle">{v:g}</text>')
+        parts.append(f'<text x="{sx(0) - 6}" y="{sy(v) + 4}" text-anchor="end">{v:g}</text>')
+    points = " ".join(f"{sx(b['mean_p']):.1f},{sy(b['right']):.1f}" for b in table)
+    parts.append(f'<polyline points="{points}" fill="none" stroke="#1f5fa8" stroke-width="2"/>')
+    for b in table:
+        r = 2 + min(8, b["n"] ** 0.5 / 3)
+        parts.append(f'<circle cx="{sx(b["mean_p"]):.1f}" cy="{sy(b["right"]):.1f}" r="{r:.1f}" fill="#1f5fa8">'
+                     f'<title>{b["n"]} questions</title></circle>')
+    parts.append("</svg>")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    return table
 
 
-def figures(o: np.ndarray) -> dict[str, Any]:
-    """Return the headline figures of outcome rows."""
-    answerable, declined, right, answered = o[:, 0], o[:, 1], o[:, 2], o[:, 3]
-    n_ans, n_oos = int(answerable.sum()), int((~answerable).sum())
-
-    def share(a: int, b: int) -> float | None:
-        return round(a / b, 4) if b else None
-
-    return {
-        "questions": len(o),
-        "top1": share(int((answerable & right).sum()), n_ans),
-        "false_rejection": share(int((answerable & declined).sum()), n_ans),
-        "oos_rejection": share(int((~answerable & declined).sum()), n_oos),
-        "answered_precision": share(int((answered & right).sum()), int(answered.sum())),
-        "oos_answered": int((~answerable & answered).sum()),
-    }
-
-
-def calibrate(searcher: Searcher, files: Sequence[str], precision: float) -> dict[str, Any]:
-    """Fit the thresholds on all files, cross-validate by file, and measure each mechanism; return a report."""
+def calibrate(searcher: Searcher, files: Sequence[str], precision: float, refuse: float,
+              ablation: bool = True, svg: Path | None = None) -> tuple[dict[str, Any], DecisionModel]:
+    """Fit everything, cross-validate by file, measure each feature group; return a report and the model."""
     rows = collect(searcher, files)
-    base = searcher.config.thresholds
-    declines = [outcomes(rows, th) for th in _grid(base, DECLINE_GRID)[0]]
-    final = fit(rows, declines, np.ones(len(rows), dtype=bool), base, precision)
-    folds = {}
-    pooled = np.zeros((0, 4), dtype=bool)
-    for name in sorted({r.file for r in rows}):
-        held = np.array([r.file == name for r in rows])
-        th = fit(rows, declines, ~held, base, precision)
-        o = outcomes([r for r, h in zip(rows, held) if h], th)
-        folds[name] = figures(o)
-        pooled = np.vstack([pooled, o])
+    intents, intent_report = fit_intents(searcher)
+    assign_intents(rows, intents)
+    all_cols = np.arange(len(FEATURES))
+    cv = cross_validate(rows, all_cols, precision, refuse)
+    final_model = fit_candidate(rows, all_cols)
+    final_th = choose(rows, cv.probs, precision, refuse)
+    x, y = _xy(rows, all_cols)
+    oof_x = np.concatenate([p for ps in cv.probs for p in ps if len(p)]) if rows else np.zeros(0)
     report: dict[str, Any] = {
-        "thresholds": {f.name: getattr(final, f.name) for f in fields(Thresholds)},
-        "fitted_on_all": figures(outcomes(rows, final)),
-        "cross_validated": {"pooled": figures(pooled), "by_file": folds},
-        "without": {},
+        "files": [_relative(f) for f in files],
+        "thresholds": {"answer": final_th.answer, "suggest": final_th.suggest},
+        "cross_validated": {"pooled": figures(cv.outcomes), "by_file": cv.by_file,
+                            "thresholds_by_fold": {k: [t.answer, t.suggest] for k, t in cv.thresholds.items()}},
+        "brier": {"candidates": round(brier(oof_x, y), 4),
+                  "best_answer": round(brier(np.array([o.p for o in cv.outcomes]),
+                                             np.array([o.right for o in cv.outcomes], dtype=float)), 4)},
+        "fitted_on_all": figures(outcomes_of(rows, probabilities(final_model, rows, all_cols), final_th)),
+        "intents": {"examples_cross_validated": intent_report, "on_files": intent_check(rows)},
+        "weights": {f: round(float(w), 3) for f, w in zip(FEATURES, final_model.weights)},
+        "ablation": {},
     }
-    tuned = searcher.with_config(replace(searcher.config, thresholds=final))
-    questions: list[Question] = [q for path in files for q in load_questions(path)]
-    report["with_all"] = _headline(evaluate(tuned, questions))
-    for mechanism in MECHANISMS:
-        report["without"][mechanism] = _headline(evaluate(tuned.without(mechanism), questions))
-    return report
+    if svg is not None:
+        report["reliability"] = reliability_svg(cv.outcomes, svg)
+    if ablation:
+        report["ablation"]["all features"] = figures(cv.outcomes)
+        for group, names in GROUPS.items():
+            cols = np.array([i for i, f in enumerate(FEATURES) if f not in names])
+            report["ablation"][f"without {group}"] = figures(cross_validate(rows, cols, precision, refuse).outcomes)
+        report["ablation"]["without the corrector's rewrites"] = figures(
+            cross_validate(rows, all_cols, precision, refuse, corrector=False).outcomes)
+        report["ablation"]["without candidates from examples"] = figures(
+            cross_validate(_without_example_candidates(rows), all_cols, precision, refuse).outcomes)
+    return report, DecisionModel(final_model, final_th, intents, INTENT_FEATURES)
 
 
-def _headline(result: dict[str, Any]) -> dict[str, Any]:
-    return {k: result[k] for k in ("top1", "recall3", "oos_rejection", "false_rejection", "answered_precision",
-                                   "oos_answered")}
+def _relative(path: str | Path) -> str:
+    """Return a path relative to the project when it is inside it (for the file's header)."""
+    p = Path(path).resolve()
+    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(path)
 
 
-def write_thresholds(path: Path, th: dict[str, float]) -> None:
-    """Replace the threshold values in data/retrieval.yaml, keeping its comments."""
-    text = path.read_text(encoding="utf-8")
-    for key, value in th.items():
-        text, n = re.subn(rf"^(\s+{key}:\s*)-?[0-9.]+", rf"\g<1>{value:g}", text, flags=re.M)
-        if n != 1:
-            raise CatalogueError(path, None, f"thresholds.{key}", "expected exactly one line to update")
-    path.write_text(text, encoding="utf-8")
+def decision_yaml(model: DecisionModel, report: dict[str, Any]) -> str:
+    """Return data/decision.yaml's text: the figures as comments, then the fitted numbers."""
+    import yaml
+
+    pooled = report["cross_validated"]["pooled"]
+    head = [
+        "# The fitted answer decision, read by retrieval/scorer.py. Written by `python -m retrieval.calibrate --write`",
+        f"# on {datetime.date.today().isoformat()} from: {', '.join(report['files'])}.",
+        "# Do not edit by hand: change features, data or examples, then fit again.",
+        "# candidate: P(candidate is the right answer) = logistic(bias + Σ weight · (feature − mean) / scale),",
+        "#   each feature as [mean, scale, weight]; intents: one such model per kind of message.",
+        "# thresholds: answer outright at P ≥ answer, suggest at P ≥ suggest, decline below.",
+        "# Out of fold (leave one file out): " + ", ".join(f"{k} {v}" for k, v in pooled.items()),
+    ]
+    body = {"candidate": model.candidate.to_yaml(),
+            "thresholds": {"answer": model.thresholds.answer, "suggest": model.thresholds.suggest},
+            "intents": {k: m.to_yaml() for k, m in model.intents.items()}}
+    return "\n".join(head) + "\n" + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=120)
 
 
 def _fmt(v: Any) -> str:
     return "  -  " if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
 
 
+_COLUMNS = ("top1", "recall3", "answered_right", "wrong_outright", "false_rejection", "oos_rejection", "oos_answered")
+
+
+def _table(rows: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    head = f"{'':40}" + "".join(f"{c[:10]:>11}" for c in _COLUMNS)
+    return [head] + [f"  {name:<38}" + "".join(f"{_fmt(f.get(c)):>11}" for c in _COLUMNS) for name, f in rows]
+
+
 def report_text(r: dict[str, Any]) -> str:
     """Return the human-readable report."""
-    lines = ["thresholds: " + "  ".join(f"{k} {v:g}" for k, v in r["thresholds"].items()), ""]
-    head = f"{'':34}{'top1':>7}{'false_rej':>10}{'oos_rej':>9}{'ans_prec':>9}{'oos_ans':>8}"
-    lines += ["cross-validated (thresholds fitted without the file scored):", head]
-    for name, f in list(r["cross_validated"]["by_file"].items()) + [("pooled", r["cross_validated"]["pooled"])]:
-        lines.append(f"  {name:<32}{_fmt(f['top1']):>7}{_fmt(f['false_rejection']):>10}{_fmt(f['oos_rejection']):>9}"
-                     f"{_fmt(f['answered_precision']):>9}{_fmt(f['oos_answered']):>8}")
-    f = r["fitted_on_all"]
-    lines.append(f"  {'fitted on all files':<32}{_fmt(f['top1']):>7}{_fmt(f['false_rejection']):>10}"
-                 f"{_fmt(f['oos_rejection']):>9}{_fmt(f['answered_precision']):>9}{_fmt(f['oos_answered']):>8}")
-    lines += ["", "what each mechanism contributes (all files, final thresholds):",
-              f"{'':34}{'top1':>7}{'recall3':>9}{'false_rej':>10}{'oos_rej':>9}{'ans_prec':>9}{'oos_ans':>8}"]
-    for name, f in [("all mechanisms on", r["with_all"])] + [(f"without {k}", v) for k, v in r["without"].items()]:
-        lines.append(f"  {name:<32}{_fmt(f['top1']):>7}{_fmt(f['recall3']):>9}{_fmt(f['false_rejection']):>10}"
-                     f"{_fmt(f['oos_rejection']):>9}{_fmt(f['answered_precision']):>9}{_fmt(f['oos_answered']):>8}")
+    t = r["thresholds"]
+    lines = [f"thresholds: answer {t['answer']:g}  suggest {t['suggest']:g}", "",
+             "cross-validated (fitted without the file scored; thresholds from the training files' own folds):"]
+    lines += _table(list(r["cross_validated"]["by_file"].items()) + [("pooled", r["cross_validated"]["pooled"])])
+    lines += [f"  {'fitted on all files':<38}" + "".join(f"{_fmt(r['fitted_on_all'].get(c)):>11}" for c in _COLUMNS)]
+    lines += ["", f"Brier score, out of fold: candidates {r['brier']['candidates']}, best answer {r['brier']['best_answer']}"]
+    if r["ablation"]:
+        lines += ["", "ablation (out of fold, each group left out and everything refitted):"]
+        lines += _table(list(r["ablation"].items()))
+    lines += ["", "intents (examples, 5-fold): " + "; ".join(
+        f"{k} {v['examples']} ex, precision {v['precision']}, recall {v['recall']}"
+        for k, v in r["intents"]["examples_cross_validated"].items())]
+    lines += ["intents on the files: " + ", ".join(f"{k} {v}" for k, v in r["intents"]["on_files"].items())]
+    if "reliability" in r:
+        lines += ["", "reliability (best answer's P, out of fold): " + "  ".join(
+            f"{b['mean_p']:.2f}→{b['right']:.2f} (n={b['n']})" for b in r["reliability"])]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m retrieval.calibrate", description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", nargs="+", required=True, metavar="FILE", help="question files (YAML)")
-    parser.add_argument("--precision", type=float, default=0.97,
-                        help="required share of right answers among outright answers (default 0.97)")
-    parser.add_argument("--write", action="store_true", help="write the thresholds into data/retrieval.yaml")
+    parser.add_argument("--questions", nargs="+", metavar="FILE", default=[str(ROOT / f) for f in DEFAULT_FILES],
+                        help="labelled question files (default: the project's own in eval/)")
+    parser.add_argument("--precision", type=float, default=0.99,
+                        help="required share of right answers among outright answers (default 0.99)")
+    parser.add_argument("--refuse", type=float, default=0.01,
+                        help="largest share of answerable questions declined (default 0.01)")
+    parser.add_argument("--no-ablation", action="store_true", help="skip the ablation table (faster)")
+    parser.add_argument("--write", action="store_true", help="write data/decision.yaml and docs/reliability.svg")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     parser.add_argument("--data", metavar="DIR", help="data directory (default: the project's data/)")
     args = parser.parse_args(argv)
     try:
         searcher = Searcher.build(data_dir=args.data)
-        report = calibrate(searcher, args.questions, args.precision)
+        report, model = calibrate(searcher, args.questions, args.precision, args.refuse, not args.no_ablation,
+                                  ROOT / "docs" / "reliability.svg" if args.write else None)
     except (QuestionFileError, CatalogueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(report, ensure_ascii=False) if args.json else report_text(report))
     if args.write:
-        path = (Path(args.data) if args.data else DATA_DIR) / "retrieval.yaml"
-        write_thresholds(path, report["thresholds"])
-        print(f"written to {path}", file=sys.stderr)
+        path = (Path(args.data) if args.data else DATA_DIR) / DECISION_FILE
+        path.write_text(decision_yaml(model, report), encoding="utf-8")
+        print(f"written to {path} and docs/reliability.svg", file=sys.stderr)
     return 0
 
 

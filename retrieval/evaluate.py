@@ -9,6 +9,9 @@ catalogue cannot answer. Metrics (answerable = expect not empty):
   mrr              mean reciprocal rank of the first expected hit (0 when declined or absent)
   oos_rejection    share of expect [] questions declined
   false_rejection  share of answerable questions declined
+  answered_right   share of answerable questions answered outright (not suggested) and right
+  wrong_outright   outright answers that are wrong (in or out of scope), as a count; wrong_outright_share
+                   is their share of all outright answers
   answered_precision  share of outright answers (not suggestions) that are right
   oos_answered     out-of-scope questions answered outright (the worst failure: a wrong answer given as sure)
 Figures are also given by style (keyword, short, typo, profile, nearmiss …) under by_style.
@@ -102,6 +105,10 @@ def evaluate(searcher: Searcher, questions: list[Question]) -> dict[str, Any]:
             "mrr": round(sum(1 / x[3] for x in ans if x[3]) / len(ans), 4) if ans else None,
             "oos_rejection": share(neg, lambda x: x[2]),
             "false_rejection": share(ans, lambda x: x[2]),
+            "answered_right": share(ans, lambda x: x[3] == 1 and x[1].decision is Decision.ANSWERED),
+            "wrong_outright": sum(1 for x in ans + neg if x[1].decision is Decision.ANSWERED and x[3] != 1),
+            "wrong_outright_share": share([x for x in ans + neg if x[1].decision is Decision.ANSWERED],
+                                          lambda x: x[3] != 1),
             "answered_precision": share([x for x in ans + neg if x[1].decision is Decision.ANSWERED],
                                         lambda x: x[3] == 1),
             "oos_answered": sum(1 for x in neg if x[1].decision is Decision.ANSWERED),
@@ -116,9 +123,9 @@ def evaluate(searcher: Searcher, questions: list[Question]) -> dict[str, Any]:
     overall = metrics(answerable, oos)
     misses = [
         {"q": q.q, "style": q.style, "expect": list(q.expect), "got": [h.id for h in r.hits[:3]],
-         "decision": r.decision.value, "reason": r.reason}
+         "decision": r.decision.value, "reason": r.reason.value, "p": round(r.confidence, 3)}
         for q, r, declined, rank in rows
-        if (q.expect and rank != 1) or (not q.expect and not declined)
+        if (q.expect and (rank != 1 or r.decision is not Decision.ANSWERED)) or (not q.expect and not declined)
     ]
     return {
         "top1": overall["top1"],
@@ -126,6 +133,9 @@ def evaluate(searcher: Searcher, questions: list[Question]) -> dict[str, Any]:
         "mrr": overall["mrr"],
         "oos_rejection": overall["oos_rejection"],
         "false_rejection": overall["false_rejection"],
+        "answered_right": overall["answered_right"],
+        "wrong_outright": overall["wrong_outright"],
+        "wrong_outright_share": overall["wrong_outright_share"],
         "answered_precision": overall["answered_precision"],
         "oos_answered": overall["oos_answered"],
         "counts": {"questions": len(rows), "answerable": len(answerable), "out_of_scope": len(oos),
@@ -149,18 +159,21 @@ def report(result: dict[str, Any]) -> str:
         f"decisions: answered {c['answered']}, suggest {c['suggest']}, unanswered {c['unanswered']}",
         f"top1 {_fmt(result['top1'])}  recall3 {_fmt(result['recall3'])}  mrr {_fmt(result['mrr'])}  "
         f"oos_rejection {_fmt(result['oos_rejection'])}  false_rejection {_fmt(result['false_rejection'])}  "
+        f"answered_right {_fmt(result['answered_right'])}  wrong_outright {result['wrong_outright']}  "
         f"answered_precision {_fmt(result['answered_precision'])}  oos_answered {result['oos_answered']}",
         "",
-        f"{'style':<12}{'n':>5}{'top1':>8}{'recall3':>9}{'mrr':>8}{'oos_rej':>9}{'false_rej':>11}",
+        f"{'style':<12}{'n':>5}{'top1':>8}{'recall3':>9}{'mrr':>8}{'oos_rej':>9}{'false_rej':>11}{'ans_right':>11}"
+        f"{'wrong':>7}",
     ]
     for style, m in result["by_style"].items():
         lines.append(f"{style:<12}{m['count']:>5}{_fmt(m['top1']):>8}{_fmt(m['recall3']):>9}{_fmt(m['mrr']):>8}"
-                     f"{_fmt(m['oos_rejection']):>9}{_fmt(m['false_rejection']):>11}")
+                     f"{_fmt(m['oos_rejection']):>9}{_fmt(m['false_rejection']):>11}{_fmt(m['answered_right']):>11}"
+                     f"{m['wrong_outright']:>7}")
     if result["misses"]:
         lines += ["", f"misses ({len(result['misses'])}):"]
         for m in result["misses"]:
             lines.append(f"  [{m['style']}] {m['q']}  expect {m['expect'] or '[]'}  got {m['got']} "
-                         f"({m['decision']}: {m['reason']})")
+                         f"({m['decision']}: {m['reason']}, p {m['p']})")
     return "\n".join(lines)
 
 

@@ -38,6 +38,7 @@ class Evidence:
     name_bigrams: float = 0.0  # … in its name (title and aliases)
     unknown: float = 0.0       # information of the most telling content word that no document contains
     focus: float = 0.0         # share of the two most telling content words that what the answer is explains
+    missing: float = 0.0       # information of the most telling content word the answer's text does not have
 
 
 class Words:
@@ -121,6 +122,7 @@ def explain(words: Words, index: SearchIndex, query: Query, content: list[str], 
     unknown = max((v for t, v in info.items()
                    if not index.knows(t) and not any(index.knows(s) for s in words.synonyms.get(t, ()))),
                   default=0.0)
+    missing = max((v for t, v in info.items() if not has(t, "all")), default=0.0)
     return Evidence(information=total, explained=share("all"), core=share("core"), name=share("name"),
                     bigrams=gram_share("all"), core_bigrams=gram_share("core"), name_bigrams=gram_share("name"),
-                    unknown=unknown, focus=focus)
+                    unknown=unknown, focus=focus, missing=missing)

@@ -79,6 +79,8 @@ class Hit:
     key: str = ""
     matched: tuple[str, ...] = ()
     phrase: str = ""
+    # P(this is the right answer), from the fitted decision (0 before scoring).
+    p: float = 0.0
 
 
 @dataclass

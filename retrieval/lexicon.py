@@ -29,13 +29,21 @@ class Lexicon:
     # Single characters and words that never explain what a question is about (see the data files).
     function_chars: frozenset[str] = frozenset()
     aspect_words: frozenset[str] = frozenset()
-    # (topic, question) examples of what the catalogue does not answer.
+    # (topic, question) examples of what the catalogue does not answer (kept in data/examples/ now; staff's
+    # are added by the searcher).
     oos_examples: tuple[tuple[str, str], ...] = ()
+    # English words that say nothing about which service an English question is about.
+    english_stopwords: frozenset[str] = frozenset()
     # Words that ask about 天津市科协 or 中国科协 themselves (their history, leaders, structure).
     organisation_words: frozenset[str] = frozenset()
     # Words that place a programme at the national or at the local (Tianjin) level.
     national: tuple[str, ...] = ()
     local: tuple[str, ...] = ()
+
+    @property
+    def city(self) -> str:
+        """Return the city's own name: the first of the local level's words (天津)."""
+        return self.local[0] if self.local else ""
     # Endings of a programme's name (工程, 计划, 基金) and the characters that make them another word (工程师).
     programme_ends: tuple[str, ...] = ()
     programme_not_before: str = ""
@@ -97,15 +105,6 @@ def load_lexicon(data_dir: str | Path | None = None) -> Lexicon:
     chat = _yaml(chat_path)
     if not isinstance(chat, dict) or "phrases" not in chat or set(chat) - {"phrases", "thanks", "bye"}:
         raise CatalogueError(chat_path, None, None, "expected keys phrases (and thanks, bye)")
-    examples_path = root / "out_of_scope_examples.yaml"
-    raw_examples = _yaml(examples_path)
-    if not isinstance(raw_examples, dict) or set(raw_examples) != {"topics"} or not isinstance(raw_examples["topics"], list):
-        raise CatalogueError(examples_path, None, None, "expected one key: topics (a list of topic/examples)")
-    oos_examples: list[tuple[str, str]] = []
-    for n, item in enumerate(raw_examples["topics"]):
-        if not isinstance(item, dict) or set(item) != {"topic", "examples"} or not isinstance(item["topic"], str):
-            raise CatalogueError(examples_path, None, f"topics[{n}]", "expected topic (text) and examples (a list)")
-        oos_examples.extend((item["topic"], q) for q in _words(examples_path, item["examples"], f"topics[{n}].examples"))
     return Lexicon(
         user_words=tuple(user_words),
         stopwords=stopwords,
@@ -119,7 +118,7 @@ def load_lexicon(data_dir: str | Path | None = None) -> Lexicon:
         bye=_words(chat_path, chat.get("bye") or [], "bye"),
         function_chars=frozenset(normalise(w) for line in _lines(root / "function_chars.txt") for w in line.split()),
         aspect_words=frozenset(normalise(w) for line in _lines(root / "aspect_words.txt") for w in line.split()),
-        oos_examples=tuple(oos_examples),
+        english_stopwords=frozenset(w for line in _lines(root / "english_stopwords.txt") for w in line.split()),
         organisation_words=frozenset(normalise(w) for line in _lines(root / "organisation_words.txt")
                                      for w in line.split()),
         national=_words(oos_path, raw.get("national") or [], "national"),

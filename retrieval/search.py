@@ -1,72 +1,73 @@
 """The public search API: build once from the catalogue, then search(question) → SearchResult.
 
-A search ranks the catalogue (retrieval/index.py), lets a question about Tianjin's societies or about
-天津市科协 / 中国科协 themselves lead with that answer, measures how much of the question the best answer
-explains and how near it is to a known out-of-scope question (retrieval/evidence.py, outofscope.py), and
-decides (retrieval/decide.py). A question that is not answered is tried again through the typo corrector
-(retrieval/correct.py). What staff taught — aliases, terms, out-of-scope examples — is one `Taught` value;
-a searcher with taught items is built from the base parts, which nothing ever changes.
+A search reads the question (normalise, cut, the word lists' readings), gathers candidate answers — the
+best by BM25 over the entries (retrieval/index.py), the answers of the nearest example questions
+(retrieval/examples.py), the societies list or an organisation when the question names them — and
+describes each by generic features (retrieval/features.py). One fitted logistic model gives each
+candidate P(right answer) (retrieval/scorer.py); the best one's probability against two fitted
+thresholds decides (retrieval/decide.py). Small talk, a self-description and a wish for a person are
+recognised first from example questions. A question not answered outright is tried again through the
+typo corrector (retrieval/correct.py), whose rewrites are candidates like any other, marked as corrected.
+What staff taught — aliases, terms, out-of-scope examples — is one `Taught` value; a searcher with taught
+items is built from the base parts, which nothing ever changes.
 """
 
 from __future__ import annotations
-
-import re
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
+
+from .aspects import Aspect, load_aspects
 from .config import RetrievalConfig, load_config
 from .correct import Corrector
-from .decide import (
-    Decision,
-    Features,
-    chitchat_only,
-    decide,
-    detect_intents,
-    level_conflict,
-    levels,
-    programme_share,
-    strip_levels,
-    other_region,
-    out_of_scope_topic,
-)
+from .decide import decide
 from .documents import build_docs
 from .evidence import Evidence, Words, explain
-from .index import Hit, Query, SearchIndex
-from .lexicon import Lexicon, load_lexicon
-from .loader import load_catalogue
-from .model import Catalogue
-from .aspects import Aspect, load_aspects
+from .examples import (ANSWER, INTENT, INTENTS, OUT_OF_SCOPE, Analyser, Example, ExampleIndex, Near, Neighbours,
+                       load_examples)
+from .features import (FEATURES, Candidate, QuestionFacts, candidate_ids, candidate_vector, characters_only,
+                       question_vector)
 from .followup import FollowUpWords, load_followup
-from .outofscope import OutOfScope
+from .index import Hit, Query, SearchIndex
+from .intents import INTENT_FEATURES, intent_vector
+from .lexicon import Lexicon, load_lexicon
+from .loader import DATA_DIR, load_catalogue
+from .model import APPENDIX_IDS, Catalogue
+from .outcome import Decision, Intent, Reason
+from .policies import load_policies
 from .profile import ProfileWords, load_profile
+from .readings import (chitchat_only, detect_aspects, level_conflict, levels, other_region, out_of_scope_topic,
+                       programme_share, strip_levels)
+from .scorer import DECISION_FILE, DecisionModel, load_decision
 from .societies import Societies, SocietyMatch, load_fields
 from .text import compact, normalise
 from .tokenize import Tokenizer
 
 # Longest question text searched; the rest is ignored (Telegram allows 4096 characters).
 MAX_QUESTION = 500
-# A question whose last word is 科协 asks about 科协 organisations (天津一共有多少个街道乡镇科协).
-_ENDS_KEXIE = re.compile(r"科协[吗呢么]?$")
+# Longest text the typo corrector reads: its work grows with the text, and a typo in a long message is
+# read well enough from the words around it.
+MAX_CORRECTED = 120
 
 # Shortest name that decides between close answers by itself (天津赛区 is a part of a name, not one).
 PHRASE_LEAD = 5
-
-# Questions about the societies list are short; a longer one naming a society is about something else.
-SOCIETY_QUESTION = 24
-
 # A programme the question names is the best service's when its names hold at least this share of its characters.
 PROGRAMME_SHARE = 0.5
 
 # Profile lists: how many ranked services to choose from, and what a fitting audience or need tag adds to a
-# score scaled to the best one.
+# probability-ordered list.
 PROFILE_POOL = 30
 PROFILE_AUDIENCE = 0.1
 PROFILE_NEED = 0.3
+PROFILE_EXAMPLES = 0.5
 
 # The shortest name, level words aside, that makes two services one programme at two levels (青年科技奖).
 COUNTERPART_SHARED = 4
+# An intent is recognised when its model gives it at least this probability (the more likely of two).
+INTENT_P = 0.5
 
 
 @dataclass(frozen=True)
@@ -82,21 +83,19 @@ class Taught:
 class Mechanisms:
     """Which parts of understanding are on (calibration switches each off to measure what it adds)."""
 
-    corrector: bool = True       # typo and homophone correction
-    content_words: bool = True   # coverage on content words (off: every token counts)
-    examples: bool = True        # out-of-scope examples
-    topics: bool = True          # the hand-kept out-of-scope topic list
+    corrector: bool = True   # typo and homophone correction
+    examples: bool = True    # example questions (answers, out of scope, intents)
 
 
 @dataclass(frozen=True)
 class SearchResult:
-    """Ranked hits with scores, the decision, and what the user asked about."""
+    """The typed outcome: the kind of message, the decision and its reason, ranked hits with probabilities."""
 
     question: str
     decision: Decision
-    reason: str
+    reason: Reason
     hits: tuple[Hit, ...]
-    intents: tuple[str, ...]
+    asks: tuple[str, ...]
     tokens: tuple[str, ...]
     coverage: float
     # Rewrites applied before searching (typed → meant), for a reply that says so: 已按“青托”理解.
@@ -104,6 +103,14 @@ class SearchResult:
     # The question's content words (what it is about, beyond 条件, 电话 and filler).
     content: tuple[str, ...] = ()
     societies: SocietyMatch = SocietyMatch()
+    intent: Intent = Intent.QUESTION
+    # P(the best hit is right), from the fitted model (1.0 for what staff taught, 0 when nothing was scored).
+    confidence: float = 0.0
+    # The question asks whether the asker may apply (offer the eligibility check of the answer).
+    can_apply: bool = False
+    # The question is in English (the card adds one English line).
+    english: bool = False
+    nearest: tuple[Near, ...] = ()
 
     @property
     def best(self) -> Hit | None:
@@ -115,6 +122,31 @@ class SearchResult:
         """Return True when there is one clear answer."""
         return self.decision is Decision.ANSWERED
 
+    @property
+    def intents(self) -> tuple[str, ...]:
+        """Return what the question asks about (contact, conditions …); the older name of `asks`."""
+        return self.asks
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One reading of a question (as typed, or as the corrector rewrote it): its facts and scored candidates."""
+
+    text: str
+    facts: QuestionFacts
+    candidates: tuple[Candidate, ...]
+    corrections: tuple[tuple[str, str], ...] = ()
+    probabilities: tuple[float, ...] = ()
+
+    @property
+    def confidence(self) -> float:
+        """Return the best candidate's probability (0 with none)."""
+        return max(self.probabilities, default=0.0)
+
+    def matrix(self) -> np.ndarray:
+        """Return the candidates' feature rows."""
+        return np.array([c.features for c in self.candidates], dtype=float).reshape(-1, len(FEATURES))
+
 
 @dataclass(frozen=True)
 class Parts:
@@ -125,12 +157,17 @@ class Parts:
     tokenizer: Tokenizer
     config: RetrievalConfig
     index: SearchIndex
-    out_of_scope: OutOfScope
+    examples: ExampleIndex
     societies: Societies
     words: Words
     profile: ProfileWords
+    decision: DecisionModel | None
     aspects: tuple[Aspect, ...] = ()
     followup: FollowUpWords = FollowUpWords((), (), ())
+
+
+class ModelMissing(RuntimeError):
+    """The fitted decision (data/decision.yaml) is not there: run python -m retrieval.calibrate --write."""
 
 
 class Searcher:
@@ -141,7 +178,7 @@ class Searcher:
         self.taught = taught or Taught()
         self.mechanisms = mechanisms or Mechanisms()
         self.catalogue, self.lexicon, self.tokenizer = parts.catalogue, parts.lexicon, parts.tokenizer
-        self.config, self.societies = parts.config, parts.societies
+        self.config, self.societies, self.words = parts.config, parts.societies, parts.words
         self.learned: dict[str, tuple[str, ...]] = {
             sid: tuple(a for a in aliases if a.strip()) for sid, aliases in self.taught.aliases.items()
             if sid in self.catalogue.by_id and any(a.strip() for a in aliases)}
@@ -150,8 +187,10 @@ class Searcher:
         self._terms = sorted(((normalise(a), normalise(b)) for a, b in self.taught.terms if normalise(a)),
                              key=lambda ab: -len(ab[0]))
         self._taught_out = {compact(q) for q in self.taught.out_of_scope if compact(q)}
-        self.words = parts.words if self.mechanisms.content_words else _AllWords(parts.words)
-        self.out_of_scope = parts.out_of_scope.with_examples([("staff", q) for q in self.taught.out_of_scope])
+        # What staff linked or marked out of scope becomes an example of the same kind.
+        taught_examples = [Example(q, ANSWER, sid, "taught") for sid, qs in self.learned.items() for q in qs] + \
+            [Example(q, OUT_OF_SCOPE, "staff", "taught") for q in self.taught.out_of_scope]
+        self.examples = parts.examples.extended(taught_examples)
         self.corrector = Corrector(self._vocabulary(), self.tokenizer.is_common, self.tokenizer.cut,
                                    quiet=self.lexicon.stopwords | self.lexicon.function_chars, known=self.index.knows)
         self._fields = tuple(w for words in self.societies.fields.values() for w in words)
@@ -163,8 +202,8 @@ class Searcher:
     @classmethod
     def build(cls, catalogue: Catalogue | None = None, data_dir: str | Path | None = None,
               config: RetrievalConfig | None = None, lexicon: Lexicon | None = None,
-              cache_dir: str | Path | None = None) -> Searcher:
-        """Load what is missing from data_dir and build the index.
+              cache_dir: str | Path | None = None, decision: DecisionModel | None = None) -> Searcher:
+        """Load what is missing from data_dir and build the indexes.
 
         With cache_dir (the bot passes its database's directory) jieba's dictionary and the built indexes
         are kept there and reused while the data, settings, lexicon, jieba and this code are unchanged;
@@ -175,19 +214,27 @@ class Searcher:
         config = config or load_config(data_dir)
         docs = build_docs(catalogue)
         tokenizer = Tokenizer(lexicon, [p for d in docs for p in d.phrases], cache_dir=cache_dir)
-        return cls.assemble(catalogue, lexicon, tokenizer, config, cache_dir, data_dir)
+        return cls.assemble(catalogue, lexicon, tokenizer, config, cache_dir, data_dir, decision)
 
     @classmethod
     def assemble(cls, catalogue: Catalogue, lexicon: Lexicon, tokenizer: Tokenizer, config: RetrievalConfig,
-                 cache_dir: str | Path | None = None, data_dir: str | Path | None = None) -> Searcher:
+                 cache_dir: str | Path | None = None, data_dir: str | Path | None = None,
+                 decision: DecisionModel | None = None) -> Searcher:
         """Build the indexes (or read them from cache_dir) over a tokeniser built already."""
         words = Words(lexicon, tokenizer)
+        policies = load_policies(data_dir, [s.id for s in catalogue.services])
+        answers = [s.id for s in catalogue.services] + list(APPENDIX_IDS) + \
+            [f"{d.id}/{p.id}" for d in policies for p in d.passages]
+        examples = load_examples(answers, data_dir) + name_examples(catalogue)
+        analyser = Analyser(tokenizer, lexicon.english_stopwords)
+        if decision is None and ((Path(data_dir) if data_dir else DATA_DIR) / DECISION_FILE).exists():
+            decision = load_decision(FEATURES, INTENT_FEATURES, INTENTS, data_dir)
         parts = Parts(
             catalogue=catalogue, lexicon=lexicon, tokenizer=tokenizer, config=config,
             index=SearchIndex.cached(build_docs(catalogue), tokenizer, config, cache_dir),
-            out_of_scope=OutOfScope(lexicon.oos_examples, tokenizer, config, words, cache_dir),
+            examples=ExampleIndex.cached(examples, analyser, cache_dir),
             societies=Societies(catalogue, load_fields(data_dir), tokenizer.cut), words=words,
-            profile=load_profile(data_dir, catalogue.tags), aspects=load_aspects(data_dir),
+            profile=load_profile(data_dir, catalogue.tags), decision=decision, aspects=load_aspects(data_dir),
             followup=load_followup(data_dir))
         return cls(parts)
 
@@ -200,12 +247,12 @@ class Searcher:
         return self.with_taught(replace(self.taught, aliases={k: tuple(v) for k, v in learned.items()}))
 
     def without(self, mechanism: str) -> Searcher:
-        """Return a searcher with one mechanism switched off (corrector, content_words, examples, topics)."""
+        """Return a searcher with one mechanism switched off (corrector, examples)."""
         return Searcher(self.parts, self.taught, replace(self.mechanisms, **{mechanism: False}))
 
-    def with_config(self, config: RetrievalConfig) -> Searcher:
-        """Return a searcher with other settings (thresholds only share the built indexes)."""
-        return Searcher(replace(self.parts, config=config), self.taught, self.mechanisms)
+    def with_decision(self, decision: DecisionModel) -> Searcher:
+        """Return a searcher deciding with another fitted model (calibration scores each fold's fit)."""
+        return Searcher(replace(self.parts, decision=decision), self.taught, self.mechanisms)
 
     def _vocabulary(self) -> list[str]:
         """Return the terms a typo may be corrected to: names of everything the catalogue answers, and taught."""
@@ -225,34 +272,185 @@ class Searcher:
     # -- searching -------------------------------------------------------------------------------
 
     def search(self, question: str) -> SearchResult:
-        """Rank the catalogue for a question and decide how to answer it."""
-        return self.features(question)[0]
-
-    def features(self, question: str) -> tuple[SearchResult, Features]:
-        """Return a search result and the features it was decided from (for calibration)."""
+        """Read a question, score its candidates, and decide how to answer it."""
+        model = self.parts.decision
+        if model is None:
+            raise ModelMissing("data/decision.yaml is missing: run python -m retrieval.calibrate --write")
         question = question[:MAX_QUESTION]
-        if self._taught_out and compact(question) in self._taught_out:
-            result, f = self._features(question)
-            return replace(result, decision=Decision.UNANSWERED, reason="out_of_scope"), f
-        text, corrections = self._apply_terms(question)
-        result, f = self._features(text)
-        if corrections:
-            result = replace(result, question=question, corrections=corrections)
-        if result.decision is Decision.ANSWERED or result.reason == "chitchat" or not self.mechanisms.corrector:
-            return result, f
-        for again, g, changes in self.rewrites(text):
-            if again.decision is Decision.ANSWERED or (
-                    again.decision is Decision.SUGGEST and result.decision is Decision.UNANSWERED):
-                return replace(again, question=question, corrections=corrections + changes), g
-        return result, f
+        text, terms = self._apply_terms(question)
+        taught = self._taught(question, text, terms)
+        if taught is not None:
+            return taught
+        first = self.scored(self.analyse(text, terms))
+        intent, can_apply = self.intent_of(first)
+        best = first
+        if first.confidence < model.thresholds.answer and intent is not Intent.SMALLTALK and self.mechanisms.corrector:
+            for rewrite in self.corrector.rewrites(normalise(text)[:MAX_CORRECTED]):
+                again = self.scored(self.analyse(rewrite.text, terms + rewrite.changes, rewrite.cost))
+                if again.confidence > best.confidence:
+                    best = again
+        return self.outcome(question, best, intent, can_apply)
 
-    def rewrites(self, text: str) -> list[tuple[SearchResult, Features, tuple[tuple[str, str], ...]]]:
-        """Return the corrector's rewrites of a question, each searched (for the search and calibration)."""
-        out = []
-        for rewrite in self.corrector.rewrites(normalise(text)):
-            result, f = self._features(rewrite.text)
-            out.append((result, f, rewrite.changes))
+    def outcome(self, question: str, a: Analysis, intent: Intent, can_apply: bool) -> SearchResult:
+        """Return the typed outcome of a scored analysis."""
+        model = self.parts.decision
+        assert model is not None
+        facts = a.facts
+        asks = detect_aspects(normalise(a.text), self.lexicon)
+        english = facts.query.compact != "" and _latin_share(facts.query.compact) >= 0.5
+        common = dict(asks=asks, tokens=tuple(facts.query.tokens), content=facts.content, societies=facts.societies,
+                      corrections=a.corrections, can_apply=can_apply, english=english,
+                      nearest=facts.neighbours.nearest)
+        order = sorted(range(len(a.candidates)), key=lambda i: (-a.probabilities[i], -a.candidates[i].hit.score))
+        hits = tuple(replace(a.candidates[i].hit, p=a.probabilities[i]) for i in order)
+        top = a.candidates[order[0]] if order else None
+        audiences, needs = self.parts.profile.tags(question) if intent is Intent.PROFILE else (set(), set())
+        named = any(c.hit.phrase for c in a.candidates)
+        decision, reason = decide(a.confidence, intent, model.thresholds, profiled=bool(audiences or needs),
+                                  nothing=not facts.content and not named)
+        if reason in (Reason.SMALLTALK, Reason.HUMAN, Reason.EMPTY):
+            hits = ()
+        if decision is Decision.UNANSWERED and reason is Reason.NO_MATCH:
+            reason = self._why_not(facts, top)
+        if reason is Reason.PROFILE:
+            hits = self._fitting_first(hits, facts, question)
+        coverage = top.evidence.explained if top else 0.0
+        return SearchResult(question, decision, reason, hits, coverage=coverage, intent=intent,
+                            confidence=a.confidence, **common)
+
+    def _taught(self, question: str, text: str, terms: tuple[tuple[str, str], ...]) -> SearchResult | None:
+        """Return the outcome staff decided for this very question (linked or out of scope), or None."""
+        out = bool(self._taught_out) and compact(question) in self._taught_out
+        learned = self._exact.get(compact(text))
+        if not out and not learned:
+            return None
+        query = self.index.parse(text)
+        content = tuple(self.words.content(query.tokens))
+        asks = detect_aspects(normalise(text), self.lexicon)
+        if out:
+            return SearchResult(question, Decision.UNANSWERED, Reason.OUT_OF_SCOPE, (), asks, tuple(query.tokens),
+                                0.0, terms, content)
+        hit = Hit(id=learned or "", score=float("inf"), matched=tuple(query.tokens), phrase=compact(text), p=1.0)
+        return SearchResult(question, Decision.ANSWERED, Reason.TAUGHT, (hit,), asks, tuple(query.tokens), 1.0, terms,
+                            content, confidence=1.0)
+
+    def _why_not(self, facts: QuestionFacts, top: Candidate | None) -> Reason:
+        """Return why a declined question is declined: another level's programme, out of scope, or no match."""
+        if top is not None and top.conflict and top.evidence.name >= 0.5:
+            return Reason.OTHER_LEVEL
+        near_answer = top is not None and facts.neighbours.answer(top.id) >= facts.neighbours.out_of_scope
+        if facts.oos_topic or facts.other_region or not near_answer:
+            return Reason.OUT_OF_SCOPE
+        return Reason.NO_MATCH
+
+    def scored(self, a: Analysis) -> Analysis:
+        """Return the analysis with each candidate's probability from the fitted model."""
+        model = self.parts.decision
+        if model is None or not a.candidates:
+            return a
+        return replace(a, probabilities=tuple(model.candidate.scores(a.matrix()).tolist()))
+
+    def intent_of(self, a: Analysis) -> tuple[Intent, bool]:
+        """Return what kind of message the question is, and whether it asks if the asker may apply."""
+        model = self.parts.decision
+        if model is None or not model.intents:
+            return Intent.QUESTION, False
+        row = np.asarray([intent_vector(a.facts, a.candidates)], dtype=float)
+        p = {name: float(m.probability(row)[0]) for name, m in model.intents.items()}
+        exclusive = {Intent.SMALLTALK: p.get("smalltalk", 0.0), Intent.PROFILE: p.get("profile", 0.0),
+                     Intent.HUMAN: p.get("human", 0.0)}
+        kind, best = max(exclusive.items(), key=lambda kv: kv[1])
+        return (kind if best >= INTENT_P else Intent.QUESTION), p.get("can_apply", 0.0) >= INTENT_P
+
+    def versions(self, question: str) -> list[Analysis]:
+        """Return every reading of a question — as typed, then each rewrite of the corrector — unscored."""
+        question = question[:MAX_QUESTION]
+        text, terms = self._apply_terms(question)
+        out = [self.analyse(text, terms)]
+        if self.mechanisms.corrector:
+            out += [self.analyse(r.text, terms + r.changes, r.cost)
+                    for r in self.corrector.rewrites(normalise(text)[:MAX_CORRECTED])]
         return out
+
+    def analyse(self, text: str, corrections: tuple[tuple[str, str], ...] = (), cost: int = 0,
+                exclude: Iterable[int] = ()) -> Analysis:
+        """Read a question and return its candidates with their features (not yet scored); `exclude` leaves
+        examples out of the nearest ones (calibration reads each example against the others)."""
+        norm = normalise(text)
+        query = self.index.parse(text)
+        content = tuple(self.words.content(query.tokens))
+        ranking = self.index.rank(query, limit=PROFILE_POOL)
+        neighbours = self.examples.neighbours(text, exclude) if self.mechanisms.examples else Neighbours({}, 0.0, {})
+        societies = self.societies.match(text)
+        organisation = self._organisation(query)
+        topic_text = self.parts.profile.want(text) if self.parts.profile.is_profile(text) else text
+        facts = QuestionFacts(
+            query=query, content=content,
+            information=sum(self.words.information(t) for t in content), neighbours=neighbours,
+            societies=societies, organisation=organisation,
+            oos_topic=bool(out_of_scope_topic(normalise(topic_text), self.lexicon)),
+            other_region=bool(other_region(norm, self.lexicon)),
+            smalltalk_words=chitchat_only(norm, query.tokens, self.lexicon),
+            profile_words=self.parts.profile.is_profile(text),
+            correction_cost=float(cost + len(corrections) if corrections else 0))
+        extra = (["societies"] if societies.found else []) + ([organisation] if organisation else [])
+        scores = {h.id: h.score for h in ranking.hits}
+        by_id = {h.id: h for h in ranking.hits}
+        qv = question_vector(facts)
+        candidates = []
+        for n, answer in enumerate(candidate_ids(ranking.hits, neighbours, extra)):
+            hit = by_id.get(answer) or Hit(id=answer, score=0.0, key=self._best_key(query, answer))
+            rank = next((k for k, h in enumerate(ranking.hits, 1) if h.id == answer), 0)
+            evidence = explain(self.words, self.index, query, list(content), answer, hit.phrase)
+            flags = self._flags(norm, query, content, hit, ranking.hits)
+            candidates.append(Candidate(hit, evidence, tuple(qv + candidate_vector(facts, hit, scores, rank, evidence,
+                                                                                     flags)),
+                                        conflict=flags["level_conflict"], flags=flags))
+        return Analysis(text, facts, tuple(candidates), corrections)
+
+    def _best_key(self, query: Query, answer: str) -> str:
+        """Return the best document key of an answer that BM25 did not rank (an appendix answer's article …)."""
+        found = self.index.rank_documents(query, answer, 1)
+        return found[0][0] if found else ""
+
+    def _flags(self, norm: str, query: Query, content: tuple[str, ...], hit: Hit, hits: list[Hit]) -> dict[str, bool]:
+        """Return what the word lists say about one candidate (level, programme, agency, cue words)."""
+        service = self.catalogue.by_id.get(hit.id)
+        others = [h for h in hits if h.id != hit.id]
+        text = self._answer_text.get(hit.id, "")
+        return {
+            "exact": len(query.compact) >= 2 and hit.phrase == query.compact and not any(
+                h.phrase == query.compact for h in others),
+            "phrase_lead": self._phrase_leads(hit, others[:2], norm),
+            "appendix": service is None,
+            "uncued": self.index.uncued(hit.key, query),
+            "characters": characters_only(content) and not hit.phrase,
+            "unnamed_programme": service is not None and programme_share(
+                norm, self._naming(hit.id).names, self.lexicon, self._fields) < PROGRAMME_SHARE,
+            "other_agency": any(g in query.compact and g not in text for g in self.lexicon.agencies),
+            "level_conflict": service is not None and level_conflict(norm, normalise(service.title), self.lexicon),
+        }
+
+    def _organisation(self, query: Query) -> str:
+        """Return tast or cast when the question is about the organisation itself: it starts with its name and
+        asks about it in words of data/lexicon/organisation_words.txt, or says nothing else."""
+        q = query.compact
+        for org in self.catalogue.organisations:
+            name = next((n for n in _org_names(org.name, org.short_name) if q.startswith(n) or q.startswith("天津" + n)),
+                        "")
+            # 天津有多少个区科协: a question that starts with the city and asks in organisation words is about its 科协.
+            city = self.lexicon.city
+            if not name and city and org.short_name.startswith(city) and q.startswith(city) and any(
+                    w in q for w in self.lexicon.organisation_words if len(w) >= 2):
+                return org.id
+            if not name:
+                continue
+            rest = [t for t in self.words.content(query.tokens) if t not in name and name not in t]
+            asks = [t for t in query.tokens if t in self.lexicon.organisation_words] or \
+                [w for w in self.lexicon.organisation_words if len(w) >= 2 and w in q[len(name):]]
+            if asks or not rest:
+                return org.id
+        return ""
 
     def explain(self, question: str, answer: str, words: tuple[str, ...] | None = None) -> Evidence:
         """Return how much of a question's content (or of `words`) one answer explains."""
@@ -306,7 +504,7 @@ class Searcher:
         return best
 
     def _naming(self, service_id: str) -> _Naming:
-        """Return a service's names as the level and programme rules read them (computed once per service)."""
+        """Return a service's names as the level and programme readings use them (computed once per service)."""
         found = self._namings.get(service_id)
         if found is None:
             s = self.catalogue.by_id[service_id]
@@ -332,84 +530,10 @@ class Searcher:
                 done.append((typed, meant))
         return (text, tuple(done)) if done else (question, ())
 
-    def _features(self, question: str) -> tuple[SearchResult, Features]:
-        norm = normalise(question)
-        intents = detect_intents(norm, self.lexicon)
-        query = self.index.parse(question)
-        content = self.words.content(query.tokens)
-        learned = self._exact.get(compact(question))
-        if learned:
-            hit = Hit(id=learned, score=float("inf"), matched=tuple(query.tokens), phrase=compact(question))
-            result = SearchResult(question, Decision.ANSWERED, "learned", (hit,), intents, tuple(query.tokens), 1.0,
-                                  content=tuple(content))
-            return result, Features(len(query.tokens), hit.score, 0.0, 1.0, float("inf"), hit.phrase, False, "",
-                                    content=len(content))
-        societies = self.societies.match(question)
-        hits = self._society_first(self.index.rank(query).hits, societies, query)
-        if not societies.found:
-            hits = self._organisation_first(hits, query)
-        top = hits[0] if hits else None
-        topic = ""
-        if self.mechanisms.topics and not (top and top.phrase):
-            # Who the asker is (持外国人永久居留身份证) is not what they ask about: a profile question's topic
-            # is read from the clauses that ask.
-            asking = self.parts.profile.want(question) if self.parts.profile.is_profile(question) else question
-            topic = out_of_scope_topic(normalise(asking), self.lexicon)
-            if topic and top and topic in self._answer_text.get(top.id, ""):
-                topic = ""  # 注销 is another agency's word, but the 通则 rule on it too: the evidence decides
-        region = other_region(norm, self.lexicon)
-        if region and top and region not in self._answer_text.get(top.id, ""):
-            topic = topic or region
-        evidence = explain(self.words, self.index, query, content, top.id, top.phrase) if top else Evidence()
-        nearest = self.out_of_scope.nearest(query, content) if self.mechanisms.examples else None
-        features = Features(
-            tokens=len(query.tokens),
-            top_score=top.score if top else 0.0,
-            second_score=hits[1].score if len(hits) > 1 else 0.0,
-            coverage=evidence.explained,
-            information=evidence.information,
-            phrase=top.phrase if top else "",
-            chitchat=chitchat_only(norm, query.tokens, self.lexicon),
-            out_of_scope=topic,
-            evidence=evidence,
-            oos=nearest.evidence if nearest else Evidence(),
-            content=len(content),
-            conflict=top is not None and top.id in self.catalogue.by_id and level_conflict(
-                norm, normalise(self.catalogue.by_id[top.id].title), self.lexicon),
-            appendix=top is not None and top.id not in self.catalogue.by_id,
-            uncued=top is not None and self.index.uncued(top.key, query),
-            characters=bool(content) and all(len(w) == 1 for w in content),
-            phrase_lead=top is not None and self._phrase_leads(top, hits[1:3], norm),
-            unnamed_programme=top is not None and top.id in self.catalogue.by_id and programme_share(
-                norm, self._naming(top.id).names, self.lexicon, self._fields) < PROGRAMME_SHARE,
-            other_agency=top is not None and any(
-                g in query.compact and g not in self._answer_text.get(top.id, "") for g in self.lexicon.agencies),
-            exact=top is not None and len(query.compact) >= 2 and top.phrase == query.compact
-            and not any(h.phrase == query.compact for h in hits[1:]),
-        )
-        decision, reason = decide(features, self.config.thresholds)
-        if top and top.id == "societies" and societies.found and len(query.compact) <= SOCIETY_QUESTION \
-                and reason not in ("chitchat", "empty"):
-            # The list answers any question about Tianjin's societies — including that none has that name.
-            decision, reason = Decision.ANSWERED, "societies"
-        elif top and reason not in ("chitchat", "out_of_scope", "empty") and self.parts.profile.is_profile(question) \
-                and evidence.explained >= self.config.thresholds.min_coverage / 2:
-            # Someone describing themselves and asking what fits: a short list, never one card, led by the
-            # services whose finder tags fit who they are and what they want.
-            decision, reason = Decision.SUGGEST, "profile"
-            hits = self._fitting_first(hits, query, question)
-        return SearchResult(question, decision, reason, tuple(hits), intents, tuple(query.tokens), evidence.explained,
-                            content=tuple(content), societies=societies), features
-
-    def _title(self, answer: str) -> str:
-        s = self.catalogue.service(answer)
-        return s.title if s is not None else ""
-
     def _phrase_leads(self, top: Hit, others: list[Hit], question: str) -> bool:
-        """Return True when the best answer's name, found whole in the question, is no other close answer's:
-        the runners-up match no name or only a part of it, and none of their names holds it (创新方法大赛 is in
-        both 33's and 34's titles: the names do not decide) — unless the question's level rules that one out
-        (全国总决赛: not 34, the Tianjin round)."""
+        """Return True when the answer's name, found whole in the question, is no other close answer's: the
+        runners-up match no name or only a part of it, and none of their names holds it (创新方法大赛 is in
+        both 33's and 34's titles: the names do not decide) — unless the question's level rules that one out."""
         if len(top.phrase) < PHRASE_LEAD or not others:
             return False
         asked = levels(question, self.lexicon)
@@ -424,8 +548,8 @@ class Searcher:
         return True
 
     def _other_level(self, asked: frozenset[str], top: str, rival: str) -> bool:
-        """Return True when the question names one level only (`asked`) and the rival's names are Tianjin's where
-        the top answer's are not (or the other way round)."""
+        """Return True when the question names one level only and the rival's names are Tianjin's where the
+        top answer's are not (or the other way round)."""
         if len(asked) != 1 or top not in self.catalogue.by_id or rival not in self.catalogue.by_id:
             return False
         mine, theirs = self._naming(top).levels, self._naming(rival).levels
@@ -433,103 +557,54 @@ class Searcher:
             return "local" in theirs and "local" not in mine
         return "local" in mine and "local" not in theirs
 
-    def _fitting_first(self, hits: list[Hit], query: Query, question: str) -> list[Hit]:
-        """Reorder a profile question's hits: the search's score, plus how well each service's tags fit
-        who they are and what the asking clauses want."""
+    def _fitting_first(self, hits: tuple[Hit, ...], facts: QuestionFacts, question: str) -> tuple[Hit, ...]:
+        """Order a profile question's list: every service whose finder tags fit who they are and what the asking
+        clauses want joins the candidates; each is ranked by the model's probability, how near the question
+        comes to its examples, its BM25 score, and how its tags fit."""
         audiences, needs = self.parts.profile.tags(question)
         if not hits or not (audiences or needs):
             return hits
-        # A wider pool than the answer's: a self-description's words (秘书长, 科研处) rank services loosely.
         seen = {h.id for h in hits}
-        hits = hits + [h for h in self.index.rank(query, limit=PROFILE_POOL).hits if h.id not in seen]
-        top = max(h.score for h in hits) or 1.0
-        # Who they are counts for more when they do not say what they want (学会能申报哪些项目).
+        ranked = self.index.rank(facts.query, limit=PROFILE_POOL).hits
+        pool = list(hits) + [h for h in ranked if h.id not in seen]
+        seen |= {h.id for h in ranked}
+        pool += [Hit(id=s.id, score=0.0) for s in self.catalogue.services if s.id not in seen
+                 and audiences & set(s.tags.audience) and needs & set(s.tags.need)]
+        top = max(h.score for h in pool) or 1.0
         by_audience = PROFILE_AUDIENCE if needs else PROFILE_NEED
 
         def fit(h: Hit) -> float:
+            base = h.p + PROFILE_EXAMPLES * facts.neighbours.answer(h.id) + 0.1 * h.score / top
             s = self.catalogue.service(h.id)
             if s is None:
-                return h.score / top
-            # Small enough to break near-ties only: the search's own order stays the main evidence.
-            return h.score / top + by_audience * bool(audiences & set(s.tags.audience)) \
+                return base
+            return base + by_audience * bool(audiences & set(s.tags.audience)) \
                 + PROFILE_NEED * bool(needs & set(s.tags.need))
 
-        return sorted(hits, key=fit, reverse=True)
-
-    def _society_first(self, hits: list[Hit], match: SocietyMatch, query: Query) -> list[Hit]:
-        """Put the societies list first for a question about Tianjin's societies (化学学会, 有哪些学会).
-
-        Not for a long question that mentions a society in passing (我们学会想跟俄罗斯那边的工程师协会搞个交流):
-        there the ranking decides.
-        """
-        if not match.found or len(query.compact) > SOCIETY_QUESTION:
-            return hits
-        rest = [h for h in hits if h.id != "societies"]
-        lead = max((h.score for h in rest), default=1.0)
-        named = "".join(compact(n) for n in match.names) or match.discipline or "学会"
-        return [Hit(id="societies", score=lead * 1.5 + self.config.phrase_bonus, key="list", phrase=named)] + rest
-
-    def _organisation_first(self, hits: list[Hit], query: Query) -> list[Hit]:
-        """Put 天津市科协 or 中国科协 first when the question is about the organisation itself.
-
-        That is when the question starts with its name and asks about it in words of
-        data/lexicon/organisation_words.txt (中国科协现任主席是谁, 市科协是什么单位) — or says nothing else —
-        and no service's own name explains the rest (中国科协求是奖 is service 03).
-        """
-        q = query.compact
-        for org in self.catalogue.organisations:
-            name = next((n for n in _org_names(org.name, org.short_name) if q.startswith(n) or q.startswith("天津" + n)),
-                        "")
-            by_city = not name and org.id == "tast" and q.startswith("天津")  # 天津有多少个区科协: about 天津市科协
-            if by_city:
-                name = "天津"
-            if not name:
-                continue
-            rest = [t for t in self.words.content(query.tokens) if t not in name and name not in t]
-            asks = [t for t in query.tokens if t in self.lexicon.organisation_words] or \
-                [w for w in self.lexicon.organisation_words if len(w) >= 2 and w in q[len(name):]]
-            if (rest or by_city) and not asks:
-                continue
-            rival = next((h for h in hits if h.id != org.id), None)
-            if rival and rest:
-                named = explain(self.words, self.index, query, rest, rival.id, rival.phrase)
-                # 中国科协求是奖 is service 03; 天津科技工作者之家… is service 20, not a question about 天津市科协 —
-                # but 天津有多少个街道乡镇科协 counts 科协 organisations, which no service's name is.
-                counts_kexie = bool(_ENDS_KEXIE.search(q)) and "科协" not in compact(self._title(rival.id))
-                if not counts_kexie and (named.name_bigrams >= 0.5 or (by_city and named.name > 0)):
-                    continue
-                # 中国科协弄的那个让科学家找到企业家的网站: the organisation only runs what is asked about, which
-                # a service's own text describes in words the question does not spend on the organisation.
-                described = [t for t in rest if t not in asks and "科协" not in t]
-                if not counts_kexie and len(described) >= 2 \
-                        and explain(self.words, self.index, query, described, rival.id, rival.phrase).core >= 0.9:
-                    continue
-            others = [h for h in hits if h.id != org.id]
-            lead = max((h.score for h in others), default=1.0)
-            best = self.index.rank_documents(query, org.id, 1)
-            return [Hit(id=org.id, score=lead * 1.25 + self.config.phrase_bonus, key=best[0][0] if best else "",
-                        phrase=name)] + others
-        return hits
+        return tuple(sorted(pool, key=fit, reverse=True))
 
 
 @dataclass(frozen=True)
 class _Naming:
-    """A service's names for the level and programme rules."""
+    """A service's names for the level and programme readings."""
 
     names: tuple[str, ...]       # title and aliases, normalised
     bare: tuple[str, ...]        # … compacted, level words taken out (中国创新方法大赛 → 创新方法大赛)
     levels: frozenset[str]       # the levels they name ("national", "local")
 
 
-class _AllWords(Words):
-    """Every token counts as content (the content-word mechanism switched off)."""
+def name_examples(catalogue: Catalogue) -> tuple[Example, ...]:
+    """Return every answer's names as examples of it: a title or alias typed alone is a question about it."""
+    out = [Example(n, ANSWER, s.id, "names") for s in catalogue.services for n in (s.title, *s.aliases)]
+    out += [Example(n, ANSWER, o.id, "names") for o in catalogue.organisations for n in (o.name, o.short_name)]
+    out += [Example(n, ANSWER, "societies", "names") for n in (catalogue.societies.name,
+                                                                *(x.name for x in catalogue.societies.societies))]
+    out.append(Example(catalogue.rules.name, ANSWER, "enterprise-association-rules", "names"))
+    return tuple(out)
 
-    def __init__(self, words: Words) -> None:
-        self.__dict__.update(words.__dict__)
 
-    def content(self, tokens: list[str]) -> list[str]:
-        """Return the distinct tokens."""
-        return list(dict.fromkeys(tokens))
+def _latin_share(text: str) -> float:
+    return sum(1 for ch in text if "a" <= ch <= "z") / len(text) if text else 0.0
 
 
 def _org_names(name: str, short: str) -> list[str]:
@@ -538,3 +613,7 @@ def _org_names(name: str, short: str) -> list[str]:
     if short.startswith("天津市"):
         out += [compact("天津" + short[3:]), compact(short[2:])]
     return list(dict.fromkeys(out))
+
+
+__all__ = ["Analysis", "Decision", "Intent", "ModelMissing", "Reason", "SearchResult", "Searcher", "Taught",
+           "INTENT", "MAX_QUESTION"]

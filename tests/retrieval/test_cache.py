@@ -13,7 +13,7 @@ from retrieval import cache as cache_module
 from retrieval.config import RetrievalConfig
 from retrieval.evaluate import load_questions
 from retrieval.index import INDEX_CACHE, SearchIndex
-from retrieval.outofscope import OOS_CACHE
+from retrieval.examples import EXAMPLES_CACHE as OOS_CACHE
 from retrieval.search import Searcher
 from retrieval.tokenize import DICTIONARY_CACHE, Tokenizer
 
@@ -22,8 +22,9 @@ HOLDOUT = [q.q for name in ("holdout_a.yaml", "holdout_b.yaml") for q in load_qu
 
 
 def outcome(searcher: Searcher, question: str) -> tuple:
-    r, features = searcher.features(question)
-    return (r.decision, r.reason, r.hits, r.intents, r.tokens, r.coverage, features)
+    r = searcher.search(question)
+    features = [a.matrix().tolist() for a in searcher.versions(question)]
+    return (r.decision, r.reason, r.hits, r.asks, r.tokens, r.coverage, r.intent, features)
 
 
 def assert_same_answers(a: Searcher, b: Searcher, questions: list[str] = HOLDOUT) -> None:

@@ -28,8 +28,10 @@ def test_json_has_exactly_the_documented_keys(tmp_path, capsys):
     path.write_text(QUESTIONS, encoding="utf-8")
     assert evaluate.main(["--questions", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"top1", "recall3", "mrr", "oos_rejection", "false_rejection", "answered_precision",
-                         "oos_answered", "counts", "by_style", "misses"}
+    assert set(data) == {"top1", "recall3", "mrr", "oos_rejection", "false_rejection", "answered_right",
+                         "wrong_outright", "wrong_outright_share", "answered_precision", "oos_answered", "counts",
+                         "by_style", "misses"}
+    assert data["answered_right"] == 1.0 and data["wrong_outright"] == 0
     assert data["top1"] == 1.0 and data["oos_rejection"] == 1.0 and data["false_rejection"] == 0.0
     assert data["counts"]["questions"] == 4 and set(data["by_style"]) == {"keyword", "contact", "oos"}
 

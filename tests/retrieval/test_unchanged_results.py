@@ -18,7 +18,7 @@ from retrieval.index import SHORT_QUESTION, SearchIndex, _Alias, _alias, _lcs_le
 from retrieval.text import compact, normalise
 
 ROOT = Path(__file__).resolve().parents[2]
-QUESTIONS = [q.q for f in sorted((ROOT / "eval").glob("*.yaml")) if not f.name.startswith("conversations")
+QUESTIONS = [q.q for f in sorted((ROOT / "eval").glob("*.yaml")) if not f.name.startswith(("conversations", "policy"))
              for q in load_questions(f)]
 
 
