@@ -44,6 +44,7 @@ from .outcome import Decision, Intent
 from .scorer import DECISION_FILE, Choice, DecisionModel, Logistic, Thresholds, brier, fit_choice, fit_logistic
 from .search import INTENT_P, Searcher
 from .evaluate import QuestionFileError
+from .policy_fit import PolicyFileError, calibrate_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's own labelled files; the shared development sample is measured, never fitted.
@@ -429,6 +430,17 @@ def calibrate(searcher: Searcher, files: Sequence[str], precision: float, refuse
     return report, DecisionModel(final_model, final_th, intents, INTENT_FEATURES)
 
 
+def calibrate_all(searcher: Searcher, files: Sequence[str], policy_files: Sequence[str], precision: float,
+                  refuse: float, policy_precision: float, ablation: bool = True, svg: Path | None = None
+                  ) -> tuple[dict[str, Any], DecisionModel]:
+    """Fit the catalogue decision, the intents and the policy documents' decision; return the report and model."""
+    report, model = calibrate(searcher, files, precision, refuse, ablation, svg)
+    # The policy model reads the catalogue's own confidence: fit it with the catalogue decision just fitted.
+    policy_report, policy = calibrate_policy(searcher.with_decision(model), policy_files, policy_precision)
+    report["policy"] = policy_report
+    return report, DecisionModel(model.candidate, model.thresholds, model.intents, model.intent_features, policy)
+
+
 def _relative(path: str | Path) -> str:
     """Return a path relative to the project when it is inside it (for the file's header)."""
     p = Path(path).resolve()
@@ -449,9 +461,16 @@ def decision_yaml(model: DecisionModel, report: dict[str, Any]) -> str:
         "# thresholds: answer outright at P ≥ answer, suggest at P ≥ suggest, decline below.",
         "# Out of fold (leave one file out): " + ", ".join(f"{k} {v}" for k, v in pooled.items()),
     ]
-    body = {"candidate": model.candidate.to_yaml(),
-            "thresholds": {"answer": model.thresholds.answer, "suggest": model.thresholds.suggest},
-            "intents": {k: m.to_yaml() for k, m in model.intents.items()}}
+    body: dict[str, Any] = {
+        "candidate": model.candidate.to_yaml(),
+        "thresholds": {"answer": model.thresholds.answer, "suggest": model.thresholds.suggest},
+        "intents": {k: m.to_yaml() for k, m in model.intents.items()}}
+    if model.policy is not None:
+        body["policy"] = {"candidate": model.policy.candidate.to_yaml(),
+                          "thresholds": {"answer": model.policy.thresholds.answer,
+                                         "suggest": model.policy.thresholds.suggest}}
+        head.append("# policy: the same kind of model over the policy documents' passages; out of fold: " + ", ".join(
+            f"{k} {v}" for k, v in report["policy"]["cross_validated"].items() if k != "by_style"))
     return "\n".join(head) + "\n" + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=120)
 
 
@@ -482,6 +501,14 @@ def report_text(r: dict[str, Any]) -> str:
         f"{k} {v['examples']} ex, precision {v['precision']}, recall {v['recall']}"
         for k, v in r["intents"]["examples_cross_validated"].items())]
     lines += ["intents on the files: " + ", ".join(f"{k} {v}" for k, v in r["intents"]["on_files"].items())]
+    if r.get("policy"):
+        pc = r["policy"]["cross_validated"]
+        lines += ["", f"policy documents (thresholds answer {r['policy']['thresholds']['answer']:g} suggest "
+                      f"{r['policy']['thresholds']['suggest']:g}; out of fold): right document and fact "
+                      f"{_fmt(pc['right_document_and_fact'])}, declined when none {_fmt(pc['declined_when_none'])}, "
+                      f"answered {pc['answered']} ({_fmt(pc['answered_precision'])} right)"]
+        lines += [f"  {k:<12} n={v['count']:>3}  right {_fmt(v['right_document_and_fact'])}  "
+                  f"declined {_fmt(v['declined_when_none'])}" for k, v in pc["by_style"].items()]
     if "reliability" in r:
         lines += ["", "reliability (best answer's P, out of fold): " + "  ".join(
             f"{b['mean_p']:.2f}→{b['right']:.2f} (n={b['n']})" for b in r["reliability"])]
@@ -497,16 +524,23 @@ def main(argv: list[str] | None = None) -> int:
                         help="required share of right answers among outright answers (default 0.99)")
     parser.add_argument("--refuse", type=float, default=0.01,
                         help="largest share of answerable questions declined (default 0.01)")
+    parser.add_argument("--policy-questions", nargs="*", metavar="FILE",
+                        default=[str(p) for p in sorted((ROOT / "eval").glob("policy_*.yaml"))],
+                        help="labelled policy question files (default: eval/policy_*.yaml)")
+    parser.add_argument("--policy-precision", type=float, default=0.95,
+                        help="required share of right passages among outright policy answers (default 0.95)")
     parser.add_argument("--no-ablation", action="store_true", help="skip the ablation table (faster)")
     parser.add_argument("--write", action="store_true", help="write data/decision.yaml and docs/reliability.svg")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     parser.add_argument("--data", metavar="DIR", help="data directory (default: the project's data/)")
     args = parser.parse_args(argv)
     try:
-        searcher = Searcher.build(data_dir=args.data)
-        report, model = calibrate(searcher, args.questions, args.precision, args.refuse, not args.no_ablation,
-                                  ROOT / "docs" / "reliability.svg" if args.write else None)
-    except (QuestionFileError, CatalogueError) as exc:
+        # The fit needs only the features: a stale data/decision.yaml (other features) must not stop it.
+        searcher = Searcher.build(data_dir=args.data, fitted=False)
+        report, model = calibrate_all(searcher, args.questions, args.policy_questions, args.precision, args.refuse,
+                                      args.policy_precision, not args.no_ablation,
+                                      ROOT / "docs" / "reliability.svg" if args.write else None)
+    except (QuestionFileError, PolicyFileError, CatalogueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(report, ensure_ascii=False) if args.json else report_text(report))

@@ -1,6 +1,7 @@
 """Measure retrieval quality on a question file.
 
     python -m retrieval.evaluate --questions ../shared/eval/dev_questions.yaml [--json]
+    python -m retrieval.evaluate --questions ../shared/eval/dev_policy_questions.yaml [--json]   (policy format)
 
 The file is a YAML list of {q: question, expect: [ids], style: name}; expect [] marks a question the
 catalogue cannot answer. Metrics (answerable = expect not empty):
@@ -147,6 +148,54 @@ def evaluate(searcher: Searcher, questions: list[Question]) -> dict[str, Any]:
     }
 
 
+def evaluate_policy(searcher: Searcher, path: str | Path) -> dict[str, Any]:
+    """Return the policy metrics of a policy question file: the right document named with an expected fact shown,
+    and questions no document answers declined (no passage shown, no service answered outright), by style."""
+    from .policy_fit import load_policy_questions, shows_fact
+
+    sources = {d.id: d.source for d in searcher.parts.policy.documents} if searcher.parts.policy else {}
+    items = []
+    for q in load_policy_questions(path):
+        r = searcher.search(q.q)
+        pol = r.policy
+        shown = pol is not None and pol.decision is not Decision.UNANSWERED and pol.best is not None
+        ok = False
+        if shown and pol is not None and pol.best is not None:
+            p = pol.best.passage
+            ok = shows_fact(q, sources[p.document_id], p.citation + p.text + "".join(p.lead))
+        declined = not shown and r.decision is not Decision.ANSWERED
+        items.append((q, ok, declined, pol.best.key if shown and pol and pol.best else "", r))
+
+    def block(xs: list[Any]) -> dict[str, Any]:
+        ans = [x for x in xs if x[0].docs]
+        none = [x for x in xs if not x[0].docs]
+        return {"count": len(xs),
+                "right_document_and_fact": round(sum(x[1] for x in ans) / len(ans), 4) if ans else None,
+                "declined_when_none": round(sum(x[2] for x in none) / len(none), 4) if none else None}
+
+    by_style: dict[str, list[Any]] = defaultdict(list)
+    for x in items:
+        by_style[x[0].style].append(x)
+    misses = [{"q": q.q, "style": q.style, "doc": list(q.docs), "got": key, "catalogue": r.best.id if r.best else "",
+               "decision": r.decision.value} for q, ok, declined, key, r in items
+              if (q.docs and not ok) or (not q.docs and not declined)]
+    return {**block(items), "by_style": {k: block(v) for k, v in sorted(by_style.items())}, "misses": misses}
+
+
+def policy_report(result: dict[str, Any]) -> str:
+    """Return the human-readable report of a policy question file."""
+    lines = [f"policy questions {result['count']}: right document and fact {_fmt(result['right_document_and_fact'])}  "
+             f"declined when none {_fmt(result['declined_when_none'])}", ""]
+    for style, m in result["by_style"].items():
+        lines.append(f"{style:<12}{m['count']:>5}  right {_fmt(m['right_document_and_fact'])}  "
+                     f"declined {_fmt(m['declined_when_none'])}")
+    if result["misses"]:
+        lines += ["", f"misses ({len(result['misses'])}):"]
+        lines += [f"  [{m['style']}] {m['q']}  doc {m['doc'] or '-'}  got {m['got'] or '-'} "
+                  f"(catalogue {m['catalogue'] or '-'}, {m['decision']})" for m in result["misses"]]
+    return "\n".join(lines)
+
+
 def _fmt(v: float | None) -> str:
     return "  -  " if v is None else f"{v:.3f}"
 
@@ -184,6 +233,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     parser.add_argument("--data", metavar="DIR", help="data directory (default: the project's data/)")
     args = parser.parse_args(argv)
+    from .policy_fit import PolicyFileError, is_policy_file
+
+    if is_policy_file(args.questions):
+        try:
+            searcher = Searcher.build(data_dir=args.data)
+            result = evaluate_policy(searcher, args.questions)
+        except (PolicyFileError, CatalogueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(json.dumps(result, ensure_ascii=False) if args.json else policy_report(result))
+        return 0
     try:
         questions = load_questions(args.questions)
         searcher = Searcher.build(data_dir=args.data)

@@ -151,6 +151,14 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One fitted candidate model with its thresholds (the policy documents' decision)."""
+
+    candidate: Logistic
+    thresholds: Thresholds
+
+
+@dataclass(frozen=True)
 class DecisionModel:
     """Everything data/decision.yaml holds."""
 
@@ -158,6 +166,7 @@ class DecisionModel:
     thresholds: Thresholds
     intents: dict[str, Logistic] = field(default_factory=dict)
     intent_features: tuple[str, ...] = ()
+    policy: Part | None = None
 
 
 def _logistic(path: Path, raw: Any, where: str, expected: Sequence[str]) -> Logistic:
@@ -183,25 +192,36 @@ def _logistic(path: Path, raw: Any, where: str, expected: Sequence[str]) -> Logi
     return kind(names, arr[:, 0], arr[:, 1], arr[:, 2], float(raw["bias"]))
 
 
+def _thresholds(path: Path, th: Any, where: str | None) -> Thresholds:
+    if not isinstance(th, dict) or set(th) != {"answer", "suggest"} or not all(
+            isinstance(v, (int, float)) and 0.0 <= v <= 1.0 for v in th.values()) or th["suggest"] > th["answer"]:
+        raise CatalogueError(path, where, "thresholds", "expected answer and suggest, 0 ≤ suggest ≤ answer ≤ 1")
+    return Thresholds(float(th["answer"]), float(th["suggest"]))
+
+
 def load_decision(candidate_features: Sequence[str], intent_features: Sequence[str], intents: Sequence[str],
-                  data_dir: str | Path | None = None) -> DecisionModel:
+                  data_dir: str | Path | None = None, policy_features: Sequence[str] = ()) -> DecisionModel:
     """Load data/decision.yaml; a file that does not fit the code's features stops with one line."""
     path = (Path(data_dir) if data_dir else DATA_DIR) / DECISION_FILE
     raw = read_yaml(path)
     if not isinstance(raw, dict) or not {"candidate", "thresholds"} <= set(raw) or set(raw) - {
-            "candidate", "thresholds", "intents", "fitted"}:
-        raise CatalogueError(path, None, None, "expected candidate, thresholds, intents (and fitted)")
-    th = raw["thresholds"]
-    if not isinstance(th, dict) or set(th) != {"answer", "suggest"} or not all(
-            isinstance(v, (int, float)) and 0.0 <= v <= 1.0 for v in th.values()) or th["suggest"] > th["answer"]:
-        raise CatalogueError(path, None, "thresholds", "expected answer and suggest, 0 ≤ suggest ≤ answer ≤ 1")
+            "candidate", "thresholds", "intents", "policy"}:
+        raise CatalogueError(path, None, None, "expected candidate, thresholds, intents and policy")
+    thresholds = _thresholds(path, raw["thresholds"], None)
+    policy = None
+    if raw.get("policy") is not None:
+        body = raw["policy"]
+        if not isinstance(body, dict) or set(body) != {"candidate", "thresholds"}:
+            raise CatalogueError(path, "policy", None, "expected candidate and thresholds")
+        policy = Part(_logistic(path, body["candidate"], "policy.candidate", policy_features),
+                      _thresholds(path, body["thresholds"], "policy"))
     models = {}
     for name, body in (raw.get("intents") or {}).items():
         if name not in intents:
             raise CatalogueError(path, f"intents.{name}", None, f"unknown intent (known: {', '.join(intents)})")
         models[name] = _logistic(path, body, f"intents.{name}", intent_features)
-    return DecisionModel(_logistic(path, raw["candidate"], "candidate", candidate_features),
-                         Thresholds(float(th["answer"]), float(th["suggest"])), models, tuple(intent_features))
+    return DecisionModel(_logistic(path, raw["candidate"], "candidate", candidate_features), thresholds, models,
+                         tuple(intent_features), policy)
 
 
 def brier(p: np.ndarray, y: np.ndarray) -> float:

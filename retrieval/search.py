@@ -38,6 +38,7 @@ from .loader import DATA_DIR, load_catalogue
 from .model import APPENDIX_IDS, Catalogue
 from .outcome import Decision, Intent, Reason
 from .policies import load_policies
+from .policy_search import POLICY_FEATURES, PolicyCandidates, PolicyResult, PolicySearch, load_policy_words
 from .profile import ProfileWords, load_profile
 from .readings import (chitchat_only, detect_aspects, level_conflict, levels, other_region, out_of_scope_topic,
                        programme_share, strip_levels)
@@ -111,6 +112,8 @@ class SearchResult:
     # The question is in English (the card adds one English line).
     english: bool = False
     nearest: tuple[Near, ...] = ()
+    # What the policy documents answer (None when they were not searched).
+    policy: PolicyResult | None = None
 
     @property
     def best(self) -> Hit | None:
@@ -162,6 +165,7 @@ class Parts:
     words: Words
     profile: ProfileWords
     decision: DecisionModel | None
+    policy: PolicySearch | None = None
     aspects: tuple[Aspect, ...] = ()
     followup: FollowUpWords = FollowUpWords((), (), ())
 
@@ -202,8 +206,9 @@ class Searcher:
     @classmethod
     def build(cls, catalogue: Catalogue | None = None, data_dir: str | Path | None = None,
               config: RetrievalConfig | None = None, lexicon: Lexicon | None = None,
-              cache_dir: str | Path | None = None, decision: DecisionModel | None = None) -> Searcher:
-        """Load what is missing from data_dir and build the indexes.
+              cache_dir: str | Path | None = None, decision: DecisionModel | None = None, fitted: bool = True
+              ) -> Searcher:
+        """Load what is missing from data_dir and build the indexes (and, with `fitted`, the fitted decision).
 
         With cache_dir (the bot passes its database's directory) jieba's dictionary and the built indexes
         are kept there and reused while the data, settings, lexicon, jieba and this code are unchanged;
@@ -214,12 +219,12 @@ class Searcher:
         config = config or load_config(data_dir)
         docs = build_docs(catalogue)
         tokenizer = Tokenizer(lexicon, [p for d in docs for p in d.phrases], cache_dir=cache_dir)
-        return cls.assemble(catalogue, lexicon, tokenizer, config, cache_dir, data_dir, decision)
+        return cls.assemble(catalogue, lexicon, tokenizer, config, cache_dir, data_dir, decision, fitted)
 
     @classmethod
     def assemble(cls, catalogue: Catalogue, lexicon: Lexicon, tokenizer: Tokenizer, config: RetrievalConfig,
                  cache_dir: str | Path | None = None, data_dir: str | Path | None = None,
-                 decision: DecisionModel | None = None) -> Searcher:
+                 decision: DecisionModel | None = None, fitted: bool = True) -> Searcher:
         """Build the indexes (or read them from cache_dir) over a tokeniser built already."""
         words = Words(lexicon, tokenizer)
         policies = load_policies(data_dir, [s.id for s in catalogue.services])
@@ -227,14 +232,17 @@ class Searcher:
             [f"{d.id}/{p.id}" for d in policies for p in d.passages]
         examples = load_examples(answers, data_dir) + name_examples(catalogue)
         analyser = Analyser(tokenizer, lexicon.english_stopwords)
-        if decision is None and ((Path(data_dir) if data_dir else DATA_DIR) / DECISION_FILE).exists():
-            decision = load_decision(FEATURES, INTENT_FEATURES, INTENTS, data_dir)
+        if decision is None and fitted and ((Path(data_dir) if data_dir else DATA_DIR) / DECISION_FILE).exists():
+            decision = load_decision(FEATURES, INTENT_FEATURES, INTENTS, data_dir, POLICY_FEATURES)
         parts = Parts(
             catalogue=catalogue, lexicon=lexicon, tokenizer=tokenizer, config=config,
             index=SearchIndex.cached(build_docs(catalogue), tokenizer, config, cache_dir),
             examples=ExampleIndex.cached(examples, analyser, cache_dir),
             societies=Societies(catalogue, load_fields(data_dir), tokenizer.cut), words=words,
-            profile=load_profile(data_dir, catalogue.tags), decision=decision, aspects=load_aspects(data_dir),
+            profile=load_profile(data_dir, catalogue.tags), decision=decision,
+            policy=PolicySearch(policies, tokenizer, config, words,
+                                replace(load_policy_words(data_dir), regions=lexicon.regions)),
+            aspects=load_aspects(data_dir),
             followup=load_followup(data_dir))
         return cls(parts)
 
@@ -289,7 +297,16 @@ class Searcher:
                 again = self.scored(self.analyse(rewrite.text, terms + rewrite.changes, rewrite.cost))
                 if again.confidence > best.confidence:
                     best = again
-        return self.outcome(question, best, intent, can_apply)
+        result = self.outcome(question, best, intent, can_apply)
+        if intent in (Intent.QUESTION, Intent.PROFILE) and self.parts.policy is not None and model.policy is not None:
+            result = replace(result, policy=self.parts.policy.decide(
+                text, self.policy_candidates(text, best), model.policy))
+        return result
+
+    def policy_candidates(self, text: str, a: Analysis) -> PolicyCandidates:
+        """Return a question's candidate passages of the policy documents, with their features."""
+        assert self.parts.policy is not None
+        return self.parts.policy.candidates(text, a.facts.neighbours, a.confidence)
 
     def outcome(self, question: str, a: Analysis, intent: Intent, can_apply: bool) -> SearchResult:
         """Return the typed outcome of a scored analysis."""

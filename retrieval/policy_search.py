@@ -1,0 +1,225 @@
+"""Policy questions: the passages of data/policies/, retrieved with the same tokeniser and BM25 as the catalogue
+and decided by the same kind of fitted model (a conditional logit over candidates and 'none'), with features of
+their own and example questions of their own (data/examples/policies.yaml).
+
+The outcome names the passage, its citation (《document》 and its place), the sentence that answers first (a
+number or target when the question asks for one, the 牵头单位 when it asks who leads), and the catalogue
+services that carry the measure out. The catalogue's own decision is never changed by it: a question is answered
+from the catalogue, from a document, or from both.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pathlib import Path
+
+from .config import RetrievalConfig
+from .loader import DATA_DIR, CatalogueError, read_yaml
+from .evidence import Evidence, Words, explain
+from .examples import Neighbours
+from .index import Doc, Hit, SearchIndex
+from .outcome import Decision
+from .policies import Passage, PolicyDocument
+from .scorer import Part
+from .text import compact, normalise
+from .tokenize import Tokenizer
+
+POLICY_CANDIDATES = 6
+EXAMPLE_CANDIDATES = 3
+EXAMPLE_FLOOR = 0.15
+_SENTENCE = re.compile(r"(?<=[。；！？])")
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+POLICY_FEATURES: tuple[str, ...] = (
+    "q_chars", "q_content", "english", "catalogue_p", "oos_similarity", "policy_example_best", "document_named_any",
+    "bm25", "bm25_share", "bm25_rank", "bm25_lead",
+    "explained", "core", "name", "bigrams", "name_bigrams", "missing",
+    "example", "example_rank", "example_lead", "example_votes",
+    "document_named", "number_asked", "lead_asked", "years", "now_asked", "other_place",
+)
+
+
+@dataclass(frozen=True)
+class PolicyWords:
+    """Words that ask for a figure or a target, and words that ask who leads (data/lexicon/policy.yaml)."""
+
+    number: tuple[str, ...] = ()
+    lead: tuple[str, ...] = ()
+    now: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()   # places (data/lexicon/out_of_scope.yaml's regions): one the document never names
+
+
+def load_policy_words(data_dir: str | Path | None = None) -> PolicyWords:
+    """Load data/lexicon/policy.yaml."""
+    path = (Path(data_dir) if data_dir else DATA_DIR) / "lexicon" / "policy.yaml"
+    raw = read_yaml(path)
+    if not isinstance(raw, dict) or set(raw) != {"number", "lead", "now"}:
+        raise CatalogueError(path, None, None, "expected lists number, lead and now")
+    out = {}
+    for key in ("number", "lead", "now"):
+        words = raw[key]
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise CatalogueError(path, None, key, "expected a list of words")
+        out[key] = tuple(normalise(w) for w in words)
+    return PolicyWords(out["number"], out["lead"], out["now"])
+
+
+@dataclass(frozen=True)
+class PolicyHit:
+    """A passage with its probability and the sentence that answers first."""
+
+    key: str
+    passage: Passage
+    p: float = 0.0
+    lead_sentence: str = ""
+
+    @property
+    def document(self) -> str:
+        """Return the document id."""
+        return self.passage.document_id
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    """What the policy documents answer to a question."""
+
+    decision: Decision
+    hits: tuple[PolicyHit, ...] = ()
+    confidence: float = 0.0
+
+    @property
+    def best(self) -> PolicyHit | None:
+        """Return the best passage, or None."""
+        return self.hits[0] if self.hits else None
+
+
+@dataclass
+class PolicyCandidates:
+    """A question's candidate passages and their feature rows (for the model and for calibration)."""
+
+    keys: list[str]
+    x: np.ndarray
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+class PolicySearch:
+    """Search over the passages of the policy documents."""
+
+    def __init__(self, documents: Sequence[PolicyDocument], tokenizer: Tokenizer, config: RetrievalConfig,
+                 words: Words, policy_words: PolicyWords) -> None:
+        self.documents = tuple(documents)
+        self.passages = {f"{d.id}/{p.id}": p for d in self.documents for p in d.passages}
+        self.words = words
+        self.policy_words = policy_words
+        docs = [Doc(answer=key, key="", name="\n".join(x for x in (p.heading, p.document_title) if x),
+                    body="\n".join((p.text, *p.lead)), core=p.text)
+                for key, p in self.passages.items()]
+        self.index = SearchIndex(docs, tokenizer, config) if docs else None
+        self._names = {d.id: [compact(n) for n in (d.title, d.short, d.subtitle) if n] for d in self.documents}
+        self._texts = {d.id: compact("".join(p.text + "".join(p.lead) for p in d.passages) + d.title)
+                       for d in self.documents}
+
+    def candidates(self, text: str, neighbours: Neighbours, catalogue_p: float) -> PolicyCandidates:
+        """Return the candidate passages of a question and their feature rows."""
+        if self.index is None:
+            return PolicyCandidates([], np.zeros((0, len(POLICY_FEATURES))))
+        query = self.index.parse(text)
+        content = self.words.content(query.tokens)
+        hits = self.index.rank(query, limit=POLICY_CANDIDATES).hits
+        keys = [h.id for h in hits]
+        ranked = sorted(neighbours.policies.items(), key=lambda kv: (-kv[1], kv[0]))
+        for key, sim in ranked[:EXAMPLE_CANDIDATES]:
+            if sim >= EXAMPLE_FLOOR and key not in keys:
+                keys.append(key)
+        scores = {h.id: h.score for h in hits}
+        q = query.compact
+        named = {d: self._named(q, d) for d in self._names}
+        norm = normalise(text)
+        asks_number = any(w in norm for w in self.policy_words.number)
+        asks_lead = any(w in norm for w in self.policy_words.lead)
+        years = set(_YEAR.findall(q))
+        asks_now = float(any(w in norm for w in self.policy_words.now))
+        places = [r for r in self.policy_words.regions if r in q]
+        best = max(scores.values(), default=0.0)
+        votes = _votes(ranked)
+        latin = sum(1 for ch in q if "a" <= ch <= "z")
+        qv = [math.log1p(len(q)) / 5, min(len(content), 10) / 10, latin / len(q) if q else 0.0, catalogue_p,
+              neighbours.out_of_scope, ranked[0][1] if ranked else 0.0, max(named.values(), default=0.0)]
+        rows, evidence = [], []
+        for key in keys:
+            p = self.passages[key]
+            hit = next((h for h in hits if h.id == key), Hit(id=key, score=0.0))
+            e = explain(self.words, self.index, query, content, key, hit.phrase)
+            score = scores.get(key, 0.0)
+            others = max((v for k, v in scores.items() if k != key), default=0.0)
+            rank = keys.index(key) + 1 if key in scores else 0
+            ex = neighbours.policies.get(key, 0.0)
+            ex_rank = next((n for n, (k, _) in enumerate(ranked, 1) if k == key), 0)
+            ex_other = max((v for k, v in ranked if k != key), default=0.0)
+            body = compact(p.text + "".join(p.lead))
+            rows.append(qv + [
+                math.log1p(score) / 4, score / best if best > 0 else 0.0, 1.0 / rank if rank else 0.0,
+                math.log((score + 1.0) / (others + 1.0)),
+                e.explained, e.core, e.name, e.bigrams, e.name_bigrams, e.missing / 20,
+                ex, 1.0 / ex_rank if ex_rank else 0.0, ex - ex_other, votes.get(key, 0.0),
+                named.get(p.document_id, 0.0),
+                float(asks_number and bool(_DIGIT.search(p.text))), float(asks_lead and bool(p.lead)),
+                float(bool(years) and all(y in body for y in years)) - float(bool(years) and not any(y in body for y in years)),
+                asks_now, float(any(r not in self._texts[p.document_id] for r in places)),
+            ])
+            evidence.append(e)
+        return PolicyCandidates(keys, np.array(rows, dtype=float).reshape(-1, len(POLICY_FEATURES)), evidence)
+
+    def decide(self, text: str, cands: PolicyCandidates, model: Part) -> PolicyResult:
+        """Return the policy outcome of a question's candidates under the fitted model."""
+        if not cands.keys:
+            return PolicyResult(Decision.UNANSWERED)
+        ps = model.candidate.scores(cands.x)
+        order = np.argsort(-ps, kind="stable").tolist()
+        hits = tuple(PolicyHit(cands.keys[i], self.passages[cands.keys[i]], float(ps[i]),
+                               self.lead_sentence(self.passages[cands.keys[i]], text)) for i in order)
+        p1 = float(ps[order[0]])
+        th = model.thresholds
+        decision = Decision.ANSWERED if p1 >= th.answer else Decision.SUGGEST if p1 >= th.suggest \
+            else Decision.UNANSWERED
+        return PolicyResult(decision, hits, p1)
+
+    def lead_sentence(self, passage: Passage, text: str) -> str:
+        """Return the passage's sentence that answers first: one with a figure when the question asks for one,
+        the 牵头单位 when it asks who leads, else the sentence sharing most of the question's words."""
+        norm = normalise(text)
+        if any(w in norm for w in self.policy_words.lead) and passage.lead:
+            return "；".join(passage.lead)
+        sentences = [s.strip() for s in _SENTENCE.split(passage.text) if s.strip()]
+        if not sentences:
+            return ""
+        asks_number = any(w in norm for w in self.policy_words.number)
+        grams = {norm[i:i + 2] for i in range(len(norm) - 1)}
+
+        def score(s: str) -> tuple[float, int]:
+            shared = sum(1 for i in range(len(s) - 1) if s[i:i + 2] in grams)
+            return (shared + (5 if asks_number and _DIGIT.search(s) else 0), -len(s))
+
+        return max(sentences, key=score)
+
+    def _named(self, q: str, document: str) -> float:
+        """Return how much of one of a document's names the question holds (as character bigrams)."""
+        best = 0.0
+        for name in self._names.get(document, ()):
+            grams = {name[i:i + 2] for i in range(len(name) - 1)}
+            if grams:
+                best = max(best, sum(1 for g in grams if g in q) / len(grams))
+        return best
+
+
+def _votes(ranked: list[tuple[str, float]], voters: int = 10) -> dict[str, float]:
+    top = ranked[:voters]
+    total = sum(v for _, v in top) or 1.0
+    return {k: v / total for k, v in top}
