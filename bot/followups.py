@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from retrieval.aspects import Lead, asked, lead, organisation_sentences
+from retrieval.aspects import Lead, asked, organisation_sentences
 from retrieval.decide import Decision
 from retrieval.readings import detect_aspects as detect_intents
 from retrieval.followup import Turn as Kind
@@ -83,7 +83,7 @@ def leads_for(t: Turn, service_id: str, question: str) -> list[Lead]:
                                   if x not in own and x not in name and x not in title))
     out: list[Lead] = []
     for aspect in asked(plain, searcher.parts.aspects):
-        found = lead(source, plain, words, aspect, related=related)
+        found = searcher.lead(source, plain, words, aspect, related=related)
         if found is not None:
             out.append(found)
             if found.sentences:
@@ -92,7 +92,7 @@ def leads_for(t: Turn, service_id: str, question: str) -> list[Lead]:
         return out[:1]  # asked, and the entry does not say
     if "what" in detect_intents(normalise(plain), searcher.lexicon):
         return []  # 是个什么组织: the card's own description answers; a sentence sharing 组织 would not
-    general = lead(source, plain, [w for w in words if w not in searcher.lexicon.aspect_words], None,
+    general = searcher.lead(source, plain, [w for w in words if w not in searcher.lexicon.aspect_words], None,
                    related=tuple(w for w in related if w not in searcher.lexicon.aspect_words))
     return [general] if general is not None else []
 

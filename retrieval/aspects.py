@@ -10,19 +10,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from .loader import DATA_DIR, CatalogueError, read_yaml
+from .lexicon import Lexicon
 from .model import Organisation, Service
 from .text import normalise
 
 _SENTENCE = re.compile(r"(?<=[。；！？])|\n")
 _NUMBER = re.compile(r"\d")
-# A month of the yearly cycle (每年3月, 4-5月); a month after a year (2017年8月) dates a past document instead.
-_YEAR = re.compile(r"\d{4}年")
-_COUNTED = re.compile(r"(?:多少|几)[个名家项次位批]?([\u4e00-\u9fff]{2})")
-_ASKS_YEAR = re.compile(r"哪一?年|年份|几几年")
-_DATE = re.compile(r"(?<!\d年)(?:\d{1,2}月(?:\d{1,2}日)?|\d{1,2}-\d{1,2}月)")
+
+
+@dataclass(frozen=True)
+class AspectPatterns:
+    """The patterns of data/lexicon/patterns.yaml that leading with the answer reads."""
+
+    # A month of the yearly cycle (每年3月, 4-5月); a month after a year (2017年8月) dates a past document instead.
+    year: re.Pattern[str]
+    counted: re.Pattern[str]
+    asks_year: re.Pattern[str]
+    date: re.Pattern[str]
+    count: re.Pattern[str]
+
+    @classmethod
+    def of(cls, lexicon: Lexicon) -> AspectPatterns:
+        """Return the patterns of a lexicon."""
+        return cls(*(lexicon.pattern(n) for n in ("year", "counted", "asks_year", "date", "counted_number")))
 
 
 @dataclass(frozen=True)
@@ -48,26 +59,11 @@ class Lead:
     sentences: tuple[str, ...]
 
 
-def load_aspects(data_dir: str | Path | None = None) -> tuple[Aspect, ...]:
-    """Load data/lexicon/aspects.yaml."""
-    path = (Path(data_dir) if data_dir else DATA_DIR) / "lexicon" / "aspects.yaml"
-    raw = read_yaml(path)
-    if not isinstance(raw, dict):
-        raise CatalogueError(path, None, None, "expected aspect: {asks, cues, missing}")
-    out = []
-    for name, spec in raw.items():
-        if not isinstance(spec, dict) or not {"asks", "cues", "missing"} <= set(spec) \
-                <= {"asks", "cues", "missing", "answers", "labels"}:
-            raise CatalogueError(path, None, str(name), "expected asks, cues, missing and optionally answers, labels")
-        if not isinstance(spec.get("labels", False), bool):
-            raise CatalogueError(path, None, str(name), "labels is true or false")
-        if not all(isinstance(spec.get(k, [""]), list) and spec.get(k, [""]) for k in ("asks", "cues", "answers")) \
-                or not isinstance(spec["missing"], str):
-            raise CatalogueError(path, None, str(name), "asks, cues and answers are lists of words, missing is text")
-        out.append(Aspect(str(name), tuple(normalise(w) for w in spec["asks"]), tuple(normalise(w) for w in spec["cues"]),
-                          spec["missing"].strip(), tuple(normalise(str(w)) for w in spec.get("answers", ())),
-                          spec.get("labels", False)))
-    return tuple(out)
+def load_aspects(lexicon: Lexicon) -> tuple[Aspect, ...]:
+    """Return the aspects of the lexicon (data/lexicon/aspects.yaml)."""
+    return tuple(Aspect(name, tuple(normalise(w) for w in a.asks), tuple(normalise(w) for w in a.cues),
+                        a.missing.strip(), tuple(normalise(w) for w in a.answers), a.labels)
+                 for name, a in lexicon.aspects.items())
 
 
 def asked(question: str, aspects: tuple[Aspect, ...]) -> list[Aspect]:
@@ -92,7 +88,6 @@ _NUMERIC = ("money", "age", "count", "date")
 _NEEDS_OWN = ("date", "place")
 # 多少名额 is answered by a number only: 个人奖的…不作为…被提名 shares words but says no number.
 _NEEDS_NUMBER = ("count",)
-_COUNT = re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:名|人|个|家|项|次|批|届)")
 
 
 def organisation_sentences(org: Organisation) -> list[tuple[str, str]]:
@@ -105,7 +100,7 @@ def organisation_sentences(org: Organisation) -> list[tuple[str, str]]:
 
 
 def lead(source: Service | list[tuple[str, str]], question: str, words: list[str], aspect: Aspect | None,
-         limit: int = 2, related: tuple[str, ...] = ()) -> Lead | None:
+         patterns: AspectPatterns, limit: int = 2, related: tuple[str, ...] = ()) -> Lead | None:
     """Return the sentences that answer the question — of an entry, or of any (heading, sentence) list: for
     an aspect, sentences with its cue words (and the question's own words); without one, the sentence that
     shares most of the question's own words.
@@ -119,9 +114,9 @@ def lead(source: Service | list[tuple[str, str]], question: str, words: list[str
             return Lead(aspect, listed)
     scored = []
     headed: dict[str, list[str]] = {}
-    wants_year = bool(_ASKS_YEAR.search(question))
+    wants_year = bool(patterns.asks_year.search(question))
     # What 多少个… counts (多少个部门参与 → 部门): the number next to it answers, even for an everyday word.
-    counted = [m.group(1) for m in _COUNTED.finditer(normalise(question))]
+    counted = [m.group(1) for m in patterns.counted.finditer(normalise(question))]
     pairs = sentences(source) if isinstance(source, Service) else source
     for n, (heading, sentence) in enumerate(pairs):
         s = normalise(sentence)
@@ -136,12 +131,12 @@ def lead(source: Service | list[tuple[str, str]], question: str, words: list[str
             continue
         # The block's heading speaks for its sentences: under 参与对象 a list of units answers 谁能参加.
         cue = sum(1 for c in aspect.cues if c in s or c in normalise(heading))
-        dated = _YEAR.search(s) if wants_year else _DATE.search(s)
+        dated = patterns.year.search(s) if wants_year else patterns.date.search(s)
         if (aspect.name == "date" and dated) or any(w in s for w in aspect.answers):
             own += 2  # an explicit date or place answers 什么时候 or 在哪 even in words the question does not share
         # A sentence with the very thing asked about (相声 in 相声能报吗) needs no cue word.
         if not (cue or own >= 2) or (aspect.name in _NEEDS_OWN and not own) \
-                or (aspect.name in _NEEDS_NUMBER and not _COUNT.search(s)):
+                or (aspect.name in _NEEDS_NUMBER and not patterns.count.search(s)):
             continue
         number = 2 if _NUMBER.search(s) and aspect.name in _NUMERIC else 0
         if number and _near_number(s, words + counted):

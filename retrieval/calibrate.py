@@ -357,10 +357,10 @@ def intent_check(rows: Sequence[Row]) -> dict[str, Any]:
 
 def reliability_svg(outcomes: Sequence[Outcome], path: Path, bins: int = 10) -> list[dict[str, Any]]:
     """Draw the reliability diagram of the best candidate's probability (out of fold); return its bins."""
-    table = []
-    for b in range(bins):
-        lo, hi = b / bins, (b + 1) / bins
-        inside = [o for o in outcomes if lo <= o.p < hi or (b == bins - 1 and o.p == 1.0)]
+    table: list[dict[str, Any]] = []
+    for k in range(bins):
+        lo, hi = k / bins, (k + 1) / bins
+        inside = [o for o in outcomes if lo <= o.p < hi or (k == bins - 1 and o.p == 1.0)]
         if inside:
             table.append({"from": lo, "to": hi, "n": len(inside), "mean_p": round(float(np.mean([o.p for o in inside])), 3),
                           "right": round(sum(o.right for o in inside) / len(inside), 3)})

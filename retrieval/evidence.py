@@ -11,14 +11,12 @@ has 企业, 技术 and 中心 in three different places.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Protocol
 
 from .index import Query, SearchIndex
 from .lexicon import Lexicon
 
-_NUMBER = re.compile(r"^[\d.,%]+[^\d]?$|^[\d.]+(?:周岁|万元|个月|小时)$")
 
 
 class _Info(Protocol):
@@ -48,11 +46,12 @@ class Words:
         self.function = lexicon.function_chars
         self.aspect = lexicon.aspect_words
         self.synonyms = lexicon.synonyms
+        self._number = lexicon.pattern("number_token")
         self._info = info
 
     def content(self, tokens: list[str]) -> list[str]:
         """Return the distinct content words among a question's tokens."""
-        return [t for t in dict.fromkeys(tokens) if not _NUMBER.match(t) and not self._filler(t)]
+        return [t for t in dict.fromkeys(tokens) if not self._number.match(t) and not self._filler(t)]
 
     def _filler(self, token: str) -> bool:
         """Return True for a token made only of aspect words and function characters (咨询电话, 人能, 要交)."""

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
 
 from .decide import Decision
-from .loader import DATA_DIR, CatalogueError, read_yaml
+from .lexicon import Lexicon
 from .model import Catalogue, Service
 from .text import compact, normalise
 
@@ -54,15 +53,10 @@ class FollowUpWords:
         return q or question
 
 
-def load_followup(data_dir: str | Path | None = None) -> FollowUpWords:
-    """Load data/lexicon/followup.yaml."""
-    path = (Path(data_dir) if data_dir else DATA_DIR) / "lexicon" / "followup.yaml"
-    raw = read_yaml(path)
-    keys = {"related", "sibling_start", "sibling_end"}
-    if not isinstance(raw, dict) or set(raw) != keys or not all(isinstance(raw[k], list) for k in keys):
-        raise CatalogueError(path, None, None, f"expected lists {', '.join(sorted(keys))}")
-    return FollowUpWords(*(tuple(normalise(str(w)).replace(" ", "") for w in raw[k]) for k in
-                           ("related", "sibling_start", "sibling_end")))
+def load_followup(lexicon: Lexicon) -> FollowUpWords:
+    """Return the follow-up words of the lexicon (data/lexicon/followup.yaml)."""
+    f = lexicon.followup
+    return FollowUpWords(f.related, f.sibling_start, f.sibling_end)
 
 
 # A follow-up is short; a long turn is a question of its own even if it names no service.

@@ -13,14 +13,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from pathlib import Path
-
 from .config import RetrievalConfig
-from .loader import DATA_DIR, CatalogueError, read_yaml
+from .lexicon import Lexicon
 from .evidence import Evidence, Words, explain
 from .examples import Neighbours
 from .index import Doc, Hit, SearchIndex
@@ -30,6 +29,8 @@ from .scorer import Part
 from .text import compact, normalise
 from .tokenize import Tokenizer
 
+# File name of the passages' index inside the cache directory.
+POLICY_CACHE = "policy-index.cache"
 POLICY_CANDIDATES = 6
 EXAMPLE_CANDIDATES = 3
 EXAMPLE_FLOOR = 0.15
@@ -56,19 +57,11 @@ class PolicyWords:
     regions: tuple[str, ...] = ()   # places (data/lexicon/out_of_scope.yaml's regions): one the document never names
 
 
-def load_policy_words(data_dir: str | Path | None = None) -> PolicyWords:
-    """Load data/lexicon/policy.yaml."""
-    path = (Path(data_dir) if data_dir else DATA_DIR) / "lexicon" / "policy.yaml"
-    raw = read_yaml(path)
-    if not isinstance(raw, dict) or set(raw) != {"number", "lead", "now"}:
-        raise CatalogueError(path, None, None, "expected lists number, lead and now")
-    out = {}
-    for key in ("number", "lead", "now"):
-        words = raw[key]
-        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-            raise CatalogueError(path, None, key, "expected a list of words")
-        out[key] = tuple(normalise(w) for w in words)
-    return PolicyWords(out["number"], out["lead"], out["now"])
+def load_policy_words(lexicon: Lexicon) -> PolicyWords:
+    """Return the policy words of the lexicon (data/lexicon/policy.yaml) and its places."""
+    p = lexicon.policy
+    norm = lambda ws: tuple(normalise(w) for w in ws)  # noqa: E731
+    return PolicyWords(norm(p.number), norm(p.lead), norm(p.now), lexicon.regions)
 
 
 @dataclass(frozen=True)
@@ -113,7 +106,7 @@ class PolicySearch:
     """Search over the passages of the policy documents."""
 
     def __init__(self, documents: Sequence[PolicyDocument], tokenizer: Tokenizer, config: RetrievalConfig,
-                 words: Words, policy_words: PolicyWords) -> None:
+                 words: Words, policy_words: PolicyWords, cache_dir: str | Path | None = None) -> None:
         self.documents = tuple(documents)
         self.passages = {f"{d.id}/{p.id}": p for d in self.documents for p in d.passages}
         self.words = words
@@ -121,7 +114,7 @@ class PolicySearch:
         docs = [Doc(answer=key, key="", name="\n".join(x for x in (p.heading, p.document_title) if x),
                     body="\n".join((p.text, *p.lead)), core=p.text)
                 for key, p in self.passages.items()]
-        self.index = SearchIndex(docs, tokenizer, config) if docs else None
+        self.index = SearchIndex.cached(docs, tokenizer, config, cache_dir, POLICY_CACHE) if docs else None
         self._names = {d.id: [compact(n) for n in (d.title, d.short, d.subtitle) if n] for d in self.documents}
         self._texts = {d.id: compact("".join(p.text + "".join(p.lead) for p in d.passages) + d.title)
                        for d in self.documents}

@@ -1,23 +1,22 @@
 """People describing themselves: 「我是35岁的女工程师，有哪些奖项或人才计划可以申报」 asks for a list.
 
 Such a question is answered with a short list of fitting services (and the offer of the service finder
-and the eligibility checks), not with one card; the words are in data/lexicon/profile.yaml.
+and the eligibility checks), not with one card; the words are in data/lexicon/profile.yaml, the pattern of a stated age or gender in patterns.yaml.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from .loader import DATA_DIR, CatalogueError, read_yaml
+from .lexicon import Lexicon
+from .loader import CatalogueError
 from .text import compact, normalise
 
 # 「女，41岁」「35岁男」: an age or gender given about oneself.
 # Longest first clause read as a self-description (中学科学老师, 自由职业, 区科协企业部负责人).
 ROLE_CLAUSE = 10
 _CLAUSE = re.compile(r"[，,。；;！!？?\s]+")
-_SELF = re.compile(r"^(男|女)[，,、 ]|我(?:今年)?\d{2}岁|\d{2}岁[，,、 ]?(男|女)|(男|女)[，,、 ]?\d{2}岁|^\d{2}岁")
 
 
 @dataclass(frozen=True)
@@ -28,6 +27,8 @@ class ProfileWords:
     asks: tuple[str, ...]
     audience: dict[str, tuple[str, ...]]
     need: dict[str, tuple[str, ...]]
+    # 「女，41岁」「35岁男」: an age or gender given about oneself (data/lexicon/patterns.yaml).
+    described: re.Pattern[str] = re.compile("(?!)")
 
     def tags(self, question: str) -> tuple[set[str], set[str]]:
         """Return the finder tags (audiences, needs) a profile question's words point to.
@@ -58,7 +59,7 @@ class ProfileWords:
     def is_profile(self, question: str) -> bool:
         """Return True when the question describes the asker and asks what fits them."""
         q = compact(question)
-        described = any(w in q for w in self.self) or bool(_SELF.search(q)) or self._opens_with_who(question)
+        described = any(w in q for w in self.self) or bool(self.described.search(q)) or self._opens_with_who(question)
         return described and any(w in q for w in self.asks)
 
     def _opens_with_who(self, question: str) -> bool:
@@ -71,25 +72,23 @@ class ProfileWords:
             w in first for ws in self.audience.values() for w in ws)
 
 
-def load_profile(data_dir: str | Path | None = None, tags: dict[str, dict[str, str]] | None = None) -> ProfileWords:
-    """Load data/lexicon/profile.yaml (its tags must be the finder's, when those are given)."""
-    path = (Path(data_dir) if data_dir else DATA_DIR) / "lexicon" / "profile.yaml"
-    raw = read_yaml(path)
-    if not isinstance(raw, dict) or set(raw) != {"self", "asks", "audience", "need"}:
-        raise CatalogueError(path, None, None, "expected keys self, asks, audience, need")
-
-    def words(value: object, field: str) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
-            raise CatalogueError(path, None, field, "expected a list of words")
-        return tuple(normalise(w).replace(" ", "") for w in value)
-
+def load_profile(lexicon: Lexicon, tags: dict[str, dict[str, str]] | None = None) -> ProfileWords:
+    """Return the profile words of the lexicon (data/lexicon/profile.yaml); its tags must be the finder's."""
+    raw = lexicon.profile
+    path = "data/lexicon/profile.yaml"
+    if raw is None:
+        raise CatalogueError(path, None, None, "missing")
     groups = {}
     for group in ("audience", "need"):
-        if not isinstance(raw[group], dict):
-            raise CatalogueError(path, None, group, "expected tag: [words]")
-        known = set((tags or {}).get(group) or raw[group])
-        for tag in raw[group]:
+        given: dict[str, tuple[str, ...]] = getattr(raw, group)
+        known = set((tags or {}).get(group) or given)
+        for tag in given:
             if tag not in known:
-                raise CatalogueError(path, None, f"{group}.{tag}", f"not a tag of data/tags.yaml ({', '.join(sorted(known))})")
-        groups[group] = {str(t): words(v, f"{group}.{t}") for t, v in raw[group].items()}
-    return ProfileWords(words(raw["self"], "self"), words(raw["asks"], "asks"), groups["audience"], groups["need"])
+                raise CatalogueError(path, group, tag, f"not a tag of data/tags.yaml ({', '.join(sorted(known))})")
+        groups[group] = {t: _words(v) for t, v in given.items()}
+    return ProfileWords(_words(raw.me), _words(raw.asks), groups["audience"], groups["need"],
+                        lexicon.pattern("self_description"))
+
+
+def _words(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalise(w).replace(" ", "") for w in words)

@@ -13,12 +13,9 @@ from collections.abc import Iterable, Sequence
 
 from .lexicon import INTENTS, Lexicon
 
-_COMBINED = re.compile(r"(申报|申请|报名|参评|参选|入选)(条件|资格|要求|对象)")
-
-
 def detect_aspects(normalised: str, lexicon: Lexicon) -> tuple[str, ...]:
     """Return what the question asks about (contact, conditions …), in card order; () when it just names a service."""
-    text = _COMBINED.sub(r"\2", normalised)
+    text = lexicon.pattern("aspect_merge").sub(r"\2", normalised)
     found = [name for name in INTENTS if any(w in text for w in lexicon.intents[name])]
     return tuple(found)
 
@@ -49,16 +46,13 @@ def out_of_scope_topic(normalised: str, lexicon: Lexicon) -> str:
     return ""
 
 
-_NATIONALITY = re.compile(r"中国(?=国?籍|公民|境内|大陆|人)")
-
-
 def levels(normalised: str, lexicon: Lexicon, name: bool = False) -> frozenset[str]:
     """Return the levels ("national", "local") a question — or, with name, a service's name — belongs to."""
     # 中国籍, 中国公民: a nationality, not the national level.
-    text = _NATIONALITY.sub("", normalised)
+    text = lexicon.pattern("nationality").sub("", normalised)
     if name:
         # 推荐“最美科技工作者”天津市候选人: Tianjin's candidates for a national award — a national award.
-        text = re.sub(_any_of(lexicon.local) + "(?=候选)", "", text)
+        text = re.sub(_any_of(lexicon.local) + lexicon.pattern("candidates").pattern, "", text)
     found = {"national"} if any(w in text for w in lexicon.national) else set()
     if any(w in text for w in lexicon.local):
         found.add("local")

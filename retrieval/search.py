@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .aspects import Aspect, load_aspects
+from .aspects import Aspect, AspectPatterns, Lead, lead, load_aspects
 from .config import RetrievalConfig, load_config
 from .correct import Corrector
 from .decide import decide
@@ -43,7 +43,7 @@ from .profile import ProfileWords, load_profile
 from .readings import (chitchat_only, detect_aspects, level_conflict, levels, other_region, out_of_scope_topic,
                        programme_share, strip_levels)
 from .scorer import DECISION_FILE, DecisionModel, load_decision
-from .societies import Societies, SocietyMatch, load_fields
+from .societies import Societies, SocietyMatch
 from .text import compact, normalise
 from .tokenize import Tokenizer
 
@@ -167,6 +167,7 @@ class Parts:
     decision: DecisionModel | None
     policy: PolicySearch | None = None
     aspects: tuple[Aspect, ...] = ()
+    aspect_patterns: AspectPatterns | None = None
     followup: FollowUpWords = FollowUpWords((), (), ())
 
 
@@ -217,7 +218,7 @@ class Searcher:
         catalogue = catalogue or load_catalogue(data_dir)
         lexicon = lexicon or load_lexicon(data_dir)
         config = config or load_config(data_dir)
-        docs = build_docs(catalogue)
+        docs = build_docs(catalogue, lexicon)
         tokenizer = Tokenizer(lexicon, [p for d in docs for p in d.phrases], cache_dir=cache_dir)
         return cls.assemble(catalogue, lexicon, tokenizer, config, cache_dir, data_dir, decision, fitted)
 
@@ -236,14 +237,13 @@ class Searcher:
             decision = load_decision(FEATURES, INTENT_FEATURES, INTENTS, data_dir, POLICY_FEATURES)
         parts = Parts(
             catalogue=catalogue, lexicon=lexicon, tokenizer=tokenizer, config=config,
-            index=SearchIndex.cached(build_docs(catalogue), tokenizer, config, cache_dir),
+            index=SearchIndex.cached(build_docs(catalogue, lexicon), tokenizer, config, cache_dir),
             examples=ExampleIndex.cached(examples, analyser, cache_dir),
-            societies=Societies(catalogue, load_fields(data_dir), tokenizer.cut), words=words,
-            profile=load_profile(data_dir, catalogue.tags), decision=decision,
-            policy=PolicySearch(policies, tokenizer, config, words,
-                                replace(load_policy_words(data_dir), regions=lexicon.regions)),
-            aspects=load_aspects(data_dir),
-            followup=load_followup(data_dir))
+            societies=Societies(catalogue, lexicon, tokenizer.cut), words=words,
+            profile=load_profile(lexicon, catalogue.tags), decision=decision,
+            policy=PolicySearch(policies, tokenizer, config, words, load_policy_words(lexicon), cache_dir),
+            aspects=load_aspects(lexicon), aspect_patterns=AspectPatterns.of(lexicon),
+            followup=load_followup(lexicon))
         return cls(parts)
 
     def with_taught(self, taught: Taught) -> Searcher:
@@ -315,9 +315,6 @@ class Searcher:
         facts = a.facts
         asks = detect_aspects(normalise(a.text), self.lexicon)
         english = facts.query.compact != "" and _latin_share(facts.query.compact) >= 0.5
-        common = dict(asks=asks, tokens=tuple(facts.query.tokens), content=facts.content, societies=facts.societies,
-                      corrections=a.corrections, can_apply=can_apply, english=english,
-                      nearest=facts.neighbours.nearest)
         order = sorted(range(len(a.candidates)), key=lambda i: (-a.probabilities[i], -a.candidates[i].hit.score))
         hits = tuple(replace(a.candidates[i].hit, p=a.probabilities[i]) for i in order)
         top = a.candidates[order[0]] if order else None
@@ -331,9 +328,11 @@ class Searcher:
             reason = self._why_not(facts, top)
         if reason is Reason.PROFILE:
             hits = self._fitting_first(hits, facts, question)
-        coverage = top.evidence.explained if top else 0.0
-        return SearchResult(question, decision, reason, hits, coverage=coverage, intent=intent,
-                            confidence=a.confidence, **common)
+        return SearchResult(question, decision, reason, hits, asks=asks, tokens=tuple(facts.query.tokens),
+                            coverage=top.evidence.explained if top else 0.0, corrections=a.corrections,
+                            content=facts.content, societies=facts.societies, intent=intent,
+                            confidence=a.confidence, can_apply=can_apply, english=english,
+                            nearest=facts.neighbours.nearest)
 
     def _taught(self, question: str, text: str, terms: tuple[tuple[str, str], ...]) -> SearchResult | None:
         """Return the outcome staff decided for this very question (linked or out of scope), or None."""
@@ -453,10 +452,10 @@ class Searcher:
         asks about it in words of data/lexicon/organisation_words.txt, or says nothing else."""
         q = query.compact
         for org in self.catalogue.organisations:
-            name = next((n for n in _org_names(org.name, org.short_name) if q.startswith(n) or q.startswith("天津" + n)),
-                        "")
-            # 天津有多少个区科协: a question that starts with the city and asks in organisation words is about its 科协.
             city = self.lexicon.city
+            name = next((n for n in _org_names(org.name, org.short_name, city)
+                         if q.startswith(n) or q.startswith(city + n)), "")
+            # 天津有多少个区科协: a question that starts with the city and asks in organisation words is about its 科协.
             if not name and city and org.short_name.startswith(city) and q.startswith(city) and any(
                     w in q for w in self.lexicon.organisation_words if len(w) >= 2):
                 return org.id
@@ -531,6 +530,12 @@ class Searcher:
                             levels=levels(normalise(" ".join(names)), self.lexicon, name=True))
             self._namings[service_id] = found
         return found
+
+    def lead(self, source: object, question: str, words: list[str], aspect: Aspect | None, limit: int = 2,
+             related: tuple[str, ...] = ()) -> Lead | None:
+        """Return the sentences of an entry (or of a sentence list) that answer the question (retrieval/aspects.py)."""
+        assert self.parts.aspect_patterns is not None
+        return lead(source, question, words, aspect, self.parts.aspect_patterns, limit, related)  # type: ignore[arg-type]
 
     def best_documents(self, question: str, answer: str, limit: int = 2) -> list[str]:
         """Return the keys of an answer's documents that fit the question best (article:40 …)."""
@@ -624,11 +629,11 @@ def _latin_share(text: str) -> float:
     return sum(1 for ch in text if "a" <= ch <= "z") / len(text) if text else 0.0
 
 
-def _org_names(name: str, short: str) -> list[str]:
+def _org_names(name: str, short: str, city: str) -> list[str]:
     """Return the ways people name an organisation: 天津市科学技术协会, 天津市科协, 天津科协, 市科协."""
     out = [compact(name), compact(short)]
-    if short.startswith("天津市"):
-        out += [compact("天津" + short[3:]), compact(short[2:])]
+    if city and short.startswith(city + "市"):
+        out += [compact(city + short[len(city) + 1:]), compact(short[len(city):])]
     return list(dict.fromkeys(out))
 
 

@@ -3,7 +3,8 @@
 天津市科协所属学会清单 lists 147 societies by discipline. People name them loosely — 化学学会 for
 天津市化学会, 激光方面的学会, 有哪些学会, 有没有养蜂的学会 — so a question that speaks of a society (学会,
 协会, 研究会 …) is matched by the distinctive words of each society's name, by a field word that points to
-a discipline (data/lexicon/disciplines.yaml), or as a request for the list. A national society named as
+a discipline (data/lexicon/disciplines.yaml), or as a request for the list (the patterns are in
+data/lexicon/patterns.yaml). A national society named as
 such (中国化学会, 中国机械工程学会) is not one of Tianjin's and is not matched.
 """
 
@@ -13,20 +14,13 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from .loader import DATA_DIR, CatalogueError, read_yaml
+from .lexicon import Lexicon
+from .loader import CatalogueError
 from .model import Catalogue
 from .text import compact
 
-CUES = ("学会", "协会", "研究会", "社团", "学术团体")
-# Asking for the list itself: 有哪些学会, 一共多少个学会, 学会名单 — not 学会有哪些项目可以申报.
-_LISTING = re.compile(r"(哪些|多少个?|几个|几家|所有|全部|什么)的?(市级)?(学会|协会|研究会)|"
-                      r"(学会|协会|研究会)(的)?(名单|清单|名录|列表|目录)|(学会|协会|研究会)(有哪些|都有哪些|有多少|有几个)[吗呢？?]*$")
-# A society named with a national prefix (中国化学会, 全国…学会) is not one of the Tianjin list.
-_NATIONAL = re.compile(r"(中国|中华|全国|国际|世界|国家)[^，。、；？！,.;?!]{0,12}?(学会|协会|研究会)")
 _NEAR = 8
-_SUFFIX = re.compile(r"(学学会|研究学会|学会|研究会|协会|促进会)$")
 
 
 @dataclass(frozen=True)
@@ -44,37 +38,33 @@ class SocietyMatch:
         return bool(self.names or self.discipline or self.listing)
 
 
-def core_name(name: str) -> str:
+def core_name(name: str, lexicon: Lexicon) -> str:
     """Return a society's distinctive words: 天津市人工智能学会 → 人工智能, 天津市化学会 → 化学."""
-    core = re.sub(r"^天津市?", "", name)
-    if len(core) == 3 and core.endswith("学会"):  # 化学会, 农学会: the discipline word keeps its 学
-        return core[:-1]
-    return _SUFFIX.sub("", core)
-
-
-def load_fields(data_dir: str | Path | None = None) -> dict[str, tuple[str, ...]]:
-    """Load data/lexicon/disciplines.yaml: discipline → field words."""
-    path = (Path(data_dir) if data_dir else DATA_DIR) / "lexicon" / "disciplines.yaml"
-    raw = read_yaml(path)
-    if not isinstance(raw, dict) or not all(isinstance(v, list) and all(isinstance(w, str) for w in v)
-                                            for v in raw.values()):
-        raise CatalogueError(path, None, None, "expected discipline: [field words]")
-    return {str(k): tuple(compact(w) for w in v) for k, v in raw.items()}
+    core = lexicon.pattern("city_prefix").sub("", name)
+    bare = lexicon.pattern("society_suffix").sub("", core)
+    # 化学会, 农学会: a one-character name before its ending keeps its 学 (the ending took it).
+    return core[:-1] if len(bare) == 1 and len(core) == 3 else bare
 
 
 class Societies:
     """Match questions to the societies list."""
 
-    def __init__(self, catalogue: Catalogue, fields: dict[str, tuple[str, ...]], cut: Callable[[str], list[str]]
-                 ) -> None:
+    def __init__(self, catalogue: Catalogue, lexicon: Lexicon, cut: Callable[[str], list[str]]) -> None:
         self.catalogue = catalogue
+        fields = {d: tuple(compact(w) for w in ws) for d, ws in lexicon.disciplines.items()}
+        self.cues = lexicon.patterns.society_cues if lexicon.patterns else ()
+        self.tails = lexicon.patterns.discipline_tails if lexicon.patterns else ()
+        self.city = lexicon.city
+        self._prefix = lexicon.pattern("city_prefix")
+        self._listing = lexicon.pattern("society_listing")
+        self._national = lexicon.pattern("society_national")
         unknown = set(fields) - {s.discipline for s in catalogue.societies.societies}
         if unknown:
             raise CatalogueError("data/lexicon/disciplines.yaml", None, sorted(unknown)[0],
                                  "not a discipline of the societies list")
         self.fields = fields
         self._cut = cut
-        self.cores = [(s.name, compact(core_name(s.name))) for s in catalogue.societies.societies]
+        self.cores = [(s.name, compact(core_name(s.name, lexicon))) for s in catalogue.societies.societies]
         # Words of the names that at most two societies share name a society on their own (激光 → 激光技术学会);
         # 工程, 技术, 医学 do not.
         words = {name: [w for w in cut(core) if len(w) >= 2] for name, core in self.cores}
@@ -85,18 +75,18 @@ class Societies:
         """Return what the question asks about the societies (empty when it does not speak of Tianjin's)."""
         q = compact(question)
         # A cue counts as a word (化学学会, 农学会), not inside one (企业科协会员 has no 协会).
-        if not any(w.endswith(c) for w in self._cut(q) for c in CUES):
+        if not any(w.endswith(c) for w in self._cut(q) for c in self.cues):
             return SocietyMatch()
-        if _NATIONAL.search(q) and "天津" not in q:
+        if self._national.search(q) and self.city not in q:
             return SocietyMatch()
         rest = q
-        for c in CUES:  # words are looked for outside the cue words themselves (化学学会 has no 学学)
+        for c in self.cues:  # words are looked for outside the cue words themselves (化学学会 has no 学学)
             rest = rest.replace(c, "|")
         for disc in self.fields:  # 医学类的学会 asks for a discipline, not for 天津市医学会
-            if any(disc + tail in q for tail in ("类", "方面", "领域", "学科")):
+            if any(disc + tail in q for tail in self.tails):
                 return SocietyMatch((), disc, "", True)
-        listing = bool(_LISTING.search(q))
-        cue_at = [m.start() for c in CUES for m in re.finditer(c, q)]
+        listing = bool(self._listing.search(q))
+        cue_at = [m.start() for c in self.cues for m in re.finditer(c, q)]
 
         def near_cue(word: str) -> bool:
             # The word must qualify the society word: 化学(方面的)学会, not 我们学会…科普活动.
@@ -104,11 +94,11 @@ class Societies:
                        for c in cue_at)
 
         names = [name for name, core in self.cores
-                 if compact(name) in q or compact(re.sub(r"^天津市?", "", name)) in q or
+                 if compact(name) in q or compact(self._prefix.sub("", name)) in q or
                  (len(core) >= 2 and core in rest and near_cue(core))]
         if not names:
             names = [name for name, _ in self.cores if any(w in rest and near_cue(w) for w in self._words[name])]
-        shorts = {name: compact(re.sub(r"^天津市?", "", name)) for name in names}
+        shorts = {name: compact(self._prefix.sub("", name)) for name in names}
         names = [n for n in names if not any(shorts[n] != shorts[m] and shorts[n] in shorts[m] for m in names)]
         discipline, field = "", ""
         if not names:

@@ -13,7 +13,8 @@ from retrieval import cache as cache_module
 from retrieval.config import RetrievalConfig
 from retrieval.evaluate import load_questions
 from retrieval.index import INDEX_CACHE, SearchIndex
-from retrieval.examples import EXAMPLES_CACHE as OOS_CACHE
+from retrieval.examples import EXAMPLES_CACHE
+from retrieval.policy_search import POLICY_CACHE
 from retrieval.search import Searcher
 from retrieval.tokenize import DICTIONARY_CACHE, Tokenizer
 
@@ -64,7 +65,8 @@ def parts(catalogue, cache_dir, cached):
     from retrieval.documents import build_docs
     from retrieval.lexicon import load_lexicon
 
-    lexicon, config, docs = load_lexicon(), load_config(), build_docs(catalogue)
+    lexicon = load_lexicon()
+    config, docs = load_config(), build_docs(catalogue, lexicon)
     tokenizer = Tokenizer(lexicon, [p for d in docs for p in d.phrases], cache_dir=cache_dir)
     return catalogue, lexicon, config, docs, tokenizer
 
@@ -106,7 +108,7 @@ def test_cache_files_are_private_and_complete(cache_dir, cached):
     assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
     for name in (INDEX_CACHE, DICTIONARY_CACHE):
         assert stat.S_IMODE((cache_dir / name).stat().st_mode) == 0o600
-    assert sorted(p.name for p in cache_dir.iterdir()) == sorted([INDEX_CACHE, OOS_CACHE, DICTIONARY_CACHE])
+    assert sorted(p.name for p in cache_dir.iterdir()) == sorted([INDEX_CACHE, EXAMPLES_CACHE, POLICY_CACHE, DICTIONARY_CACHE])
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
