@@ -198,8 +198,10 @@ class Corrector:
                 else:
                     continue
                 for n, (term, cost) in enumerate(self._candidates(window_key)[:3]):
-                    if term in window:
-                        continue  # 院士专家讲 → 院士专家 corrects nothing: the term is already there as typed
+                    if term in window or window in term:
+                        # 院士专家讲 → 院士专家 corrects nothing (the term is there as typed), and 科学家奖 →
+                        # 女科学家奖 is not a typo but another name: only a changed or lost character is one.
+                        continue
                     proposals.append((cost, -(end - start), start, window, term))
                     if n == 0 and window_key is latin:
                         latin_runs.append((start, end, window, term))

@@ -81,6 +81,8 @@ class Neighbours:
     votes: dict[str, float] = field(default_factory=dict)
     # The best similarity per policy passage.
     policies: dict[str, float] = field(default_factory=dict)
+    # Each kind's share of the similarity of the VOTERS nearest examples of any kind (intents by name).
+    kinds: dict[str, float] = field(default_factory=dict)
 
     def answer(self, answer_id: str) -> float:
         """Return the best similarity of the question to one answer's examples (0 when none is near)."""
@@ -320,7 +322,14 @@ class ExampleIndex:
         for i in top_answers:
             label = self.examples[i].label
             votes[label] = votes.get(label, 0.0) + float(voters[i]) / total
-        return Neighbours(answers, oos, intents, nearest, oos_example, votes, policies)
+        everyone = [i for i in np.argsort(-sims, kind="stable")[:VOTERS].tolist() if sims[i] > 0]
+        total_all = float(sum(sims[i] for i in everyone)) or 1.0
+        kinds: dict[str, float] = {}
+        for i in everyone:
+            e = self.examples[i]
+            key = e.label if e.kind == INTENT else e.kind
+            kinds[key] = kinds.get(key, 0.0) + float(sims[i]) / total_all
+        return Neighbours(answers, oos, intents, nearest, oos_example, votes, policies, kinds)
 
 
 def answer_examples(examples: Iterable[Example]) -> dict[str, list[str]]:

@@ -41,8 +41,11 @@ def test_out_of_scope_is_declined(searcher, question):
 
 
 def test_chitchat_is_recognised(searcher):
-    r = searcher.search("你好，你是机器人吗")
-    assert r.decision is Decision.UNANSWERED and r.reason == "chitchat" and r.hits == ()
+    for question in ("你好", "谢谢你的帮助", "谢谢啦"):
+        r = searcher.search(question)
+        assert r.decision is Decision.UNANSWERED and r.reason == "chitchat" and r.hits == ()
+    # About the assistant, in words a society's name shares: never a service.
+    assert searcher.search("你好，你是机器人吗").decision is Decision.UNANSWERED
     assert searcher.search("有机器人学会吗").best.id == "societies"
 
 
