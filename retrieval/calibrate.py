@@ -45,6 +45,7 @@ from .scorer import DECISION_FILE, Choice, DecisionModel, Logistic, Thresholds, 
 from .search import INTENT_P, Searcher
 from .evaluate import QuestionFileError
 from .policy_fit import PolicyFileError, calibrate_policy
+from .turn_fit import calibrate_turns
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's own labelled files; the shared development sample is measured, never fitted.
@@ -430,15 +431,20 @@ def calibrate(searcher: Searcher, files: Sequence[str], precision: float, refuse
     return report, DecisionModel(final_model, final_th, intents, INTENT_FEATURES)
 
 
-def calibrate_all(searcher: Searcher, files: Sequence[str], policy_files: Sequence[str], precision: float,
-                  refuse: float, policy_precision: float, ablation: bool = True, svg: Path | None = None
+def calibrate_all(searcher: Searcher, files: Sequence[str], policy_files: Sequence[str],
+                  conversation_files: Sequence[str], precision: float, refuse: float, policy_precision: float,
+                  turn_precision: float, ablation: bool = True, svg: Path | None = None
                   ) -> tuple[dict[str, Any], DecisionModel]:
-    """Fit the catalogue decision, the intents and the policy documents' decision; return the report and model."""
+    """Fit the catalogue decision, the intents, the policy documents' decision and the turn model."""
     report, model = calibrate(searcher, files, precision, refuse, ablation, svg)
-    # The policy model reads the catalogue's own confidence: fit it with the catalogue decision just fitted.
-    policy_report, policy = calibrate_policy(searcher.with_decision(model), policy_files, policy_precision)
+    # The policy and turn models read the catalogue's own outcome: fit them with the decision just fitted.
+    fitted = searcher.with_decision(model)
+    policy_report, policy = calibrate_policy(fitted, policy_files, policy_precision)
     report["policy"] = policy_report
-    return report, DecisionModel(model.candidate, model.thresholds, model.intents, model.intent_features, policy)
+    turns_report, turns = calibrate_turns(fitted, conversation_files, turn_precision, ablation)
+    report["turns"] = turns_report
+    return report, DecisionModel(model.candidate, model.thresholds, model.intents, model.intent_features, policy,
+                                 turns)
 
 
 def _relative(path: str | Path) -> str:
@@ -471,6 +477,13 @@ def decision_yaml(model: DecisionModel, report: dict[str, Any]) -> str:
                                          "suggest": model.policy.thresholds.suggest}}
         head.append("# policy: the same kind of model over the policy documents' passages; out of fold: " + ", ".join(
             f"{k} {v}" for k, v in report["policy"]["cross_validated"].items() if k != "by_style"))
+    if model.turns is not None:
+        body["turns"] = {"candidate": model.turns.candidate.to_yaml(),
+                         "thresholds": {"answer": model.turns.thresholds.answer,
+                                        "suggest": model.turns.thresholds.suggest}}
+        head.append("# turns: the turn model over what a follow-up may refer to (retrieval/dialogue.py); out of fold: "
+                    + ", ".join(f"{k} {v}" for k, v in report["turns"]["cross_validated"].items()
+                                if k != "by_relation"))
     return "\n".join(head) + "\n" + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=120)
 
 
@@ -509,6 +522,14 @@ def report_text(r: dict[str, Any]) -> str:
                       f"answered {pc['answered']} ({_fmt(pc['answered_precision'])} right)"]
         lines += [f"  {k:<12} n={v['count']:>3}  right {_fmt(v['right_document_and_fact'])}  "
                   f"declined {_fmt(v['declined_when_none'])}" for k, v in pc["by_style"].items()]
+    if r.get("turns"):
+        tc = r["turns"]["cross_validated"]
+        lines += ["", f"turns (follow threshold {r['turns']['threshold']:g}; out of fold): best target right "
+                      f"{_fmt(tc['best_target_right'])}, followed {tc['followed']} ({_fmt(tc['followed_right'])} right)",
+                  "  " + "  ".join(f"{k} {v['n']}/{v['right']:.2f}" for k, v in tc["by_relation"].items())]
+        for name, f in r["turns"].get("ablation", {}).items():
+            lines.append(f"  {name:<24} best target right {_fmt(f['best_target_right'])}, followed {f['followed']} "
+                         f"({_fmt(f['followed_right'])} right)")
     if "reliability" in r:
         lines += ["", "reliability (best answer's P, out of fold): " + "  ".join(
             f"{b['mean_p']:.2f}→{b['right']:.2f} (n={b['n']})" for b in r["reliability"])]
@@ -529,6 +550,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="labelled policy question files (default: eval/policy_*.yaml)")
     parser.add_argument("--policy-precision", type=float, default=0.95,
                         help="required share of right passages among outright policy answers (default 0.95)")
+    parser.add_argument("--conversations", nargs="*", metavar="FILE",
+                        default=[str(p) for p in sorted((ROOT / "eval").glob("conversations_*.yaml"))],
+                        help="labelled conversation files for the turn model (default: eval/conversations_*.yaml)")
+    parser.add_argument("--turn-precision", type=float, default=0.97,
+                        help="required share of right targets among turns answered from the context (default 0.97)")
     parser.add_argument("--no-ablation", action="store_true", help="skip the ablation table (faster)")
     parser.add_argument("--write", action="store_true", help="write data/decision.yaml and docs/reliability.svg")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
@@ -537,9 +563,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # The fit needs only the features: a stale data/decision.yaml (other features) must not stop it.
         searcher = Searcher.build(data_dir=args.data, fitted=False)
-        report, model = calibrate_all(searcher, args.questions, args.policy_questions, args.precision, args.refuse,
-                                      args.policy_precision, not args.no_ablation,
-                                      ROOT / "docs" / "reliability.svg" if args.write else None)
+        report, model = calibrate_all(searcher, args.questions, args.policy_questions, args.conversations,
+                                      args.precision, args.refuse, args.policy_precision, args.turn_precision,
+                                      not args.no_ablation, ROOT / "docs" / "reliability.svg" if args.write else None)
     except (QuestionFileError, PolicyFileError, CatalogueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

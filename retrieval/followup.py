@@ -33,6 +33,10 @@ class FollowUpWords:
     related: tuple[str, ...]
     sibling_start: tuple[str, ...]
     sibling_end: tuple[str, ...]
+    pronoun: tuple[str, ...] = ()
+    back: tuple[str, ...] = ()
+    compare: tuple[str, ...] = ()
+    correct: tuple[str, ...] = ()
 
     def is_sibling(self, question: str) -> bool:
         """Return True for a 那…呢 / …的呢 turn: the same question as before, about something else."""
@@ -56,7 +60,7 @@ class FollowUpWords:
 def load_followup(lexicon: Lexicon) -> FollowUpWords:
     """Return the follow-up words of the lexicon (data/lexicon/followup.yaml)."""
     f = lexicon.followup
-    return FollowUpWords(f.related, f.sibling_start, f.sibling_end)
+    return FollowUpWords(f.related, f.sibling_start, f.sibling_end, f.pronoun, f.back, f.compare, f.correct)
 
 
 # A follow-up is short; a long turn is a question of its own even if it names no service.

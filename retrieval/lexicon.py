@@ -59,11 +59,15 @@ class Chitchat(_Schema, frozen=True):
 
 
 class FollowUp(_Schema, frozen=True):
-    """followup.yaml: asking for more like the last answer, and the 那…呢 marks."""
+    """followup.yaml: asking for more like the last answer, the 那…呢 marks, and the turn model's marks."""
 
     related: Words
     sibling_start: Words
     sibling_end: Words
+    pronoun: Words = ()
+    back: Words = ()
+    compare: Words = ()
+    correct: Words = ()
 
 
 class Profile(_Schema, frozen=True):
@@ -263,7 +267,8 @@ def load_lexicon(data_dir: str | Path | None = None) -> Lexicon:
         programme_not_before="".join(_norm(oos.programme_not_before)),
         agencies=tuple(sorted(_norm(oos.agencies), key=len, reverse=True)),
         followup=FollowUp(*(tuple(normalise(w).replace(" ", "") for w in getattr(followup, k))
-                            for k in ("related", "sibling_start", "sibling_end"))),
+                            for k in ("related", "sibling_start", "sibling_end", "pronoun", "back", "compare",
+                                      "correct"))),
         profile=files["profile.yaml"], disciplines=files["disciplines.yaml"], aspects=files["aspects.yaml"],
         policy=files["policy.yaml"], patterns=patterns, compiled=_compile(root / "patterns.yaml", patterns),
     )

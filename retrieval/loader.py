@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .model import (
+    APPENDIX_IDS,
     SECTION_FIELDS,
     Article,
     Catalogue,
@@ -452,6 +453,24 @@ def data_cli(argv: list[str] | None, prog: str, description: str, what: str, loa
     return 0
 
 
+def _load_english(root: Path, service_ids: list[str]) -> dict[str, str]:
+    """Load data/english.yaml: every answer id's English name, one line each."""
+    path = root / "english.yaml"
+    raw = read_yaml(path)
+    if not isinstance(raw, dict) or set(raw) != {"names"} or not isinstance(raw["names"], dict):
+        raise CatalogueError(path, None, None, "expected one key: names (answer id: English name)")
+    names = raw["names"]
+    wanted = [*service_ids, *APPENDIX_IDS]
+    for answer in wanted:
+        value = names.get(answer)
+        if not isinstance(value, str) or not value.strip() or "\n" in value:
+            raise CatalogueError(path, answer, "names", "expected the English name on one line")
+    unknown = sorted(set(map(str, names)) - set(wanted))
+    if unknown:
+        raise CatalogueError(path, unknown[0], "names", "not an answer id of the catalogue")
+    return {k: names[k].strip() for k in wanted}
+
+
 def load_catalogue(data_dir: str | Path | None = None) -> Catalogue:
     """Load, validate and return the catalogue under data_dir (default: the project's data/)."""
     root = Path(data_dir) if data_dir else DATA_DIR
@@ -463,7 +482,9 @@ def load_catalogue(data_dir: str | Path | None = None) -> Catalogue:
     if rules.contact_service not in {s.id for s in services}:
         raise CatalogueError(root / "appendix" / "enterprise_rules.yaml", None, "contact_service",
                              f"{rules.contact_service!r} is not a service id")
+    english = _load_english(root, [s.id for s in services])
     return Catalogue(
+        english=english,
         services=tuple(services),
         societies=_load_societies(root),
         organisations=_load_organisations(root),

@@ -190,6 +190,8 @@ class Catalogue:
     rules: Rules
     departments: tuple[Department, ...]
     tags: dict[str, dict[str, str]]
+    # English names of the answers (data/english.yaml), for the one English line an English question gets.
+    english: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     by_id: dict[str, Service] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -125,18 +125,33 @@ def fit_choice(groups: Sequence[np.ndarray], rights: Sequence[np.ndarray], featu
     w = np.zeros(k)
     penalty = np.full(k, l2)
     penalty[-1] = 1e-6
+    flat = z.reshape(-1, k)
+
+    def objective(v: np.ndarray) -> tuple[float, np.ndarray]:
+        s = np.where(mask, z @ v, -np.inf)
+        top = s.max(axis=1, keepdims=True)
+        p = np.exp(s - top)
+        total = p.sum(axis=1, keepdims=True)
+        p /= total
+        log_right = np.log(np.maximum((p * right).sum(axis=1), 1e-300))
+        return float(log_right.sum() - 0.5 * penalty @ (v * v)), p
+
+    value, p = objective(w)
     for _ in range(iterations):
-        s = np.where(mask, z @ w, -np.inf)
-        p = np.exp(s - s.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
         q = p * right
         target = q / np.maximum(q.sum(axis=1, keepdims=True), 1e-300)
-        flat = z.reshape(-1, k)
         grad = (target - p).reshape(-1) @ flat - penalty * w
         m = np.einsum("gs,gsf->gf", p, z)
         fisher = (flat * p.reshape(-1, 1)).T @ flat - m.T @ m + np.diag(penalty + 1e-9)
         step = np.linalg.solve(fisher, grad)
-        w += step
+        # Damped: halve the step until the penalised likelihood does not fall (several right answers per
+        # question make the objective non-concave, so a full step may overshoot).
+        for _ in range(30):
+            new_value, new_p = objective(w + step)
+            if new_value >= value - 1e-9:
+                break
+            step /= 2
+        w, value, p = w + step, new_value, new_p
         if np.max(np.abs(step)) < 1e-7:
             break
     return Choice(tuple(features), mean, scale, w[:-1].copy(), float(w[-1]))
@@ -167,6 +182,7 @@ class DecisionModel:
     intents: dict[str, Logistic] = field(default_factory=dict)
     intent_features: tuple[str, ...] = ()
     policy: Part | None = None
+    turns: Part | None = None
 
 
 def _logistic(path: Path, raw: Any, where: str, expected: Sequence[str]) -> Logistic:
@@ -200,28 +216,34 @@ def _thresholds(path: Path, th: Any, where: str | None) -> Thresholds:
 
 
 def load_decision(candidate_features: Sequence[str], intent_features: Sequence[str], intents: Sequence[str],
-                  data_dir: str | Path | None = None, policy_features: Sequence[str] = ()) -> DecisionModel:
+                  data_dir: str | Path | None = None, policy_features: Sequence[str] = (),
+                  turn_features: Sequence[str] = ()) -> DecisionModel:
     """Load data/decision.yaml; a file that does not fit the code's features stops with one line."""
     path = (Path(data_dir) if data_dir else DATA_DIR) / DECISION_FILE
     raw = read_yaml(path)
     if not isinstance(raw, dict) or not {"candidate", "thresholds"} <= set(raw) or set(raw) - {
-            "candidate", "thresholds", "intents", "policy"}:
-        raise CatalogueError(path, None, None, "expected candidate, thresholds, intents and policy")
+            "candidate", "thresholds", "intents", "policy", "turns"}:
+        raise CatalogueError(path, None, None, "expected candidate, thresholds, intents, policy and turns")
     thresholds = _thresholds(path, raw["thresholds"], None)
-    policy = None
-    if raw.get("policy") is not None:
-        body = raw["policy"]
+
+    def part(name: str, features: Sequence[str]) -> Part | None:
+        body = raw.get(name)
+        if body is None:
+            return None
         if not isinstance(body, dict) or set(body) != {"candidate", "thresholds"}:
-            raise CatalogueError(path, "policy", None, "expected candidate and thresholds")
-        policy = Part(_logistic(path, body["candidate"], "policy.candidate", policy_features),
-                      _thresholds(path, body["thresholds"], "policy"))
+            raise CatalogueError(path, name, None, "expected candidate and thresholds")
+        return Part(_logistic(path, body["candidate"], f"{name}.candidate", features),
+                    _thresholds(path, body["thresholds"], name))
+
+    policy = part("policy", policy_features)
+    turns = part("turns", turn_features)
     models = {}
     for name, body in (raw.get("intents") or {}).items():
         if name not in intents:
             raise CatalogueError(path, f"intents.{name}", None, f"unknown intent (known: {', '.join(intents)})")
         models[name] = _logistic(path, body, f"intents.{name}", intent_features)
     return DecisionModel(_logistic(path, raw["candidate"], "candidate", candidate_features), thresholds, models,
-                         tuple(intent_features), policy)
+                         tuple(intent_features), policy, turns)
 
 
 def brier(p: np.ndarray, y: np.ndarray) -> float:
