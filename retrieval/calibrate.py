@@ -45,6 +45,7 @@ from .scorer import DECISION_FILE, Choice, DecisionModel, Logistic, Thresholds, 
 from .search import INTENT_P, Searcher
 from .evaluate import QuestionFileError
 from .policy_fit import PolicyFileError, calibrate_policy
+from .passage_fit import calibrate_passages
 from .turn_fit import calibrate_turns
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,8 @@ MODEL = "choice"
 # Out-of-scope questions answered outright, as a share of the training folds' out-of-scope questions, above
 # which a threshold is too loose (besides the precision asked for).
 OOS_OUTRIGHT = 0.005
+# The share of sentences led with that must hold what was asked.
+PASSAGE_PRECISION = 0.9
 
 
 @dataclass
@@ -443,8 +446,10 @@ def calibrate_all(searcher: Searcher, files: Sequence[str], policy_files: Sequen
     report["policy"] = policy_report
     turns_report, turns = calibrate_turns(fitted, conversation_files, turn_precision, ablation)
     report["turns"] = turns_report
+    passages_report, passages = calibrate_passages(fitted, conversation_files, PASSAGE_PRECISION)
+    report["passages"] = passages_report
     return report, DecisionModel(model.candidate, model.thresholds, model.intents, model.intent_features, policy,
-                                 turns)
+                                 turns, passages)
 
 
 def _relative(path: str | Path) -> str:
@@ -477,6 +482,13 @@ def decision_yaml(model: DecisionModel, report: dict[str, Any]) -> str:
                                          "suggest": model.policy.thresholds.suggest}}
         head.append("# policy: the same kind of model over the policy documents' passages; out of fold: " + ", ".join(
             f"{k} {v}" for k, v in report["policy"]["cross_validated"].items() if k != "by_style"))
+    if model.passages is not None:
+        body["passages"] = {"candidate": model.passages.candidate.to_yaml(),
+                            "thresholds": {"answer": model.passages.thresholds.answer,
+                                           "suggest": model.passages.thresholds.suggest}}
+        head.append("# passages: the sentence a card leads with (retrieval/passages.py); answer = lead with it, suggest "
+                    "= below it an asked aspect is said to be missing; out of fold: " + ", ".join(
+                        f"{k} {v}" for k, v in report["passages"]["cross_validated"].items()))
     if model.turns is not None:
         body["turns"] = {"candidate": model.turns.candidate.to_yaml(),
                          "thresholds": {"answer": model.turns.thresholds.answer,
@@ -530,6 +542,11 @@ def report_text(r: dict[str, Any]) -> str:
         for name, f in r["turns"].get("ablation", {}).items():
             lines.append(f"  {name:<24} best target right {_fmt(f['best_target_right'])}, followed {f['followed']} "
                          f"({_fmt(f['followed_right'])} right)")
+    if r.get("passages"):
+        pc = r["passages"]["cross_validated"]
+        lines += ["", f"passages (lead at {r['passages']['thresholds']['lead']:g}, missing below "
+                      f"{r['passages']['thresholds']['missing']:g}; out of fold): {pc['turns']} turns with facts, led "
+                      f"{pc['led']} ({_fmt(pc['led_right'])} hold a fact), fact found {_fmt(pc['fact_found'])}"]
     if "reliability" in r:
         lines += ["", "reliability (best answer's P, out of fold): " + "  ".join(
             f"{b['mean_p']:.2f}→{b['right']:.2f} (n={b['n']})" for b in r["reliability"])]

@@ -183,6 +183,7 @@ class DecisionModel:
     intent_features: tuple[str, ...] = ()
     policy: Part | None = None
     turns: Part | None = None
+    passages: Part | None = None
 
 
 def _logistic(path: Path, raw: Any, where: str, expected: Sequence[str]) -> Logistic:
@@ -217,13 +218,13 @@ def _thresholds(path: Path, th: Any, where: str | None) -> Thresholds:
 
 def load_decision(candidate_features: Sequence[str], intent_features: Sequence[str], intents: Sequence[str],
                   data_dir: str | Path | None = None, policy_features: Sequence[str] = (),
-                  turn_features: Sequence[str] = ()) -> DecisionModel:
+                  turn_features: Sequence[str] = (), passage_features: Sequence[str] = ()) -> DecisionModel:
     """Load data/decision.yaml; a file that does not fit the code's features stops with one line."""
     path = (Path(data_dir) if data_dir else DATA_DIR) / DECISION_FILE
     raw = read_yaml(path)
     if not isinstance(raw, dict) or not {"candidate", "thresholds"} <= set(raw) or set(raw) - {
-            "candidate", "thresholds", "intents", "policy", "turns"}:
-        raise CatalogueError(path, None, None, "expected candidate, thresholds, intents, policy and turns")
+            "candidate", "thresholds", "intents", "policy", "turns", "passages"}:
+        raise CatalogueError(path, None, None, "expected candidate, thresholds, intents, policy, turns, passages")
     thresholds = _thresholds(path, raw["thresholds"], None)
 
     def part(name: str, features: Sequence[str]) -> Part | None:
@@ -237,13 +238,14 @@ def load_decision(candidate_features: Sequence[str], intent_features: Sequence[s
 
     policy = part("policy", policy_features)
     turns = part("turns", turn_features)
+    passages = part("passages", passage_features)
     models = {}
     for name, body in (raw.get("intents") or {}).items():
         if name not in intents:
             raise CatalogueError(path, f"intents.{name}", None, f"unknown intent (known: {', '.join(intents)})")
         models[name] = _logistic(path, body, f"intents.{name}", intent_features)
     return DecisionModel(_logistic(path, raw["candidate"], "candidate", candidate_features), thresholds, models,
-                         tuple(intent_features), policy, turns)
+                         tuple(intent_features), policy, turns, passages)
 
 
 def brier(p: np.ndarray, y: np.ndarray) -> float:

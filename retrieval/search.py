@@ -25,6 +25,7 @@ from .config import RetrievalConfig, load_config
 from .correct import Corrector
 from .decide import decide
 from .dialogue import TURN_FEATURES
+from .passages import PASSAGE_FEATURES
 from .documents import build_docs
 from .evidence import Evidence, Words, explain
 from .examples import (ANSWER, INTENT, INTENTS, OUT_OF_SCOPE, Analyser, Example, ExampleIndex, Near, Neighbours,
@@ -235,7 +236,8 @@ class Searcher:
         examples = load_examples(answers, data_dir) + name_examples(catalogue)
         analyser = Analyser(tokenizer, lexicon.english_stopwords)
         if decision is None and fitted and ((Path(data_dir) if data_dir else DATA_DIR) / DECISION_FILE).exists():
-            decision = load_decision(FEATURES, INTENT_FEATURES, INTENTS, data_dir, POLICY_FEATURES, TURN_FEATURES)
+            decision = load_decision(FEATURES, INTENT_FEATURES, INTENTS, data_dir, POLICY_FEATURES, TURN_FEATURES,
+                                     PASSAGE_FEATURES)
         parts = Parts(
             catalogue=catalogue, lexicon=lexicon, tokenizer=tokenizer, config=config,
             index=SearchIndex.cached(build_docs(catalogue, lexicon), tokenizer, config, cache_dir),

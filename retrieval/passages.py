@@ -1,0 +1,151 @@
+"""Passage answers: the sentence of an entry that answers what a turn asks, chosen by a fitted model.
+
+Every entry — and each appendix document — is split into its sentences and list items (with the heading of
+the block each belongs to). For a question about one answer, each sentence gets generic features: how much
+of the question's own words it holds (weighted by how telling they are), its character bigrams in common,
+whether its heading says what is asked, whether it has what an asked aspect looks for (a number for 多少, a
+month for 几月, a year for 哪年, an aspect's cue words), where it stands. A conditional logit over the sentences
+and 'none' (the entry does not say), fitted by `python -m retrieval.calibrate` on the facts of labelled
+conversation turns, picks the sentence to lead with; below its fitted threshold the card leads with nothing —
+or, when an aspect was asked, says plainly that the entry does not say it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .aspects import GENERAL, Aspect, Lead, asked, lead, organisation_sentences, sentences
+from .text import compact, normalise
+
+if TYPE_CHECKING:
+    from .search import Searcher
+
+_SENTENCE = re.compile(r"(?<=[。；！？])|\n")
+_DIGIT = re.compile(r"\d")
+# Aspects whose answer is a number (a sentence with digits answers them better).
+NUMERIC = ("money", "age", "count", "date")
+
+PASSAGE_FEATURES: tuple[str, ...] = (
+    "own", "own_count", "related", "bigrams", "heading", "cue", "aspect_answers", "digits", "numeric_asked",
+    "near_number", "year_asked", "date_asked", "heuristic", "position", "length", "note", "asked_any",
+)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """What a passage answer leads with: the aspect asked (if any) and the sentences, with the model's probability."""
+
+    lead: Lead | None
+    p: float = 0.0
+
+
+class Passages:
+    """Choose the sentences of an answer that answer a question."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self._sentences: dict[str, list[tuple[str, str]]] = {}
+
+    def sentences(self, answer: str) -> list[tuple[str, str]]:
+        """Return every (heading, sentence) of an answer (a service, an introduction, the 通则's articles)."""
+        found = self._sentences.get(answer)
+        if found is None:
+            cat = self.searcher.catalogue
+            service = cat.service(answer)
+            if service is not None:
+                found = sentences(service)
+            elif answer in ("tast", "cast"):
+                found = organisation_sentences(cat.organisation(answer))
+            elif answer == "enterprise-association-rules":
+                found = [(a.label, s.strip()) for a in cat.rules.articles for s in _SENTENCE.split(a.text) if s.strip()]
+            else:
+                found = []
+            self._sentences[answer] = found
+        return found
+
+    def words(self, answer: str, question: str) -> tuple[list[str], tuple[str, ...]]:
+        """Return the question's own words (not the answer's name, not filler) and their synonyms."""
+        s = self.searcher
+        plain = s.parts.followup.strip_marks(question)
+        tokens, parts = s.tokenizer.analyse(plain)
+        name = frozenset().union(*(s.index.terms(i, "name") for i in s.index.docs_of(answer)))
+        own = [w for w in dict.fromkeys(tokens + parts)
+               if w not in name and len(w) >= 2 and not s.tokenizer.is_common(w, 7.0)]
+        service = s.catalogue.service(answer)
+        title = compact(service.title) if service is not None else ""
+        related = tuple(dict.fromkeys(x for w in own for x in s.lexicon.synonyms.get(w, ())
+                                      if x not in own and x not in name and x not in title))
+        return own, related
+
+    def rows(self, answer: str, question: str) -> tuple[list[tuple[str, str]], np.ndarray, list[Aspect]]:
+        """Return an answer's sentences, their feature rows for a question, and the aspects it asks."""
+        s = self.searcher
+        pairs = self.sentences(answer)
+        plain = s.parts.followup.strip_marks(question)
+        aspects = asked(plain, s.parts.aspects)
+        if not pairs:
+            return pairs, np.zeros((0, len(PASSAGE_FEATURES))), aspects
+        own, related = self.words(answer, question)
+        info = {w: s.tokenizer.information(w) for w in own}
+        total = sum(info.values()) or 1.0
+        q = compact(plain)
+        grams = {q[i:i + 2] for i in range(len(q) - 1)}
+        patterns = s.parts.aspect_patterns
+        assert patterns is not None
+        wants_year = bool(patterns.asks_year.search(plain))
+        wants_date = any(a.name == "date" for a in aspects)
+        numeric = any(a.name in NUMERIC for a in aspects)
+        # The heuristic reader's pick, as one feature among the others (what it leads with).
+        picked: set[str] = set()
+        for aspect in aspects or [None]:  # type: ignore[list-item]
+            found = lead(pairs, plain, [w for w in own if w not in s.lexicon.aspect_words] if aspect is None else own,
+                         aspect, patterns, related=related)
+            if found is not None:
+                picked |= set(found.sentences)
+        cues = [c for a in aspects for c in a.cues]
+        answers = [w for a in aspects for w in a.answers]
+        rows = []
+        n = len(pairs)
+        for k, (heading, sentence) in enumerate(pairs):
+            text = normalise(sentence)
+            head = normalise(heading)
+            body = compact(sentence)
+            own_in = [w for w in own if w in text]
+            digits = bool(_DIGIT.search(sentence))
+            near = digits and any(abs(text.find(w) - m.start()) <= 8 + len(w)
+                                  for w in own_in for m in _DIGIT.finditer(text))
+            rows.append([
+                sum(info[w] for w in own_in) / total, min(len(own_in), 4) / 4,
+                sum(1 for w in related if w in text) / max(len(related), 1),
+                sum(1 for g in grams if g in body) / max(len(grams), 1),
+                float(any(w in head for w in own)) + float(any(c in head for c in cues)),
+                min(sum(1 for c in cues if c in text), 3) / 3, float(any(w in text for w in answers)),
+                float(digits), float(digits and numeric), float(near),
+                float(wants_year and bool(patterns.year.search(sentence))),
+                float(wants_date and bool(patterns.date.search(sentence))),
+                float(sentence in picked), k / max(n - 1, 1), math.log1p(len(sentence)) / 6, float(not heading),
+                float(bool(aspects)),
+            ])
+        return pairs, np.array(rows, dtype=float), aspects
+
+    def choose(self, answer: str, question: str, limit: int = 2) -> Chosen:
+        """Return the sentences to lead with (None: nothing to lead with; no sentences: the entry does not say)."""
+        decision = self.searcher.parts.decision
+        model = decision.passages if decision is not None else None
+        pairs, x, aspects = self.rows(answer, question)
+        aspect = aspects[0] if aspects else None
+        if model is None or not len(x):
+            return Chosen(Lead(aspect, ()) if aspect is not None else None)
+        ps = model.candidate.scores(x)
+        order = np.argsort(-ps, kind="stable").tolist()
+        best = float(ps[order[0]])
+        if best < model.thresholds.answer:
+            # Unsure: an aspect asked and nothing that answers it is said so; otherwise the card alone.
+            return Chosen(Lead(aspect, ()) if aspect is not None and best < model.thresholds.suggest else None, best)
+        chosen = [pairs[i][1] for i in order[:limit] if ps[i] >= model.thresholds.answer]
+        return Chosen(Lead(aspect or GENERAL, tuple(chosen)), best)
