@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import Assistant
-from bot.replies import Sender
+import bot.app  # noqa: F401 - declares every route (the handler modules)
+from bot.chat.core import Assistant
+from bot.chat.replies import Sender
 from bot.settings import Settings
-from bot.storage import Storage
+from bot.store import Storage
 from conversations.finder import load_finder
 from conversations.loader import load_flows
 from retrieval.loader import DATA_DIR, load_catalogue
@@ -138,7 +139,7 @@ async def running_bot(assistant, settings, fake_api):
     """The real python-telegram-bot Application polling the fake Bot API; yields the fake API."""
     from dataclasses import replace
 
-    from bot.telegram_bot import serve
+    from bot.transports.telegram_bot import serve
 
     cfg = replace(settings, telegram_api_base_url=fake_api.base_url)
     assistant.settings = cfg

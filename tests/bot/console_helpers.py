@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import httpx
 
-from bot import webauth
-from bot.core import Assistant
-from bot.web import Console, create_app
+from bot.staff import signin
+from bot.chat.core import Assistant
+from bot.staff.console import StaffConsole
+from bot.staff.web import create_app
 
 BASE = "http://testserver"
 
@@ -20,7 +21,7 @@ class Browser:
     """An HTTP client on the console, with the signed-in session's CSRF token."""
 
     client: httpx.AsyncClient
-    console: Console
+    console: StaffConsole
     csrf: str = ""
 
     async def get(self, url: str, **kw: object) -> httpx.Response:
@@ -36,7 +37,7 @@ class Browser:
         return r.json()["items"]  # type: ignore[no-any-return]
 
     async def sign_in(self, who: str = "cli") -> None:
-        link = await webauth.new_login_link(self.console.storage, BASE, who)
+        link = await signin.new_login_link(self.console.storage, BASE, who)
         token = link.split("t=", 1)[1]
         assert (await self.get(f"/login?t={token}")).status_code == 200
         r = await self.client.post("/login", data={"t": token})
@@ -49,7 +50,7 @@ class Browser:
 @asynccontextmanager
 async def open_console(assistant: Assistant) -> AsyncIterator[Browser]:
     """Yield a browser on a console over the assistant's database, with the assistant's base search."""
-    console = Console(assistant.settings, assistant.storage, assistant.catalogue, assistant.base_searcher,
+    console = StaffConsole(assistant.settings, assistant.storage, assistant.catalogue, assistant.base_searcher,
                       b"k" * 32, clock=assistant.clock,
                       flow_titles={f.id: f.title for f in assistant.flows.values()})
     app = create_app(assistant.settings, console=console)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from bot.console import Console
+from bot.transports.console import ConsoleChat
 from tests.conftest import USER
 
 
@@ -128,7 +128,7 @@ async def test_finder_does_not_offer_enterprise_only_services_to_individuals(ass
 
 async def test_console_number_answers_a_number_question(assistant):
     out = io.StringIO()
-    console = Console(assistant, out)
+    console = ConsoleChat(assistant, out)
     console.show(await console.handle("/check 13"))
     for reply in ("是", "是", "30", "是", "否", "是"):  # citizen, full time, age, degree, not a student, front line
         console.show(await console.handle(reply))

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import webauth
-from bot.core import Assistant
-from bot.replies import Sender
-from bot.storage import Storage
+from bot.staff import signin
+from bot.chat.core import Assistant
+from bot.chat.replies import Sender
+from bot.store import Storage
 from tests.conftest import Clock
 from tests.net import free_port
 
@@ -81,7 +81,7 @@ def serving(settings) -> Iterator[str]:
     """Run the console as `python -m bot.review serve` would, in a thread; yield its base URL."""
     import uvicorn
 
-    from bot.web import create_app
+    from bot.staff.web import create_app
 
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
@@ -142,7 +142,7 @@ async def test_staff_teach_and_undo_in_a_real_browser(driver, settings, catalogu
 
         with serving(settings) as base:
             wait = WebDriverWait(driver, WAIT)
-            link = await webauth.new_login_link(storage, base, "cli")
+            link = await signin.new_login_link(storage, base, "cli")
             driver.get(base + "/inbox")
             assert "请先登录" in driver.page_source
             driver.get(link)

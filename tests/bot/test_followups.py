@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.followups import FOLLOWUP_SECONDS, FOLLOWUP_TURNS
+from bot.chat.followups import FOLLOWUP_SECONDS, FOLLOWUP_TURNS
 from tests.conftest import USER
 
 QINGTUO = "13 实施天津市青年人才托举工程"

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.telegram_bot import Recent, serve
+from bot.transports.telegram_bot import Recent, serve
 from tests.conftest import STAFF_ID
 from tests.fake_bot_api import BOT_USERNAME
 from tests.net import free_port, listening
@@ -75,7 +75,7 @@ async def test_forged_callback_is_answered_and_changes_nothing(running_bot, stor
     assert api.sent(204) == []
     answers = [c.params.get("text") for c in api.calls("answerCallbackQuery")]
     assert "此命令仅限工作人员使用。" in answers
-    assert await storage.aliases() == []
+    assert await storage.taught.aliases() == []
 
 
 @pytest.mark.parametrize("extra", [
@@ -264,7 +264,7 @@ async def test_link_from_the_command_line_reaches_the_running_bot(running_bot, s
     first = (await sent(api, 219))[0].params["text"]
     assert not first.startswith("<b>52 ")
     monkeypatch.setenv("BOT_DB_PATH", storage.path)
-    item = (await storage.review_items())[0]
+    item = (await storage.inbox.review_items())[0]
     assert await asyncio.to_thread(review.main, ["link", item.id, "52"]) == 0
     deadline = time.monotonic() + 10
     while True:  # BOT_SYNC_SECONDS is 1 in the tests

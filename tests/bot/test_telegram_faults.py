@@ -14,7 +14,7 @@ from pathlib import Path
 
 from telegram.ext import Application
 
-from bot.telegram_bot import serve
+from bot.transports.telegram_bot import serve
 from tests.fake_bot_api import TOKEN, FakeBotAPI
 from tests.net import free_port, listening
 

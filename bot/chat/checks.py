@@ -1,4 +1,9 @@
-"""Eligibility checks and the service finder inside the conversation (their state lives in the session)."""
+"""Eligibility checks and the service finder inside the conversation (their state lives in the session).
+
+A check runs one flow of conversations/flows/ with conversations.engine; this module asks its questions,
+reads typed and pressed answers, answers questions typed mid-check (then offers to resume), and gives the
+verdict quoting the catalogue.
+"""
 
 from __future__ import annotations
 
@@ -10,29 +15,30 @@ from conversations.engine import Ask, State, Verdict
 from conversations.finder import find
 from conversations.model import Flow, rule_compares
 from conversations.rules import age_span
-from conversations.stated import read_stated, ruled_out
 from retrieval.decide import Decision
 from retrieval.model import Service
 
-from . import cards, render, texts
+from . import answers, render, texts, views
+from .core import Exchange
 from .render import esc
-from .routes import FLOW, NAME, TAG, VALUE, Turn, routes
+from .routes import FLOW, NAME, TAG, VALUE, routes
 from .session import Check, Context
 
+
 _BACK_WORDS = ("上一步", "上一题", "返回", "back")
+
+
 _CANCEL_WORDS = ("取消", "退出", "退出自查", "结束", "cancel")
 
 
-# -- starting -----------------------------------------------------------------------------------------
-
 @routes.command("check", menu="资格自查", order=4)
-async def check_command(t: Turn, args: str) -> None:
+async def check_command(t: Exchange, args: str) -> None:
     """/check lists the checks; /check 13 starts the check of service 13."""
     a = t.a
     if not args:
-        rows = [[t.button(f"{f.service} {a.catalogue.by_id[f.service].title}"[:60], start_check, f.id)]
+        rows = [[t.button(f"{f.service} {a.catalogue.by_id[f.service].title}"[:60], "k", f.id)]
                 for f in sorted(a.flows.values(), key=lambda f: (f.service, f.id))]
-        rows.append([t.button(texts.BTN_FINDER, start_check, "finder")])
+        rows.append([t.button(texts.BTN_FINDER, "k", "finder")])
         t.out.add(esc(texts.CHECK_LIST), rows)
         return
     service = _named_service(t, args)
@@ -42,46 +48,12 @@ async def check_command(t: Turn, args: str) -> None:
     flow = a.flows_by_service.get(service.id)
     if flow is None:
         t.out.add(esc(texts.CHECK_UNKNOWN.format(service=service.id)))
-        cards.show_answer(t, service.id, "", None, None)
+        views.show_answer(t, service.id, "", None, None)
         return
     await begin(t, flow)
 
 
-def sort_by_stated(t: Turn, text: str, shown: list[str], spare: list[str], limit: int) -> tuple[list[str], str]:
-    """Drop from a profile list the services whose checks the stated age or gender cannot pass (35岁 → not 青托).
-
-    Return up to `limit` ids (refilled from `spare`) and the lines saying what was left out and why, quoting
-    the condition and giving the phone; ('', shown) when the question states neither.
-    """
-    stated = read_stated(text)
-    if not stated.anything:
-        return shown[:limit], ""
-    reference = t.a.settings.reference_date(t.a.today())
-    keep: list[str] = []
-    lines: list[str] = []
-    for sid in shown + spare:
-        flow = t.a.flows_by_service.get(sid)
-        condition = ruled_out(flow, stated, reference) if flow else None
-        service = t.a.catalogue.service(sid)
-        if condition is None or service is None:
-            if len(keep) < limit:
-                keep.append(sid)
-        elif sid in shown:
-            lines.append(_ruled_out_line(service, condition.quote))
-    if not lines:
-        return keep, ""
-    said = "、".join(([texts.STATED_AGE.format(age=stated.age)] if stated.age is not None else [])
-                    + ([texts.STATED_GENDER[stated.gender]] if stated.gender else []))
-    return keep, "\n".join([esc(texts.PROFILE_RULED_OUT.format(stated=said))] + lines)
-
-
-def _ruled_out_line(service: Service, quote: str) -> str:
-    return esc(texts.PROFILE_RULED_OUT_ITEM.format(id=service.id, title=service.title, quote=quote,
-                                                   department=service.contact.department,
-                                                   phone="、".join(service.contact.phones)))
-
-
-def _named_service(t: Turn, args: str) -> Service | None:
+def _named_service(t: Exchange, args: str) -> Service | None:
     """Return the service /check names: by number (/check 13) or by name (/check 青托)."""
     m = re.fullmatch(r"\s*(\d{1,2})\s*", args)
     if m:
@@ -96,7 +68,7 @@ def _named_service(t: Turn, args: str) -> Service | None:
 
 
 @routes.button("k", FLOW)
-async def start_check(t: Turn, flow_id: str) -> None:
+async def start_check(t: Exchange, flow_id: str) -> None:
     """Start a check (or the finder)."""
     if flow_id == "finder":
         finder_audience(t)
@@ -104,7 +76,7 @@ async def start_check(t: Turn, flow_id: str) -> None:
     await begin(t, t.a.flows[flow_id])
 
 
-async def begin(t: Turn, flow: Flow) -> None:
+async def begin(t: Exchange, flow: Flow) -> None:
     """Start a check (replacing any running one)."""
     reference = t.a.settings.reference_date(t.a.today())
     state, step = engine.start(flow, reference)
@@ -112,14 +84,12 @@ async def begin(t: Turn, flow: Flow) -> None:
     t.session.pending = None
     # A question asked during the check ("电话多少") is about the check's service.
     t.session.context = Context(answer=flow.service, at=t.a.clock())
-    await t.a.storage.log_flow_event(t.key, flow.id, "start")
+    await t.a.storage.queries.log_flow_event(t.key, flow.id, "start")
     t.out.add(texts.CHECK_START.format(title=esc(flow.title), intro=esc(flow.intro), most=len(flow.questions)))
     await show_step(t, flow, state, step)
 
 
-# -- during a check -----------------------------------------------------------------------------------
-
-def current(t: Turn) -> tuple[Flow, State] | None:
+def current(t: Exchange) -> tuple[Flow, State] | None:
     """Return the running check, or None (dropping one whose flow changed since it was saved)."""
     check = t.session.check
     if check is None:
@@ -131,19 +101,19 @@ def current(t: Turn) -> tuple[Flow, State] | None:
     return flow, check.state
 
 
-async def expired(t: Turn) -> bool:
+async def expired(t: Exchange) -> bool:
     """End a check nobody touched for too long, with a notice; return True if it ended."""
     check = t.session.check
     minutes = t.a.settings.bot_flow_timeout_minutes
     if check is not None and t.a.clock() - check.at > minutes * 60:
-        await t.a.storage.log_flow_event(t.key, check.state.flow, "expire")
+        await t.a.storage.queries.log_flow_event(t.key, check.state.flow, "expire")
         t.session.check = None
         t.out.add(esc(texts.CHECK_EXPIRED.format(minutes=minutes)))
         return True
     return False
 
 
-async def on_check_text(t: Turn, text: str) -> bool:
+async def on_check_text(t: Exchange, text: str) -> bool:
     """Treat text as an answer to the running check; return False to let it be searched instead."""
     if await expired(t):
         return False
@@ -152,7 +122,7 @@ async def on_check_text(t: Turn, text: str) -> bool:
         return False
     flow, state = running
     if text.strip() in _CANCEL_WORDS:
-        await cards.cancel_anything(t)
+        await cancel_anything(t)
         return True
     if text.strip() in _BACK_WORDS:
         state, step = engine.back(flow, state)
@@ -162,9 +132,8 @@ async def on_check_text(t: Turn, text: str) -> bool:
     if isinstance(asked, Ask) and not looks_like_answer(asked.question, text):
         # Not an attempt at an answer: a question typed mid-check ("电话多少") is answered — about the
         # check's service when it names no other — and the check waits to be resumed.
-        if await cards.respond(t, text, quiet=True):
-            t.out.add(esc(texts.CHECK_PAUSED), [[t.button(texts.BTN_RESUME.format(number=asked.number),
-                                                          resume_check, flow.id)]])
+        if await answers.respond(t, text, quiet=True):
+            t.out.add(esc(texts.CHECK_PAUSED), [[t.button(texts.BTN_RESUME.format(number=asked.number), "rs", flow.id)]])
             t.session.check = Check(state, t.a.clock())
             return True
     new_state, step = engine.answer(flow, state, text)
@@ -172,7 +141,7 @@ async def on_check_text(t: Turn, text: str) -> bool:
     return True
 
 
-async def _running(t: Turn, flow_id: str) -> tuple[Flow, State] | None:
+async def _running(t: Exchange, flow_id: str) -> tuple[Flow, State] | None:
     if await expired(t):
         return None
     running = current(t)
@@ -183,7 +152,7 @@ async def _running(t: Turn, flow_id: str) -> tuple[Flow, State] | None:
 
 
 @routes.button("rs", FLOW)
-async def resume_check(t: Turn, flow_id: str) -> None:
+async def resume_check(t: Exchange, flow_id: str) -> None:
     """Ask the current question of a paused check again."""
     running = await _running(t, flow_id)
     if running is not None:
@@ -192,7 +161,7 @@ async def resume_check(t: Turn, flow_id: str) -> None:
 
 
 @routes.button("bk", FLOW)
-async def step_back(t: Turn, flow_id: str) -> None:
+async def step_back(t: Exchange, flow_id: str) -> None:
     """Undo the last answer."""
     running = await _running(t, flow_id)
     if running is not None:
@@ -201,7 +170,7 @@ async def step_back(t: Turn, flow_id: str) -> None:
 
 
 @routes.button("a", FLOW, NAME, VALUE)
-async def choose_answer(t: Turn, flow_id: str, question_id: str, value: str) -> None:
+async def choose_answer(t: Exchange, flow_id: str, question_id: str, value: str) -> None:
     """Answer the current question with a button."""
     running = await _running(t, flow_id)
     if running is None:
@@ -216,12 +185,12 @@ async def choose_answer(t: Turn, flow_id: str, question_id: str, value: str) -> 
     await show_step(t, flow, state, step)
 
 
-async def show_step(t: Turn, flow: Flow, state: State, step: engine.Step) -> None:
+async def show_step(t: Exchange, flow: Flow, state: State, step: engine.Step) -> None:
     """Ask the next question, or give the verdict."""
     if isinstance(step, Verdict):
         t.session.check = None
         t.session.context = Context(answer=flow.service, at=t.a.clock())
-        await t.a.storage.log_flow_event(t.key, flow.id, "verdict", step.verdict)
+        await t.a.storage.queries.log_flow_event(t.key, flow.id, "verdict", step.verdict)
         verdict(t, flow, step)
         return
     t.session.check = Check(state, t.a.clock())
@@ -232,16 +201,16 @@ async def show_step(t: Turn, flow: Flow, state: State, step: engine.Step) -> Non
     lines.append(texts.CHECK_QUESTION.format(number=step.number, prompt=esc(q.prompt)))
     if step.hint:
         lines.append(f"<i>{esc(step.hint)}</i>")
-    rows = [[t.button(o.label, choose_answer, flow.id, q.id, o.value) for o in q.options[i:i + 3]]
+    rows = [[t.button(o.label, "a", flow.id, q.id, o.value) for o in q.options[i:i + 3]]
             for i in range(0, len(q.options), 3)]
-    controls = [t.button(texts.BTN_CANCEL, cards.cancel)]
+    controls = [t.button(texts.BTN_CANCEL, "x")]
     if state.order:
-        controls.insert(0, t.button(texts.BTN_BACK, step_back, flow.id))
+        controls.insert(0, t.button(texts.BTN_BACK, "bk", flow.id))
     rows.append(controls)
     t.out.add("\n".join(lines), rows, typed=q.type in ("number", "date"))
 
 
-def verdict(t: Turn, flow: Flow, v: Verdict) -> None:
+def verdict(t: Exchange, flow: Flow, v: Verdict) -> None:
     """Add the verdict: reasons quoted from the catalogue, caveats, the next step and whom to call."""
     service = t.a.catalogue.by_id[flow.service]
     lines = [f"<b>{esc(texts.VERDICT_TITLE[v.verdict])}</b>", render.title_line(service), ""]
@@ -265,13 +234,13 @@ def verdict(t: Turn, flow: Flow, v: Verdict) -> None:
         if not nexts:
             lines.append(esc(texts.VERDICT_NEXT_CALL))
     lines += ["", esc(texts.VERDICT_CONTACT)] + render.contact_lines(service.contact)
-    rows = [[t.button(texts.BTN_APPLY, cards.show_section, service.id, "apply"),
-             t.button(texts.BTN_FULL, cards.show_section, service.id, "full")],
-            [t.button(texts.BTN_RESTART_CHECK, start_check, flow.id)]]
+    rows = [[t.button(texts.BTN_APPLY, "sec", service.id, "apply"),
+             t.button(texts.BTN_FULL, "sec", service.id, "full")],
+            [t.button(texts.BTN_RESTART_CHECK, "k", flow.id)]]
     t.out.add("\n".join(lines), rows)
 
 
-def _age_lines(t: Turn, flow: Flow, v: Verdict) -> list[str]:
+def _age_lines(t: Exchange, flow: Flow, v: Verdict) -> list[str]:
     """Say, in plain words, on which date ages were computed, why, and what age that gives."""
     ages = [cmp for c in flow.conditions for cmp in rule_compares(c.holds) if cmp.as_age]
     if not ages:
@@ -289,29 +258,27 @@ def _age_lines(t: Turn, flow: Flow, v: Verdict) -> list[str]:
     return ["", esc(line)]
 
 
-# -- finder -------------------------------------------------------------------------------------------
-
-def finder_audience(t: Turn) -> None:
+def finder_audience(t: Exchange) -> None:
     """Ask who the user is."""
     f = t.a.finder
-    rows = [[t.button(o.label, finder_need, o.value)] for o in f.audiences]
+    rows = [[t.button(o.label, "fa", o.value)] for o in f.audiences]
     t.out.add(texts.FINDER_AUDIENCE.format(title=esc(f.title), intro=esc(f.intro), prompt=esc(f.audience_prompt)),
               rows)
 
 
 @routes.button("fa", TAG)
-async def finder_need(t: Turn, audience: str) -> None:
+async def finder_need(t: Exchange, audience: str) -> None:
     """Ask what the user needs."""
     f = t.a.finder
     if audience not in {o.value for o in f.audiences}:
         t.out.add("", notice=texts.STALE_BUTTON)
         return
-    rows = [[t.button(o.label, finder_results, audience, o.value)] for o in f.needs]
+    rows = [[t.button(o.label, "fn", audience, o.value)] for o in f.needs]
     t.out.add(esc(f.need_prompt), rows, edit=True)
 
 
 @routes.button("fn", TAG, TAG)
-async def finder_results(t: Turn, audience: str, need: str) -> None:
+async def finder_results(t: Exchange, audience: str, need: str) -> None:
     """List the services for an audience and a need."""
     f = t.a.finder
     labels_a = {o.value: o.label for o in f.audiences}
@@ -323,11 +290,37 @@ async def finder_results(t: Turn, audience: str, need: str) -> None:
     header = texts.FINDER_RESULTS
     if not exact:  # nothing is for this audience and need: say so rather than list loosely related services
         header, services = texts.FINDER_NONE, []
-    rows = [[t.button(f"{s.id} {s.title}"[:60], cards.show_card, s.id)] for s in services]
+    rows = [[t.button(f"{s.id} {s.title}"[:60], "s", s.id)] for s in services]
     for flow_id in f.extra_checks.get(need, ()):
         flow = t.a.flows.get(flow_id)
         if flow is not None:
-            rows.append([t.button(f"{texts.BTN_CHECK}：{flow.title}"[:60], start_check, flow.id)])
-    rows.append([t.button(texts.BTN_FINDER_AGAIN, start_check, "finder")])
+            rows.append([t.button(f"{texts.BTN_CHECK}：{flow.title}"[:60], "k", flow.id)])
+    rows.append([t.button(texts.BTN_FINDER_AGAIN, "k", "finder")])
     t.out.add(esc(header.format(audience=labels_a[audience], need=labels_n[need], phone=t.a.switchboard)), rows,
               edit=True)
+
+
+@routes.button("x")
+async def cancel(t: Exchange) -> None:
+    """Leave a running check or awaited input."""
+    await cancel_anything(t)
+
+
+async def cancel_anything(t: Exchange) -> None:
+    """Leave a running check or awaited input, saying which."""
+    s = t.session
+    if s.check is not None:
+        await t.a.storage.queries.log_flow_event(t.key, s.check.state.flow, "cancel")
+        s.check = None
+        t.out.add(esc(texts.CHECK_CANCELLED))
+    elif s.pending is not None:
+        s.pending = None
+        t.out.add(esc(texts.PENDING_CANCELLED))
+    else:
+        t.out.add(esc(texts.CHECK_NOTHING))
+
+
+@routes.command("cancel", menu="退出自查或留言", order=7)
+async def cancel_command(t: Exchange, args: str) -> None:
+    """Leave a running check or awaited input."""
+    await cancel_anything(t)

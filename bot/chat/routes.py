@@ -3,32 +3,45 @@
 A handler is declared once, where it is written:
 
     @routes.button("sec", SERVICE, choice("cond", "apply", "contact", "full"))
-    async def show_section(t: Turn, service: str, which: str) -> None: ...
+    async def show_section(t: Exchange, service: str, which: str) -> None: ...
 
     @routes.command("browse", menu="按分类浏览服务")
-    async def browse(t: Turn, args: str) -> None: ...
+    async def browse(t: Exchange, args: str) -> None: ...
 
-Button data (``sec|13|cond``, at most 64 bytes — Telegram's limit) is built and parsed from the same
-declaration; argument patterns come from the loaded catalogue and flows (service ids, part numbers,
-flow ids), never from literals. The staff check, the Telegram command menu and the unknown-command
-text are derived from the table.
+A button names its route by code — ``t.button("全部条件", "sec", "13", "cond")`` — never by the handler
+function, so a module that draws a button never imports the module that handles it. Button data
+(``sec|13|cond``, at most 64 bytes — Telegram's limit) is built and parsed from the declaration; an
+unknown code or an argument that does not fit its pattern raises at once. Argument patterns come from
+the loaded catalogue and flows (service ids, part numbers, flow ids), never from literals. The staff
+check, the Telegram command menu and the unknown-command text are derived from the table.
+
+The table is filled when the handler modules are imported: bot/app.py imports them (the chat's and the
+staff's Telegram commands); this module and bot/chat/core.py import none of them.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Collection, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-from .replies import Button, Replies, Sender
-from .session import Session
-
-if TYPE_CHECKING:
-    from .core import Assistant
+from dataclasses import dataclass
+from typing import Any
 
 MAX_CALLBACK_BYTES = 64
 Handler = Callable[..., Awaitable[None]]
+
+# Appendix answers have short codes in button data; services use their ids.
+APPENDIX_CODES = {"societies": "societies", "tast": "tast", "cast": "cast", "enterprise-association-rules": "rules"}
+_ANSWER_OF_CODE = {code: answer for answer, code in APPENDIX_CODES.items()}
+
+
+def code_of(answer_id: str) -> str:
+    """Return the button code of an answer id (services keep their id)."""
+    return APPENDIX_CODES.get(answer_id, answer_id)
+
+
+def answer_of(code: str) -> str:
+    """Return the answer id of a button code."""
+    return _ANSWER_OF_CODE.get(code, code)
 
 
 @dataclass(frozen=True)
@@ -85,21 +98,6 @@ class Route:
     order: int = 100        # position in the command menu
 
 
-@dataclass
-class Turn:
-    """One incoming message or press being handled: who, their session, and the replies being built."""
-
-    a: Assistant
-    sender: Sender
-    key: str
-    session: Session
-    out: Replies = field(default_factory=Replies)
-
-    def button(self, label: str, handler: Handler, *args: str) -> Button:
-        """Return a button that calls `handler` with `args` when pressed."""
-        return Button(label, self.a.router.encode(handler, *args))
-
-
 class RouteTable:
     """Declarations, collected at import time by decorators."""
 
@@ -107,6 +105,7 @@ class RouteTable:
         self.buttons: dict[str, Route] = {}
         self.commands: dict[str, Route] = {}
         self.inputs: dict[str, Route] = {}
+        self.on_text: Handler | None = None
 
     @staticmethod
     def _add(table: dict[str, Route], route: Route) -> None:
@@ -136,6 +135,15 @@ class RouteTable:
             return fn
         return register
 
+    def text(self) -> Callable[[Handler], Handler]:
+        """Declare the handler of every typed message (there is one)."""
+        def register(fn: Handler) -> Handler:
+            if self.on_text is not None:
+                raise ValueError("the text handler is declared twice")
+            self.on_text = fn
+            return fn
+        return register
+
     def bind(self, bindings: Bindings) -> Router:
         """Return the router for the loaded data."""
         return Router(self, bindings)
@@ -147,13 +155,11 @@ class Router:
     def __init__(self, table: RouteTable, bindings: Bindings) -> None:
         self.table = table
         self._patterns = {code: [re.compile(a.pattern(bindings)) for a in r.args] for code, r in table.buttons.items()}
-        self._codes = {r.handler: code for code, r in table.buttons.items()}
 
-    def encode(self, handler: Handler, *args: str) -> str:
-        """Return the button data that calls `handler` with `args`; raise ValueError if it could not come back."""
-        code = self._codes.get(handler)
-        if code is None:
-            raise ValueError(f"{getattr(handler, '__name__', handler)!r} is not declared as a button")
+    def encode(self, code: str, *args: str) -> str:
+        """Return the button data of route `code` with `args`; raise ValueError if it could not come back."""
+        if code not in self.table.buttons:
+            raise ValueError(f"{code!r} is not declared as a button")
         data = "|".join((code, *args))
         if self.decode(data) is None:
             raise ValueError(f"invalid button data {data!r}: an argument does not match its pattern or it is "
@@ -171,6 +177,12 @@ class Router:
         if not all(p.fullmatch(a) for p, a in zip(patterns, args)):
             return None
         return self.table.buttons[code], tuple(args)
+
+    def text(self) -> Handler:
+        """Return the handler of typed messages."""
+        if self.table.on_text is None:
+            raise RuntimeError("no text handler is declared: import bot.app (it imports the handler modules)")
+        return self.table.on_text
 
     def command(self, name: str) -> Route | None:
         """Return the route of a /command, or None."""

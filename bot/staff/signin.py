@@ -14,7 +14,7 @@ import hmac
 import re
 import secrets
 
-from .storage import Storage
+from ..store import Storage
 
 LOGIN_TTL = 600.0           # a login link works once, for 10 minutes
 SESSION_TTL = 8 * 3600.0    # a console session lasts a working day
@@ -30,7 +30,7 @@ def digest(secret: str) -> str:
 async def new_login_link(storage: Storage, base_url: str, who: str) -> str:
     """Return a one-time sign-in link to the console for `who` (a Telegram staff id or "cli")."""
     token = secrets.token_urlsafe(32)
-    await storage.add_login_token(digest(token), who, LOGIN_TTL)
+    await storage.signin.add_login_token(digest(token), who, LOGIN_TTL)
     return f"{base_url.rstrip('/')}/login?t={token}"
 
 

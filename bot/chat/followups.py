@@ -1,6 +1,6 @@
 """Follow-ups in context: a turn about the answer just shown, a request for more like it, or a sibling.
 
-The chat's session keeps the last answer (bot/session.py `Context`) for FOLLOWUP_SECONDS and at most
+The chat's session keeps the last answer (bot/chat/session.py `Context`) for FOLLOWUP_SECONDS and at most
 FOLLOWUP_TURNS follow-ups; retrieval/followup.py says how a turn relates to it, and this module replies.
 """
 
@@ -8,25 +8,30 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from retrieval.aspects import Lead, asked, lead, organisation_sentences
-from retrieval.decide import Decision, detect_intents
+from retrieval.aspects import asked
+from retrieval.decide import Decision
 from retrieval.followup import Turn as Kind
 from retrieval.followup import classify, related_services
-from retrieval.model import Catalogue, Service
+from retrieval.model import Catalogue
 from retrieval.search import SearchResult
 from retrieval.societies import SocietyMatch
 from retrieval.text import compact, normalise
 
-from . import browse, cards, render, texts
+from . import browse, record, render, texts, views
+from .core import Exchange
+from .leads import leads_for
 from .render import esc
-from .routes import Turn
+from .routes import code_of
 from .session import Context
 
+
 FOLLOWUP_SECONDS = 15 * 60
+
+
 FOLLOWUP_TURNS = 6
 
 
-def fresh_context(t: Turn) -> Context | None:
+def fresh_context(t: Exchange) -> Context | None:
     """Return the last answer when a follow-up may still refer to it."""
     ctx = t.session.context
     if ctx is None or not ctx.at or t.a.clock() - ctx.at > FOLLOWUP_SECONDS or ctx.turns >= FOLLOWUP_TURNS:
@@ -34,7 +39,7 @@ def fresh_context(t: Turn) -> Context | None:
     return ctx
 
 
-def in_context(t: Turn, text: str, result: SearchResult) -> SearchResult:
+def in_context(t: Exchange, text: str, result: SearchResult) -> SearchResult:
     """Settle an unsure search by what was said just before: 职称几月评 after 我是民营企业的工程师… is 17.
 
     Only to confirm: when the turn read together with the last question answers outright with the very
@@ -49,51 +54,6 @@ def in_context(t: Turn, text: str, result: SearchResult) -> SearchResult:
     if joined.decision is Decision.ANSWERED and joined.best is not None and joined.best.id == result.best.id:
         return replace(result, decision=Decision.ANSWERED, reason="context")
     return result
-
-
-def leads_for(t: Turn, service_id: str, question: str) -> list[Lead]:
-    """Return the entry's sentences that answer what the question asks beyond the card's sections.
-
-    For an aspect (money, ages, who, numbers, dates, places) the sentences carrying its cue words; when
-    the question asks none, the sentence sharing most of its own words — the words that are not the
-    service's name (青托), its aspect words or filler.
-    """
-    searcher = t.a.searcher
-    service = t.a.catalogue.service(service_id)
-    source: Service | list[tuple[str, str]]
-    if service is not None:
-        source = service
-    elif service_id in ("tast", "cast"):  # 全国学会有多少个 after 中国科协: the introduction's own sentence
-        source = organisation_sentences(t.a.catalogue.organisation(service_id))
-    else:
-        return []
-    synonyms = searcher.lexicon.synonyms
-    # 那女的呢: without its 那…呢 the question's own words are cut as people mean them (女, not 那女).
-    plain = searcher.parts.followup.strip_marks(question)
-    tokens, parts = searcher.tokenizer.analyse(plain)
-    name = frozenset().union(*(searcher.index.terms(i, "name") for i in searcher.index.docs_of(service_id)))
-    # Words and their parts (个人奖 → 个人): a sentence may say the part.
-    own = [w for w in dict.fromkeys(tokens + parts)
-           if w not in name and len(w) >= 2 and not searcher.tokenizer.is_common(w, 7.0)]
-    # …and their synonyms, except those that name the service itself (相声 → 科学传播作品, in 59's title).
-    title = compact(service.title) if service is not None else ""
-    words = list(own)
-    related = tuple(dict.fromkeys(x for w in own for x in synonyms.get(w, ())
-                                  if x not in own and x not in name and x not in title))
-    out: list[Lead] = []
-    for aspect in asked(plain, searcher.parts.aspects):
-        found = lead(source, plain, words, aspect, related=related)
-        if found is not None:
-            out.append(found)
-            if found.sentences:
-                return [found]
-    if out:
-        return out[:1]  # asked, and the entry does not say
-    if "what" in detect_intents(normalise(plain), searcher.lexicon):
-        return []  # 是个什么组织: the card's own description answers; a sentence sharing 组织 would not
-    general = lead(source, plain, [w for w in words if w not in searcher.lexicon.aspect_words], None,
-                   related=tuple(w for w in related if w not in searcher.lexicon.aspect_words))
-    return [general] if general is not None else []
 
 
 def _whole_name(catalogue: Catalogue, answer: str, phrase: str) -> bool:
@@ -112,7 +72,7 @@ def _names_organisation(catalogue: Catalogue, org_id: str, text: str) -> bool:
     return org.name in compact(text) or org.short_name in text
 
 
-async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
+async def follow_up(t: Exchange, text: str, result: SearchResult) -> bool:
     """Answer a turn that refers to the last answer; return False when it is a question of its own."""
     ctx = fresh_context(t)
     if ctx is None or result.reason == "chitchat" or not (ctx.answer or ctx.choices):
@@ -135,9 +95,9 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
     if ctx.answer in organisations and best in organisations and best != ctx.answer \
             and result.decision is not Decision.UNANSWERED and _names_organisation(a.catalogue, best, text):
         # 那中国科协呢 哪年成立 after 天津市科协: the other organisation, asked the same.
-        qid = await cards.log_question(t, text, result, shown=None, decision="answered", reason="followup")
+        qid = await record.log_question(t, text, result, shown=None, decision="answered", reason="followup")
         t.session.last_query, t.session.last_text = qid, text
-        cards.show_answer(t, best, text, result, qid)
+        views.show_answer(t, best, text, result, qid)
         return True
 
     if ctx.answer == "societies" and not names_other:
@@ -152,21 +112,7 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
         await _counterpart(t, text, result, ctx, other)
         return True
 
-    asks = [w for aspect in a.searcher.parts.aspects for w in aspect.asks]
-    # A rare word the last answer does not explain makes the turn a question of its own (养猫 in 天津有没有养猫
-    # 的补贴), unless it is part of what the turn asks (交钱, 外籍).
-    strange = [w for w in result.content if not a.searcher.tokenizer.is_common(w, 13.0)
-               and not any(w in x or x in w for x in asks)]
-    unexplained = bool(strange) and a.searcher.explain(text, ctx.answer, tuple(strange)).explained < 1.0
-    mentioned = a.searcher.mentions(ctx.answer, result.content)
-    # Not about the last answer, whatever it asks (怎么办, 找谁): a turn the search declines as another body's
-    # business that the last answer's text does not wholly hold (高新技术企业认定找谁 after 院士工作站), and a
-    # turn whose words the catalogue never uses and no aspect asks with (我家狗老掉毛怎么办, 股票怎么买). One word
-    # alone (外籍能报吗, 每个月还有补贴吗) is a question about the last answer that its text may not settle.
-    declined = result.decision is Decision.UNANSWERED and result.reason in ("out_of_scope", "other_level")
-    foreign = [w for w in result.content if not a.searcher.index.knows(w) and not any(w in x or x in w for x in asks)]
-    if len(result.content) >= 2 and ((declined and mentioned < 1.0) or len(foreign) == len(result.content)):
-        unexplained = True
+    unexplained, mentioned = _unexplained(t, text, result, ctx)
 
     # The last answer's text has every word of the turn, if not as words then as characters (男 in 男性候选人).
     by_context = context_ev.explained if context_ev else 1.0
@@ -197,36 +143,63 @@ async def follow_up(t: Turn, text: str, result: SearchResult) -> bool:
         kind = kind_of(False)  # 那女的呢 after a service card: about that service after all
     if kind is not Kind.ASPECT:
         return False
+    await _about_context(t, text, result, ctx, choices)
+    return True
+
+
+def _unexplained(t: Exchange, text: str, result: SearchResult, ctx: Context) -> tuple[bool, float]:
+    """Return whether the turn has words the last answer does not explain, and how much of it that answer mentions."""
+    a = t.a
+    asks = [w for aspect in a.searcher.parts.aspects for w in aspect.asks]
+    # A rare word the last answer does not explain makes the turn a question of its own (养猫 in 天津有没有养猫
+    # 的补贴), unless it is part of what the turn asks (交钱, 外籍).
+    strange = [w for w in result.content if not a.searcher.tokenizer.is_common(w, 13.0)
+               and not any(w in x or x in w for x in asks)]
+    unexplained = bool(strange) and a.searcher.explain(text, ctx.answer, tuple(strange)).explained < 1.0
+    mentioned = a.searcher.mentions(ctx.answer, result.content)
+    # Not about the last answer, whatever it asks (怎么办, 找谁): a turn the search declines as another body's
+    # business that the last answer's text does not wholly hold (高新技术企业认定找谁 after 院士工作站), and a
+    # turn whose words the catalogue never uses and no aspect asks with (我家狗老掉毛怎么办, 股票怎么买). One word
+    # alone (外籍能报吗, 每个月还有补贴吗) is a question about the last answer that its text may not settle.
+    declined = result.decision is Decision.UNANSWERED and result.reason in ("out_of_scope", "other_level")
+    foreign = [w for w in result.content if not a.searcher.index.knows(w) and not any(w in x or x in w for x in asks)]
+    if len(result.content) >= 2 and ((declined and mentioned < 1.0) or len(foreign) == len(result.content)):
+        unexplained = True
+    return unexplained, mentioned
+
+
+async def _about_context(t: Exchange, text: str, result: SearchResult, ctx: Context, choices: tuple[str, ...]) -> None:
+    """Answer the turn about the last answer (or the first suggestion): its card, leading with what was asked."""
+    a = t.a
     previous = t.session.last_text
-    qid = await cards.log_question(t, text, result, shown=ctx.answer if ctx.answer in a.catalogue.by_id else None,
+    qid = await record.log_question(t, text, result, shown=ctx.answer if ctx.answer in a.catalogue.by_id else None,
                                    decision="answered", reason="followup")
     t.session.last_query, t.session.last_text = qid, text
     service = a.catalogue.service(ctx.answer)
     if service is not None:
-        hint = cards.corrected(result) + esc(
+        hint = views.corrected(result) + esc(
             (texts.FOLLOWUP_FIRST_CHOICE if choices else texts.FOLLOWUP_HINT).format(title=service.title))
         asked_here = bool(result.intents) or bool(asked(text, a.searcher.parts.aspects))
         # 男的呢 after 女性候选人年龄上限: the same question about someone else — read with the turn before.
         sibling = a.searcher.parts.followup.is_sibling(text)
         carried = f"{previous}，{text}" if previous and not asked_here and sibling else text
         leads = leads_for(t, service.id, carried)
-        others = [[t.button(cards.answer_label(t, c), cards.choose_suggestion, ctx.query or qid, cards.code_of(c))]
+        others = [[t.button(views.answer_label(t, c), "sg", ctx.query or qid, code_of(c))]
                   for c in choices[1:]] if choices else []
-        t.out.add(hint + "\n" + render.service_card(service, cards.card_intents(result, leads), leads),
-                  others + cards.card_buttons(t, service, qid), about=service.id)
+        t.out.add(hint + "\n" + render.service_card(service, views.card_intents(result, leads), leads),
+                  others + views.card_buttons(t, service, qid), about=service.id)
     elif ctx.answer == "societies":
         match = SocietyMatch(tuple(n for n in ctx.detail.split("|") if n))
-        t.out.add(render.societies_card(a.catalogue, match), cards.feedback_row(t, qid), about="societies")
+        t.out.add(render.societies_card(a.catalogue, match), views.feedback_row(t, qid), about="societies")
     else:
-        cards.show_answer(t, ctx.answer, text if result.content else ctx.text, None, qid)
+        views.show_answer(t, ctx.answer, text if result.content else ctx.text, None, qid)
     t.session.context = replace(ctx, turns=ctx.turns + 1, at=a.clock(), choices=())
-    return True
 
 
-async def _counterpart(t: Turn, text: str, result: SearchResult, ctx: Context, other: str) -> None:
+async def _counterpart(t: Exchange, text: str, result: SearchResult, ctx: Context, other: str) -> None:
     a = t.a
     previous = t.session.last_text
-    qid = await cards.log_question(t, text, result, shown=other, decision="answered", reason="followup")
+    qid = await record.log_question(t, text, result, shown=other, decision="answered", reason="followup")
     t.session.last_query, t.session.last_text = qid, text
     before, now = a.catalogue.by_id[ctx.answer], a.catalogue.by_id[other]
     t.out.add(esc(texts.COUNTERPART_HINT.format(previous=before.title, title=now.title)))
@@ -237,12 +210,12 @@ async def _counterpart(t: Turn, text: str, result: SearchResult, ctx: Context, o
         asking = [w for aspect in asked(previous, a.searcher.parts.aspects) for w in aspect.asks
                   if w in normalise(previous)]
         question = f"{'，'.join(asking)}，{question}" if asking else question
-    cards.show_answer(t, other, question, result, qid)
+    views.show_answer(t, other, question, result, qid)
 
 
-async def _related(t: Turn, text: str, result: SearchResult, ctx: Context) -> None:
+async def _related(t: Exchange, text: str, result: SearchResult, ctx: Context) -> None:
     a = t.a
-    qid = await cards.log_question(t, text, result, shown=None, decision="suggest", reason="related")
+    qid = await record.log_question(t, text, result, shown=None, decision="suggest", reason="related")
     service = a.catalogue.service(ctx.answer)
     if service is None:  # an appendix answer: its own list
         await browse.browse_appendix(t)
@@ -261,26 +234,26 @@ async def _related(t: Turn, text: str, result: SearchResult, ctx: Context) -> No
     else:
         others = related_services(a.catalogue, service, a.searcher.similar(service.id, 8), set(ctx.related))
     if not others:
-        t.out.add(esc(texts.RELATED_NONE.format(title=service.title)), [[t.button("/browse", browse.browse_root)]])
+        t.out.add(esc(texts.RELATED_NONE.format(title=service.title)), [[t.button("/browse", "br")]])
         return
-    rows = [[t.button(f"{o.id} {o.title}"[:60], cards.choose_suggestion, qid, o.id)] for o in others]
+    rows = [[t.button(f"{o.id} {o.title}"[:60], "sg", qid, o.id)] for o in others]
     t.out.add(esc(texts.RELATED_HEADER.format(title=service.title)), rows)
     t.session.context = replace(ctx, related=ctx.related + tuple(o.id for o in others), turns=ctx.turns + 1)
 
 
-async def _sibling(t: Turn, text: str, result: SearchResult, ctx: Context) -> bool:
+async def _sibling(t: Exchange, text: str, result: SearchResult, ctx: Context) -> bool:
     """那激光方面的呢 after a society: a society of that field; after an article: the article on that."""
     a = t.a
     if ctx.answer == "societies":
         match = a.searcher.societies.match(text + "学会")
         if not match.found:
             return False
-        qid = await cards.log_question(t, text, result, shown=None, decision="answered", reason="followup")
-        t.out.add(render.societies_card(a.catalogue, match), cards.feedback_row(t, qid), about="societies")
+        qid = await record.log_question(t, text, result, shown=None, decision="answered", reason="followup")
+        t.out.add(render.societies_card(a.catalogue, match), views.feedback_row(t, qid), about="societies")
         t.session.context = replace(ctx, detail="|".join(match.names), turns=ctx.turns + 1, at=a.clock())
         return True
     if ctx.answer in ("enterprise-association-rules", "tast", "cast"):
-        qid = await cards.log_question(t, text, result, shown=None, decision="answered", reason="followup")
-        cards.show_answer(t, ctx.answer, ctx.text + " " + text, None, qid)
+        qid = await record.log_question(t, text, result, shown=None, decision="answered", reason="followup")
+        views.show_answer(t, ctx.answer, ctx.text + " " + text, None, qid)
         return True
     return False

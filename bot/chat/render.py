@@ -1,8 +1,10 @@
-"""Render catalogue records as Telegram HTML. Every piece of catalogue or user text is escaped here."""
+"""Render catalogue records as Telegram HTML, and that HTML as plain text (the console chat, the staff console's
+试一试, the review CLI). Every piece of catalogue or user text is escaped here."""
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 
 from retrieval.aspects import Lead
@@ -23,6 +25,12 @@ SECTION_WORDS = {"conditions": "申报条件", "cycle": "时间周期", "how_to_
 def esc(text: str) -> str:
     """Escape text for Telegram HTML."""
     return html.escape(text, quote=False)
+
+
+def to_plain(markup: str) -> str:
+    """Turn the assistant's Telegram HTML into plain text."""
+    text = re.sub(r"</?(b|i|u|s|code|pre)>", "", markup)
+    return html.unescape(text)
 
 
 def _bold(text: str) -> str:

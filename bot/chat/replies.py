@@ -1,6 +1,6 @@
 """What the assistant core returns, transport-neutral: replies with buttons, and who sent the update.
 
-Button data is built and parsed by the route table (bot/routes.py).
+Button data is built and parsed by the route table (bot/chat/routes.py).
 """
 
 from __future__ import annotations

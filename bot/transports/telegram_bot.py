@@ -14,7 +14,7 @@ Delivery:
 - Sending goes through python-telegram-bot's AIORateLimiter (flood limits, 429 Retry-After); a send that
   timed out is not repeated (it has often arrived — python-telegram-bot #1045), other network failures
   and 5xx are retried a few times.
-- One bot per database (bot/instance.py); a second poller with the same token elsewhere is told apart
+- One bot per database (bot/transports/instance.py); a second poller with the same token elsewhere is told apart
   by Telegram's 409 Conflict at start (it stops with one line, exit status 3), while a running bot
   treats a later 409 as transient — the newcomer gives way, not production.
 """
@@ -34,6 +34,11 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Message, \
     MessageEntity, Update
 from telegram.constants import ChatType, ParseMode
@@ -51,10 +56,12 @@ from telegram.ext import (
     filters,
 )
 
-from . import texts
-from .core import Assistant
-from .replies import Reply, Sender
-from .settings import Settings
+from ..app import StartupError, build_assistant
+from ..chat import texts
+from ..chat.core import Assistant
+from ..chat.replies import Reply, Sender
+from ..settings import Settings
+from .instance import InstanceLock, InstanceLocked
 
 log = logging.getLogger(__name__)
 
@@ -288,11 +295,11 @@ async def set_commands(app: Application, assistant: Assistant, settings: Setting
 
 async def deliver_outbox(app: Application, assistant: Assistant) -> int:
     """Send the replies staff wrote in the console (each once); return how many were handled."""
-    messages = await assistant.storage.outbox()
+    messages = await assistant.storage.tickets.outbox()
     for m in messages:
         if not await deliver(app, m.chat_id, Reply(m.html)):
             log.warning("a console reply could not be delivered to its chat; dropped")
-        await assistant.storage.outbox_done(m.id)
+        await assistant.storage.tickets.outbox_done(m.id)
     return len(messages)
 
 
@@ -309,7 +316,7 @@ async def sync_loop(assistant: Assistant, every: float, app: Application | None 
             if time.monotonic() - last_purge >= PURGE_EVERY:
                 last_purge = time.monotonic()
                 await assistant.storage.purge(assistant.settings.bot_retention_days)
-                await assistant.storage.sweep_abandoned(assistant.settings.bot_abandoned_minutes)
+                await assistant.storage.inbox.sweep_abandoned(assistant.settings.bot_abandoned_minutes)
         except Exception:  # noqa: BLE001 - keep syncing whatever happens
             log.exception("sync with the database failed")
 
@@ -389,11 +396,6 @@ async def poll(app: Application, stop: asyncio.Event, grace: float = CONFLICT_GR
 
 def webhook_app(app: Application, secret: str, path: str) -> Any:
     """Return the Starlette app that receives Telegram's webhook posts."""
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import Response
-    from starlette.routing import Route
-
     async def receive(request: Request) -> Response:
         given = request.headers.get("x-telegram-bot-api-secret-token", "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
@@ -451,8 +453,6 @@ async def serve(settings: Settings, assistant: Assistant, stop: asyncio.Event,
 
 
 def _webhook_server_class() -> type:
-    import uvicorn
-
     class Server(uvicorn.Server):
         """uvicorn's server, leaving SIGTERM and SIGINT to the bot's own handlers (they stop polling too)."""
 
@@ -464,8 +464,6 @@ def _webhook_server_class() -> type:
 
 
 async def _serve_webhook(app: Application, settings: Settings, stop: asyncio.Event) -> None:
-    import uvicorn
-
     url = settings.telegram_webhook_url or ""
     path = urlsplit(url).path.lstrip("/") or "telegram"
     await app.bot.set_webhook(url, secret_token=settings.webhook_secret(), allowed_updates=Update.ALL_TYPES)
@@ -484,9 +482,6 @@ async def _serve_webhook(app: Application, settings: Settings, stop: asyncio.Eve
 
 def run_telegram(settings: Settings) -> int:
     """Entry point of `python -m bot` with a token: build everything, serve until a signal."""
-    from .app import StartupError, build_assistant
-    from .instance import InstanceLock, InstanceLocked
-
     async def main() -> int:
         lock = InstanceLock(settings.bot_db_path)
         try:

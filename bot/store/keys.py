@@ -1,4 +1,4 @@
-"""The secret that pseudonymises user ids, kept outside the database it protects.
+"""The keys kept beside the database, never in it: the user-key secret and the console's cookie key.
 
 The log stores keyed hashes of Telegram ids. Whoever holds the database file alone cannot reverse them
 (the id space is small enough to try every id, so the key must not sit in the same file): the key comes
@@ -8,11 +8,13 @@ created on first start. A key that older versions kept in the database is moved 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
 
-from .storage import Storage, StorageError
+from .database import StorageError
+from .storage import Storage
 
 
 def key_file(db_path: str) -> Path:
@@ -22,7 +24,7 @@ def key_file(db_path: str) -> Path:
 
 async def user_key_secret(configured: str | None, storage: Storage) -> str:
     """Return the user-key secret: the configured one, the key file's, a legacy one moved out, or a new one."""
-    legacy = await storage.take_legacy_user_key_secret()
+    legacy = await storage.database.take_legacy_user_key_secret()
     if configured:
         return configured
     if storage.path == ":memory:":
@@ -70,3 +72,8 @@ def console_key(db_path: str) -> bytes:
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise StorageError(f"BOT_DB_PATH {db_path}: cannot read or create the console key file {path} "
                            f"({getattr(exc, 'strerror', None) or exc}); delete it to make a new one") from None
+
+
+def user_key(secret: str, user_id: int | str) -> str:
+    """Return the pseudonymous key of a user: a keyed hash of the Telegram id."""
+    return hashlib.blake2b(str(user_id).encode(), key=secret.encode()[:64], digest_size=12).hexdigest()

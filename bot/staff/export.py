@@ -37,6 +37,11 @@ def when(ts: float | None) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else ""
 
 
+def short_when(ts: float) -> str:
+    """Return a timestamp as local 'MM-DD HH:MM' (lists in Telegram and the console)."""
+    return time.strftime("%m-%d %H:%M", time.localtime(ts))
+
+
 def to_csv(columns: Sequence[tuple[str, str]], rows: Iterable[Mapping[str, Any]]) -> str:
     """Return CSV text with a BOM (Excel reads it as UTF-8), one header row, formula-safe cells."""
     out = io.StringIO()

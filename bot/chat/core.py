@@ -1,9 +1,10 @@
 """The assistant core, shared by the console and Telegram: text, a button press or a command in, replies out.
 
-Every button, command and awaited input is a route (bot/routes.py) declared by its handler in
-bot/cards.py, bot/browse.py, bot/checks.py and bot/staff.py; this module owns what all of them share:
-identities, per-chat sessions and locks, per-user rate limits, the one transaction each turn writes
-in, and the staff-taught knowledge a running bot picks up from the database.
+Every button, command and awaited input is a route (bot/chat/routes.py) declared by its handler in the
+chat's modules (dialogue, answers, checks, browse) and bot/staff/commands.py; this module imports none of
+them. It owns what all of them share: the `Exchange` being handled (who, their session, the replies being
+built), identities, per-chat sessions and locks, per-user rate limits, the one transaction each exchange
+writes in, and the staff-taught knowledge a running bot picks up from the database.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 from conversations.finder import Finder
@@ -20,17 +22,16 @@ from conversations.model import Flow
 from retrieval.model import Catalogue
 from retrieval.search import Searcher
 
+from ..settings import Settings
+from ..store import Storage
+from ..store.keys import user_key, user_key_secret
 from . import texts
-from .replies import Reply, Sender
-from .routes import Bindings, Router, Turn, routes
+from .replies import Button, Replies, Reply, Sender
+from .routes import APPENDIX_CODES, Bindings, Router, routes
 from .session import Session
-from .settings import Settings
-from .storage import Storage, user_key
+from .taught import read_taught
 
 log = logging.getLogger(__name__)
-
-# Appendix answers have short codes in button data; services use their ids.
-APPENDIX_CODES = {"societies": "societies", "tast": "tast", "cast": "cast", "enterprise-association-rules": "rules"}
 
 
 class RateLimiter:
@@ -58,14 +59,27 @@ class RateLimiter:
         return allowed, first
 
 
+@dataclass
+class Exchange:
+    """One incoming message or press being handled: who, their session, and the replies being built."""
+
+    a: Assistant
+    sender: Sender
+    key: str
+    session: Session
+    out: Replies = field(default_factory=Replies)
+
+    def button(self, label: str, code: str, *args: str) -> Button:
+        """Return a button that calls the route `code` with `args` when pressed."""
+        return Button(label, self.a.router.encode(code, *args))
+
+
 class Assistant:
     """Transport-neutral assistant: `text`, `press` and `command` return the replies to send."""
 
     def __init__(self, catalogue: Catalogue, searcher: Searcher, flows: dict[str, Flow], finder: Finder,
                  storage: Storage, settings: Settings, *, clock: Callable[[], float] = time.time,
                  today: Callable[[], date] = date.today, secret: str = "") -> None:
-        from . import browse, cards, checks, staff  # noqa: F401 - importing them declares their routes
-
         self.catalogue = catalogue
         self.searcher = searcher
         self.base_searcher = searcher
@@ -92,8 +106,6 @@ class Assistant:
     async def start(self) -> None:
         """Load what the database holds: the user-key secret and what staff taught; apply retention."""
         if not self._secret:
-            from .keys import user_key_secret
-
             self._secret = await user_key_secret(self.settings.bot_user_key_secret, self.storage)
         await self.storage.purge(self.settings.bot_retention_days)
         await self.sync_taught()
@@ -126,15 +138,15 @@ class Assistant:
             log.info("user %s is sending too fast; replies paused", key[:8])
         return allowed, first
 
-    async def _turn(self, sender: Sender, body: Callable[[Turn], object]) -> list[Reply]:
-        """Run one turn under the chat's lock, in one database transaction with the session it changes."""
+    async def _turn(self, sender: Sender, body: Callable[[Exchange], object]) -> list[Reply]:
+        """Run one exchange under the chat's lock, in one database transaction with the session it changes."""
         skey = self.session_key(sender)
         async with self._lock(skey):
-            saved = await self.storage.session(skey)
-            turn = Turn(self, sender, self.key(sender), Session.from_json(saved))
+            saved = await self.storage.sessions.load(skey)
+            turn = Exchange(self, sender, self.key(sender), Session.from_json(saved))
             async with self.storage.batch():
                 await body(turn)  # type: ignore[misc]
-                await self.storage.save_session(skey, turn.session.to_json())
+                await self.storage.sessions.save(skey, turn.session.to_json())
             return turn.out.items
 
     # -- entry points ---------------------------------------------------------------------------
@@ -144,8 +156,7 @@ class Assistant:
         allowed, first = self._allowed(self.key(sender), sender)
         if not allowed:
             return [Reply(texts.SLOW_DOWN)] if first else []
-        from .cards import on_text
-
+        on_text = self.router.text()
         return await self._turn(sender, lambda t: on_text(t, text))
 
     async def press(self, sender: Sender, data: str | None) -> list[Reply]:
@@ -154,7 +165,7 @@ class Assistant:
         if parsed is None:
             return [Reply("", notice=texts.STALE_BUTTON)]
         route, args = parsed
-        if route.staff and not self._staff_here(sender):
+        if route.staff and not self.staff_here(sender):
             return [Reply("", notice=texts.STAFF_ONLY if not sender.is_staff else texts.STAFF_PRIVATE_ONLY)]
         allowed, _ = self._allowed(self.key(sender), sender)
         if not allowed:
@@ -170,20 +181,18 @@ class Assistant:
         route = self.router.command(name)
         if route is None:
             return [Reply(texts.unknown_command(self.router.menu()))]
-        if route.staff and not self._staff_here(sender):
+        if route.staff and not self.staff_here(sender):
             return [Reply(texts.STAFF_ONLY if not sender.is_staff else texts.STAFF_PRIVATE_ONLY)]
         return await self._turn(sender, lambda t: route.handler(t, args.strip()))
 
-    def _staff_here(self, sender: Sender) -> bool:
+    def staff_here(self, sender: Sender) -> bool:
         """Staff tools show citizens' questions: only to staff, and only in a private chat."""
         return sender.is_staff and sender.chat_type in ("private", "console")
 
     async def sync_taught(self) -> bool:
         """Reload what staff taught (aliases, terms, out-of-scope examples) when it changed; True if reloaded."""
-        from .taught import read_taught
-
         try:
-            version = await self.storage.taught_version()
+            version = await self.storage.taught.version()
             if version == self._taught_version:
                 return False
             taught = await read_taught(self.storage)

@@ -6,28 +6,22 @@ Works interactively and with piped standard input (answers each line, exits at e
 from __future__ import annotations
 
 import asyncio
-import html
 import re
 import sys
 from typing import TextIO
 
-from .core import Assistant
-from .replies import Button, Reply, Sender
+from ..chat.core import Assistant
+from ..chat.render import to_plain
+from ..chat.replies import Button, Reply, Sender
 
 CONSOLE_SENDER = Sender(user_id=0, chat_id=0, chat_type="console", is_staff=False)
 QUIT = {"quit", "exit", "/quit", "/exit", "退出聊天"}
 
 
-def to_plain(markup: str) -> str:
-    """Turn the assistant's Telegram HTML into terminal text."""
-    text = re.sub(r"</?(b|i|u|s|code|pre)>", "", markup)
-    return html.unescape(text)
-
-
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-class Console:
+class ConsoleChat:
     """Line-oriented chat: remembers the last choices so that their number (or letter) can be typed.
 
     Choices are numbered, except under a question that wants a typed number or date: there they get
@@ -74,7 +68,7 @@ class Console:
 
 async def run_console(assistant: Assistant, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
     """Chat until end of input or 'quit'."""
-    console = Console(assistant, stdout)
+    console = ConsoleChat(assistant, stdout)
     interactive = stdin.isatty()
     console.show(await assistant.command(console.sender, "start"))
     loop = asyncio.get_running_loop()

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from retrieval.model import Catalogue
 from retrieval.text import compact, normalise
 
-from . import texts
-from .render import esc
-from .storage import ReviewItem, Storage, Ticket
+from ..chat import texts
+from ..chat.render import esc
+from ..store import ReviewItem, Storage, Ticket
 
 MAX_TERM = 20
 
@@ -39,7 +39,7 @@ async def link(storage: Storage, catalogue: Catalogue, items: Sequence[ReviewIte
     texts_ = [teach] if teach else list(dict.fromkeys(i.sample for i in items))
     summary = (texts.AUDIT_LINK.format(text=_clip(teach), id=service.id, title=service.title) if teach
                else _many(texts.AUDIT_LINK, texts.AUDIT_LINK_MORE, items, id=service.id, title=service.title))
-    audit_id, _ = await storage.teach_alias(service.id, [(t, normalise(t)) for t in texts_], who, summary,
+    audit_id, _ = await storage.taught.teach_alias(service.id, [(t, normalise(t)) for t in texts_], who, summary,
                                             [i.id for i in items])
     return audit_id
 
@@ -49,7 +49,7 @@ async def out_of_scope(storage: Storage, items: Sequence[ReviewItem], who: str) 
     if not items:
         raise Invalid("没有要标记的问题。")
     summary = _many(texts.AUDIT_OUT_OF_SCOPE, texts.AUDIT_OUT_OF_SCOPE_MORE, items)
-    return await storage.teach_out_of_scope([i.sample for i in items], who, summary, [i.id for i in items])
+    return await storage.taught.teach_out_of_scope([i.sample for i in items], who, summary, [i.id for i in items])
 
 
 async def term(storage: Storage, typed: str, meant: str, who: str) -> str:
@@ -63,16 +63,16 @@ async def term(storage: Storage, typed: str, meant: str, who: str) -> str:
         raise Invalid("“用户写的词”至少要两个字，否则会改写太多问题。")
     if compact(typed) == compact(meant):
         raise Invalid("两个词相同，不需要教。")
-    if any(compact(r.text) == compact(typed) for r in await storage.taught("term")):
+    if any(compact(r.text) == compact(typed) for r in await storage.taught.rows("term")):
         raise Invalid(f"已经教过“{typed}”，如需修改请先在“已教内容”里删除。")
-    return await storage.teach_term(typed, meant, who, texts.AUDIT_TERM.format(typed=typed, meant=meant))
+    return await storage.taught.teach_term(typed, meant, who, texts.AUDIT_TERM.format(typed=typed, meant=meant))
 
 
 async def dismiss(storage: Storage, items: Sequence[ReviewItem], who: str) -> str:
     """Mark items as dealt with, teaching nothing."""
     if not items:
         raise Invalid("没有要忽略的问题。")
-    return await storage.dismiss_items([i.id for i in items], who,
+    return await storage.taught.dismiss_items([i.id for i in items], who,
                                        _many(texts.AUDIT_DISMISS, texts.AUDIT_DISMISS_MORE, items))
 
 
@@ -88,33 +88,33 @@ async def reply_ticket(storage: Storage, ticket: Ticket, answer: str, who: str) 
         raise Invalid("回复不能为空。")
     if len(answer) > 3000:
         raise Invalid("回复最多 3000 字。")
-    return await storage.reply_ticket(ticket.id, answer, reply_html(ticket, answer), who,
+    return await storage.tickets.reply_ticket(ticket.id, answer, reply_html(ticket, answer), who,
                                       texts.AUDIT_REPLY.format(text=_clip(ticket.text or "")))
 
 
 async def close_ticket(storage: Storage, ticket: Ticket, who: str) -> str:
     """Close a ticket without a reply."""
-    return await storage.close_ticket_audited(ticket.id, who, texts.AUDIT_CLOSE.format(text=_clip(ticket.text or "")))
+    return await storage.tickets.close_ticket(ticket.id, who, texts.AUDIT_CLOSE.format(text=_clip(ticket.text or "")))
 
 
 async def remove(storage: Storage, kind: str, row_id: str, who: str) -> str | None:
     """Remove a taught alias, term or out-of-scope example; return the audit id, or None if it is not active."""
     if kind == "alias":
-        alias = next((a for a in await storage.aliases() if a.id == row_id), None)
+        alias = next((a for a in await storage.taught.aliases() if a.id == row_id), None)
         if alias is None:
             return None
         summary = texts.AUDIT_REMOVE_ALIAS.format(text=_clip(alias.text), id=alias.service_id)
-        return await storage.remove_taught("alias", row_id, who, summary)
-    row = next((r for r in await storage.taught() if r.id == row_id), None)
+        return await storage.taught.remove_taught("alias", row_id, who, summary)
+    row = next((r for r in await storage.taught.rows() if r.id == row_id), None)
     if row is None:
         return None
     summary = (texts.AUDIT_REMOVE_TERM.format(typed=row.text, meant=row.target) if row.kind == "term"
                else texts.AUDIT_REMOVE_OUT_OF_SCOPE.format(text=_clip(row.text)))
-    return await storage.remove_taught("taught", row_id, who, summary)
+    return await storage.taught.remove_taught("taught", row_id, who, summary)
 
 
 async def undo(storage: Storage, audit_id: str, who: str) -> str:
     """Undo a change exactly (ChangeRefused when it was undone already, cannot be, or its ticket is gone)."""
-    entry = await storage.audit_entry(audit_id)
+    entry = await storage.taught.audit_entry(audit_id)
     summary = texts.AUDIT_UNDO.format(summary=entry.summary if entry else audit_id)
-    return await storage.undo(audit_id, who, summary)
+    return await storage.taught.undo(audit_id, who, summary)

@@ -1,50 +1,48 @@
 """Staff review in the chat: /review, /stats, /admin, linking questions to services, answering and closing tickets.
 
 Every route here is declared staff-only: the core refuses it to anyone not in BOT_STAFF_IDS and
-outside a private chat, so nothing from the log reaches anyone else. Changes go through bot/changes.py,
-like the console's: recorded with who made them, and undoable.
+outside a private chat, so nothing from the log reaches anyone else. Changes go through
+bot/staff/changes.py, like the console's: recorded with who made them, and undoable.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
-from . import cards, changes, texts, webauth
+from ..chat import texts
+from ..chat.core import Exchange
+from ..chat.render import esc
+from ..chat.replies import Reply
+from ..chat.routes import INDEX, ROW, SERVICE, routes
+from ..chat.session import Pending
+from ..store import ChangeRefused, ReviewItem
+from . import changes, signin
+from .export import short_when
 from .inbox import ACTIONABLE
-from .render import esc
-from .replies import Reply
-from .routes import INDEX, ROW, SERVICE, Turn, routes
-from .session import Pending
-from .storage import ChangeRefused, ReviewItem
 
 PAGE = 5
 
 
-def _when(ts: float) -> str:
-    return time.strftime("%m-%d %H:%M", time.localtime(ts))
-
-
-def _title(t: Turn, sid: str) -> str:
+def _title(t: Exchange, sid: str) -> str:
     s = t.a.catalogue.service(sid)
     return f"{sid} {s.title}" if s else sid
 
 
-def _who(t: Turn) -> str:
+def _who(t: Exchange) -> str:
     """Return who is making a change, as the history records it."""
     return f"telegram:{t.sender.user_id}"
 
 
 @routes.command("review", staff=True, menu="待处理问题", order=20)
-async def review_command(t: Turn, args: str) -> None:
+async def review_command(t: Exchange, args: str) -> None:
     """Show the first page of the review queue."""
     await review_page(t, 0)
 
 
 @routes.command("stats", staff=True, menu="统计", order=21)
-async def stats_command(t: Turn, args: str) -> None:
+async def stats_command(t: Exchange, args: str) -> None:
     """Show statistics for the last N days (default 7)."""
     days = 7
     if args:
@@ -52,30 +50,30 @@ async def stats_command(t: Turn, args: str) -> None:
             t.out.add(esc(texts.STATS_BAD_DAYS))
             return
         days = int(args)
-    t.out.add(render_stats(lambda sid: _title(t, sid), await t.a.storage.stats(days)))
+    t.out.add(render_stats(lambda sid: _title(t, sid), await t.a.storage.stats.stats(days)))
 
 
 @routes.button("rv", INDEX, staff=True)
-async def review_page_button(t: Turn, page: str) -> None:
+async def review_page_button(t: Exchange, page: str) -> None:
     """Show another page of the review queue."""
     await review_page(t, int(page), edit=True)
 
 
-async def review_page(t: Turn, page: int, edit: bool = False) -> None:
+async def review_page(t: Exchange, page: int, edit: bool = False) -> None:
     """Show one page of pending questions and, on the first page, open tickets."""
     storage = t.a.storage
-    total = await storage.review_count(queues=ACTIONABLE)
-    items = await storage.review_items(limit=PAGE, offset=page * PAGE, queues=ACTIONABLE)
+    total = await storage.inbox.review_count(queues=ACTIONABLE)
+    items = await storage.inbox.review_items(limit=PAGE, offset=page * PAGE, queues=ACTIONABLE)
     lines: list[str] = []
     rows = []
     if page == 0:
-        tickets = await storage.tickets(limit=PAGE)
+        tickets = await storage.tickets.tickets(limit=PAGE)
         if tickets:
             lines.append(texts.REVIEW_TICKETS.format(total=len(tickets)))
             for n, tk in enumerate(tickets, 1):
-                lines.append(texts.REVIEW_TICKET.format(n=n, when=_when(tk.ts), text=esc(tk.text or "")))
-                rows.append([t.button(texts.BTN_REPLY.format(n=n), reply_ticket, tk.id),
-                             t.button(texts.BTN_CLOSE_TICKET.format(n=n), close_ticket, tk.id)])
+                lines.append(texts.REVIEW_TICKET.format(n=n, when=short_when(tk.ts), text=esc(tk.text or "")))
+                rows.append([t.button(texts.BTN_REPLY.format(n=n), "rt", tk.id),
+                             t.button(texts.BTN_CLOSE_TICKET.format(n=n), "tc", tk.id)])
             lines.append("")
     if not items and not lines:
         t.out.add(esc(texts.REVIEW_EMPTY), edit=edit)
@@ -86,25 +84,25 @@ async def review_page(t: Turn, page: int, edit: bool = False) -> None:
             kinds = "、".join(texts.REVIEW_KINDS.get(k, k) for k in item.kinds)
             guesses = "、".join(_title(t, g) for g in item.guesses) or texts.NONE_YET
             lines.append(texts.REVIEW_ITEM.format(n=n, text=esc(item.sample), count=item.count,
-                                                  first=_when(item.first_seen), last=_when(item.last_seen),
+                                                  first=short_when(item.first_seen), last=short_when(item.last_seen),
                                                   kinds=esc(kinds), guesses=esc(guesses)))
             if item.context_answer:  # a follow-up is read with the answer it followed
                 before = f"“{item.context_text}” → " if item.context_text else ""
                 lines[-1] += esc(texts.REVIEW_CONTEXT.format(context=before + _title(t, item.context_answer)))
-            rows.append([t.button(texts.BTN_LINK.format(n=n), link_menu, item.id),
-                         t.button(texts.BTN_DISMISS.format(n=n), dismiss, item.id)])
+            rows.append([t.button(texts.BTN_LINK.format(n=n), "rl", item.id),
+                         t.button(texts.BTN_DISMISS.format(n=n), "rd", item.id)])
     nav = []
     if page > 0:
-        nav.append(t.button(texts.BTN_PREV_PAGE, review_page_button, str(page - 1)))
+        nav.append(t.button(texts.BTN_PREV_PAGE, "rv", str(page - 1)))
     if (page + 1) * PAGE < total:
-        nav.append(t.button(texts.BTN_NEXT_PAGE, review_page_button, str(page + 1)))
+        nav.append(t.button(texts.BTN_NEXT_PAGE, "rv", str(page + 1)))
     if nav:
         rows.append(nav)
     t.out.add("\n".join(lines), rows, edit=edit)
 
 
-async def _pending_item(t: Turn, item_id: str) -> ReviewItem | None:
-    item = await t.a.storage.review_item(item_id)
+async def _pending_item(t: Exchange, item_id: str) -> ReviewItem | None:
+    item = await t.a.storage.inbox.review_item(item_id)
     if item is None or item.status != "pending":
         t.out.add("", notice=texts.STALE_BUTTON)
         return None
@@ -112,7 +110,7 @@ async def _pending_item(t: Turn, item_id: str) -> ReviewItem | None:
 
 
 @routes.button("rd", ROW, staff=True)
-async def dismiss(t: Turn, item_id: str) -> None:
+async def dismiss(t: Exchange, item_id: str) -> None:
     """Mark a queue item as dealt with."""
     item = await _pending_item(t, item_id)
     if item is not None:
@@ -121,30 +119,30 @@ async def dismiss(t: Turn, item_id: str) -> None:
 
 
 @routes.button("rl", ROW, staff=True)
-async def link_menu(t: Turn, item_id: str) -> None:
+async def link_menu(t: Exchange, item_id: str) -> None:
     """Offer the item's guesses, and a search, as services to link it to."""
     item = await _pending_item(t, item_id)
     if item is None:
         return
-    rows = [[t.button(_title(t, g)[:60], link, item.id, g)] for g in item.guesses if g in t.a.catalogue.by_id]
-    rows.append([t.button(texts.BTN_SEARCH, search_services, item.id)])
-    rows.append([t.button(texts.BTN_TOP, review_page_button, "0")])
+    rows = [[t.button(_title(t, g)[:60], "rk", item.id, g)] for g in item.guesses if g in t.a.catalogue.by_id]
+    rows.append([t.button(texts.BTN_SEARCH, "rq", item.id)])
+    rows.append([t.button(texts.BTN_TOP, "rv", "0")])
     t.out.add(esc(texts.LINK_PICK.format(text=item.sample)), rows, edit=True)
 
 
 @routes.button("rq", ROW, staff=True)
-async def search_services(t: Turn, item_id: str) -> None:
+async def search_services(t: Exchange, item_id: str) -> None:
     """Wait for keywords or a service id to link an item to."""
     item = await _pending_item(t, item_id)
     if item is not None:
         t.session.pending = Pending("staff_search", item.id)
-        t.out.add(esc(texts.LINK_SEARCH_PROMPT), [[t.button(texts.BTN_CANCEL_INPUT, cards.cancel)]])
+        t.out.add(esc(texts.LINK_SEARCH_PROMPT), [[t.button(texts.BTN_CANCEL_INPUT, "x")]])
 
 
 @routes.awaiting("staff_search", staff=True)
-async def searched_services(t: Turn, text: str, item_id: str) -> None:
+async def searched_services(t: Exchange, text: str, item_id: str) -> None:
     """List services matching the staff member's keywords or id."""
-    item = await t.a.storage.review_item(item_id)
+    item = await t.a.storage.inbox.review_item(item_id)
     if item is None:
         t.out.add("", notice=texts.STALE_BUTTON)
         return
@@ -155,12 +153,12 @@ async def searched_services(t: Turn, text: str, item_id: str) -> None:
         t.out.add(esc(texts.STAFF_SEARCH_NONE))
         t.session.pending = Pending("staff_search", item_id)
         return
-    rows = [[t.button(_title(t, i)[:60], link, item.id, i)] for i in ids]
+    rows = [[t.button(_title(t, i)[:60], "rk", item.id, i)] for i in ids]
     t.out.add(esc(texts.LINK_PICK.format(text=item.sample)), rows)
 
 
 @routes.button("rk", ROW, SERVICE, staff=True)
-async def link(t: Turn, item_id: str, service_id: str) -> None:
+async def link(t: Exchange, item_id: str, service_id: str) -> None:
     """Teach the item's question as an alias of a service; the index takes it in at once."""
     item = await _pending_item(t, item_id)
     if item is None:
@@ -169,14 +167,14 @@ async def link(t: Turn, item_id: str, service_id: str) -> None:
     audit_id = await changes.link(t.a.storage, t.a.catalogue, [item], service.id, _who(t))
     await t.a.sync_taught()
     t.out.add(esc(texts.LINK_DONE.format(text=item.sample, id=service.id, title=service.title)),
-              [[t.button(texts.BTN_UNLINK, unlink, audit_id)], [t.button(texts.BTN_TOP, review_page_button, "0")]],
+              [[t.button(texts.BTN_UNLINK, "ru", audit_id)], [t.button(texts.BTN_TOP, "rv", "0")]],
               edit=True)
 
 
 @routes.button("ru", ROW, staff=True)
-async def unlink(t: Turn, audit_id: str) -> None:
+async def unlink(t: Exchange, audit_id: str) -> None:
     """Undo a link (the alias goes, the question is pending again)."""
-    entry = await t.a.storage.audit_entry(audit_id)
+    entry = await t.a.storage.taught.audit_entry(audit_id)
     try:
         if entry is None:
             raise ChangeRefused("no_change")
@@ -189,36 +187,36 @@ async def unlink(t: Turn, audit_id: str) -> None:
 
 
 @routes.button("rt", ROW, staff=True)
-async def reply_ticket(t: Turn, ticket_id: str) -> None:
+async def reply_ticket(t: Exchange, ticket_id: str) -> None:
     """Wait for the staff member's reply to a ticket."""
-    ticket = await t.a.storage.ticket(ticket_id)
+    ticket = await t.a.storage.tickets.ticket(ticket_id)
     if ticket is None or ticket.status != "open" or ticket.chat_id is None:
         t.out.add(esc(texts.STAFF_REPLY_GONE))
         return
     t.session.pending = Pending("staff_reply", ticket.id)
     t.out.add(esc(texts.STAFF_REPLY_PROMPT.format(text=ticket.text or "")),
-              [[t.button(texts.BTN_CANCEL_INPUT, cards.cancel)]])
+              [[t.button(texts.BTN_CANCEL_INPUT, "x")]])
 
 
 @routes.awaiting("staff_reply", staff=True)
-async def send_ticket_reply(t: Turn, text: str, ticket_id: str) -> None:
+async def send_ticket_reply(t: Exchange, text: str, ticket_id: str) -> None:
     """Deliver the reply to the chat the ticket came from, and close the ticket."""
     storage = t.a.storage
-    ticket = await storage.ticket(ticket_id)
+    ticket = await storage.tickets.ticket(ticket_id)
     if ticket is None or ticket.status != "open" or ticket.chat_id is None:
         t.out.add(esc(texts.STAFF_REPLY_GONE))
         return
     html = esc(texts.STAFF_REPLY_PREFIX) + esc(texts.STAFF_REPLY_QUOTE.format(question=ticket.text or "")) + esc(text)
     t.out.items.append(Reply(html, chat_id=ticket.chat_id))
-    await storage.answer_ticket(ticket.id, text, by=_who(t),
+    await storage.tickets.answer_ticket(ticket.id, text, by=_who(t),
                                 summary=texts.AUDIT_REPLY.format(text=(ticket.text or "")[:60]))
     t.out.add(esc(texts.STAFF_REPLY_DONE))
 
 
 @routes.button("tc", ROW, staff=True)
-async def close_ticket(t: Turn, ticket_id: str) -> None:
+async def close_ticket(t: Exchange, ticket_id: str) -> None:
     """Close a ticket without replying."""
-    ticket = await t.a.storage.ticket(ticket_id)
+    ticket = await t.a.storage.tickets.ticket(ticket_id)
     if ticket is None or ticket.status != "open":
         t.out.add(esc(texts.STAFF_REPLY_GONE))
         return
@@ -227,14 +225,14 @@ async def close_ticket(t: Turn, ticket_id: str) -> None:
 
 
 @routes.command("admin", staff=True, menu="网页管理台登录链接", order=22)
-async def admin(t: Turn, args: str) -> None:
+async def admin(t: Exchange, args: str) -> None:
     """Send a one-time sign-in link to the staff console (when BOT_ADMIN_URL says where it is)."""
     base = t.a.settings.bot_admin_url
     if not base:
         t.out.add(esc(texts.ADMIN_NO_URL))
         return
-    url = await webauth.new_login_link(t.a.storage, base, _who(t))
-    t.out.add(esc(texts.ADMIN_LINK.format(minutes=int(webauth.LOGIN_TTL // 60), url=url)))
+    url = await signin.new_login_link(t.a.storage, base, _who(t))
+    t.out.add(esc(texts.ADMIN_LINK.format(minutes=int(signin.LOGIN_TTL // 60), url=url)))
 
 
 def render_stats(title: Callable[[str], str], s: dict[str, Any]) -> str:
