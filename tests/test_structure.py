@@ -1,4 +1,5 @@
-"""The shape of the code: no import cycle among the project's modules, and small modules and functions.
+"""The shape of the code: no import cycle among the project's modules, rooms that import only what they may,
+and small modules and functions.
 
 Imports are read from the source (AST), wherever they stand: at the top, inside functions, under
 `if TYPE_CHECKING:`. A cycle is a set of modules that import each other, directly or around a ring.
@@ -20,6 +21,17 @@ ENFORCED = ["bot", "conversations"]
 REPORTED = ["retrieval"]
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
+# What each room may import besides itself (the docstring of each package says the same); bot/app.py,
+# bot/__main__.py, bot/evaluate.py and bot/review.py put the rooms together and may import any of them.
+MAY_IMPORT = {
+    "retrieval": set(),
+    "conversations": {"retrieval"},
+    "bot.store": set(),
+    "bot.settings": set(),
+    "bot.chat": {"retrieval", "conversations", "bot.store", "bot.settings"},
+    "bot.staff": {"retrieval", "conversations", "bot.store", "bot.settings", "bot.chat"},
+    "bot.transports": {"bot.chat", "bot.settings", "bot.app"},
+}
 
 
 def module_name(path: Path) -> str:
@@ -91,6 +103,14 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def room(name: str) -> str:
+    """Return the room of a module: bot.chat, bot.staff, bot.store, bot.transports, a bot/ module, or a package."""
+    parts = name.split(".")
+    if parts[0] == "bot" and len(parts) > 1 and parts[1] in ("chat", "staff", "store", "transports"):
+        return f"bot.{parts[1]}"
+    return name if parts[0] == "bot" else parts[0]
+
+
 def oversized(packages: list[str]) -> Iterator[str]:
     """Yield one line per module over MAX_MODULE_LINES and per function over MAX_FUNCTION_LINES."""
     for package in packages:
@@ -120,6 +140,14 @@ def test_no_import_cycle_among_the_projects_modules():
     known = modules()
     graph = {name: imported(name, path, known) for name, path in known.items()}
     assert cycles(graph) == []
+
+
+def test_each_room_imports_only_what_it_may():
+    known = modules()
+    wrong = sorted(f"{name} imports {target}" for name, path in known.items() for target in imported(name, path, known)
+                   if room(name) in MAY_IMPORT and room(target) != room(name)
+                   and room(target) not in MAY_IMPORT[room(name)])
+    assert wrong == []
 
 
 def test_modules_and_functions_are_small():

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.chat.render import to_plain
 from bot.transports.console import ConsoleChat, run_console
 
@@ -49,6 +51,7 @@ def _run(args, stdin="", env=None):
                           env=full, timeout=120)
 
 
+@pytest.mark.slow
 def test_python_m_bot_answers_piped_input(tmp_path):
     result = _run(["bot"], "科技小院怎么申请\n", {"BOT_DB_PATH": str(tmp_path / "c.sqlite3")})
     assert result.returncode == 0, result.stderr
@@ -61,6 +64,7 @@ def test_malformed_setting_is_one_line(tmp_path):
     assert result.stderr.strip().count("\n") == 0 and "BOT_STAFF_IDS" in result.stderr
 
 
+@pytest.mark.slow
 def test_corrupt_database_is_one_line(tmp_path):
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"not sqlite" * 100)

@@ -8,13 +8,14 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 
-from bot.staff import signin
 from bot.chat.replies import Sender
+from bot.staff import signin
 from bot.store import PURGED
 from retrieval.evaluate import load_questions
-from tests.bot.console_helpers import BASE, open_console
-from tests.conftest import STAFF, USER
+from tests.bot.conftest import BASE, open_console
+from tests.conftest import STAFF, USER, html, press
 
 PAGES = ["/inbox", "/inbox?kind=ticket", "/dashboard", "/knowledge", "/history", "/try?q=青托"]
 API_GETS = ["/api/session", "/api/queue?kind=unanswered", "/api/history", "/api/stats?days=7", "/api/taught",
@@ -22,14 +23,6 @@ API_GETS = ["/api/session", "/api/queue?kind=unanswered", "/api/history", "/api/
 API_POSTS = ["/api/queue/0123456789/link", "/api/queue/0123456789/out-of-scope", "/api/queue/0123456789/dismiss",
              "/api/terms", "/api/history/0123456789/undo", "/api/tickets/0123456789/reply",
              "/api/tickets/0123456789/close", "/api/taught/alias/0123456789/remove"]
-
-
-def html_of(replies) -> str:
-    return "\n".join(r.html for r in replies)
-
-
-def press(replies, starts: str) -> str:
-    return next(b.data for r in replies for b in r.choices() if b.label.startswith(starts))
 
 
 # -- sign-in and refusals -------------------------------------------------------------------------------
@@ -159,7 +152,7 @@ async def test_a_follow_up_shows_its_context_and_links_as_a_pair(assistant, stor
         assert item["answer"]["decision"] == "unanswered" and item["answer"]["reply"].startswith("抱歉")
         assert [g["id"] for g in item["guesses"]][:1] and all(isinstance(g["score"], float) for g in item["guesses"])
         assert item["followup"] == {"pair": "青托对年龄有什么要求 网上能查进度吗"}
-        review = html_of(await assistant.command(STAFF, "review"))
+        review = html(await assistant.command(STAFF, "review"))
         assert "网上能查进度吗" in review and "上一轮：“青托对年龄有什么要求” → 13 实施天津市青年人才托举工程" in review
         page = (await b.get("/inbox")).text
         assert "上一轮" in page and "青托对年龄有什么要求" in page and "关联整句" in page
@@ -171,13 +164,14 @@ async def test_a_follow_up_shows_its_context_and_links_as_a_pair(assistant, stor
         assert done.status_code == 200 and done.json()["audit"]
         assert [a.text for a in await storage.taught.aliases()] == ["青托对年龄有什么要求 网上能查进度吗"]
         assert await b.queue("unanswered") == []
-    review = html_of(await assistant.command(STAFF, "review"))
+    review = html(await assistant.command(STAFF, "review"))
     assert review == "目前没有待处理的问题。"
     await assistant.sync_taught()
     # The bare follow-up was not taught: after another card it does not jump to 13.
     assert assistant.searcher.search("网上能查进度吗").reason != "learned"
 
 
+@pytest.mark.slow
 async def test_link_reaches_the_bot_and_undo_restores_every_answer(assistant, storage, fresh_searcher):
     assistant.searcher = assistant.base_searcher = fresh_searcher
     root = Path(__file__).resolve().parents[2] / "eval"
@@ -189,7 +183,7 @@ async def test_link_reaches_the_bot_and_undo_restores_every_answer(assistant, st
 
     before = answers()
     question = "想咨询一下管科技馆讲解员那个事"
-    assert not html_of(await assistant.text(USER, question)).startswith("<b>52 ")
+    assert not html(await assistant.text(USER, question)).startswith("<b>52 ")
     await assistant.text(USER, "天津有没有养猫的补贴")
     async with open_console(assistant) as b:
         await b.sign_in()
@@ -202,9 +196,9 @@ async def test_link_reaches_the_bot_and_undo_restores_every_answer(assistant, st
         oos = await b.post(f"/api/queue/{cat['id']}/out-of-scope", {"ids": [cat["id"]]})
         assert oos.status_code == 200, oos.text
         await assistant.sync_taught()
-        assert html_of(await assistant.text(USER, question)).startswith("<b>52 组织推荐全国科普教育基地</b>")
-        assert "13 实施天津市青年人才托举工程" in html_of(await assistant.text(USER, "青拖申报"))
-        assert "不在" in html_of(await assistant.text(USER, "天津有没有养猫的补贴"))
+        assert html(await assistant.text(USER, question)).startswith("<b>52 组织推荐全国科普教育基地</b>")
+        assert "13 实施天津市青年人才托举工程" in html(await assistant.text(USER, "青拖申报"))
+        assert "不在" in html(await assistant.text(USER, "天津有没有养猫的补贴"))
         tried = (await b.get("/api/try?q=青拖申报")).json()
         assert tried["answer"] == "13" and tried["corrections"] == [["青拖", "青托"]]
 
@@ -314,7 +308,7 @@ async def test_noise_and_declined_questions_do_not_pollute_unanswered(assistant,
         assert {i["text"] for i in await b.queue("declined")} == {"天津明天会下雨吗", "国家科学技术进步奖怎么申报"}
         stats = (await b.get("/api/stats?days=7")).json()
         assert [t for t, _ in stats["top_unanswered"]] == ["想咨询一下管科技馆讲解员那个事"]
-    staff_review = html_of(await assistant.command(STAFF, "review"))
+    staff_review = html(await assistant.command(STAFF, "review"))
     assert "想咨询一下管科技馆讲解员那个事" in staff_review and "帮我写一首诗" not in staff_review
 
 
@@ -459,15 +453,15 @@ async def test_html_in_questions_is_escaped_on_every_page(assistant, storage):
 
 
 async def test_admin_sends_a_login_link_to_staff_only(assistant, storage, settings):
-    assert "BOT_ADMIN_URL" in html_of(await assistant.command(STAFF, "admin"))
+    assert "BOT_ADMIN_URL" in html(await assistant.command(STAFF, "admin"))
     assistant.settings = replace(settings, bot_admin_url="https://console.example.org/")
-    text = html_of(await assistant.command(STAFF, "admin"))
+    text = html(await assistant.command(STAFF, "admin"))
     url = re.search(r"https://console\.example\.org/login\?t=([A-Za-z0-9_-]+)", text)
     assert url and "10 分钟" in text
-    refused = html_of(await assistant.command(USER, "admin"))
+    refused = html(await assistant.command(USER, "admin"))
     assert "仅限工作人员" in refused and "http" not in refused
     in_group = Sender(user_id=STAFF.user_id, chat_id=-100, chat_type="supergroup", is_staff=True)
-    grouped = html_of(await assistant.command(in_group, "admin"))
+    grouped = html(await assistant.command(in_group, "admin"))
     assert "私聊" in grouped and "http" not in grouped
     assert len(await storage.database.read("SELECT * FROM login_tokens")) == 1
     async with open_console(assistant) as b:

@@ -5,11 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.chat.core import Assistant
-from tests.conftest import STAFF, USER
-
-
-def html(replies) -> str:
-    return "\n".join(r.html for r in replies)
+from tests.conftest import STAFF, USER, html
 
 
 def buttons(replies) -> dict[str, str]:

@@ -10,11 +10,10 @@ import stat
 import pytest
 
 from bot.chat.core import RateLimiter
-from bot.transports.instance import InstanceLock, InstanceLocked
-from bot.store.keys import key_file, user_key_secret
 from bot.chat.replies import Sender
 from bot.store import Storage, StorageError
-from bot.store.keys import user_key
+from bot.store.keys import key_file, user_key, user_key_secret
+from bot.transports.instance import InstanceLock, InstanceLocked
 from tests.conftest import STAFF, USER
 
 

@@ -7,7 +7,7 @@ import json
 import time
 
 from bot import review
-from tests.bot.console_helpers import open_console
+from tests.bot.conftest import open_console
 from tests.conftest import USER
 
 

@@ -1,4 +1,8 @@
-"""The real python-telegram-bot Application against the local fake Bot API, driven as users would."""
+"""The real python-telegram-bot Application against the local fake Bot API, driven as users would.
+
+Marked slow (each test starts the Application and waits on the fake API; retries wait for real); the
+default run keeps the first end-to-end check (test_telegram_smoke.py).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,10 @@ from dataclasses import replace
 import pytest
 
 from bot.transports.telegram_bot import Recent, serve
-from tests.conftest import STAFF_ID
+from tests.conftest import STAFF_ID, free_port, listening, sent
 from tests.fake_bot_api import BOT_USERNAME
-from tests.net import free_port, listening
 
-
-async def sent(api, chat_id, count=1, timeout=10.0):
-    return await asyncio.to_thread(api.wait_sent, chat_id, count, timeout)
+pytestmark = pytest.mark.slow
 
 
 async def settle(seconds=0.4):

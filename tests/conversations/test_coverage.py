@@ -11,7 +11,7 @@ from conversations.engine import Ask, State, Verdict, next_step
 from conversations.finder import find
 from conversations.lint import sample_values
 from conversations.loader import FLOWS_DIR
-from tests.flow_helpers import REFERENCE, lenient
+from tests.conftest import REFERENCE, lenient
 
 README = Path(FLOWS_DIR).parent / "README.md"
 ROW = re.compile(r"^\| (\d\d) \| (.+?) \| (✅|—) \| (`[a-z0-9_]+`|—) \| (.+) \|$")

@@ -12,7 +12,7 @@ import pytest
 from conversations.lint import walk
 from conversations.loader import load_flows
 from conversations.model import Example, Flow
-from tests.flow_helpers import REFERENCE, lenient, reasons, run
+from tests.conftest import REFERENCE, lenient, reasons, run
 
 FLOWS = load_flows()
 CASES = [(f, e) for f in FLOWS.values() for e in f.examples]

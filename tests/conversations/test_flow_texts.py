@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.flow_helpers import flow
+from tests.conftest import flow
 
 
 def _source_text(catalogue, service_id: str) -> str:

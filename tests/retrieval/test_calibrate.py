@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from retrieval import calibrate
-from retrieval.config import load_config
 from retrieval.calibrate import MECHANISMS
+from retrieval.config import load_config
+
+pytestmark = pytest.mark.bench  # fits thresholds and measures every mechanism: the tuning tool's own runs
 
 A = """
 - {q: "青托申报条件", expect: ["13"], style: keyword}

@@ -1,4 +1,4 @@
-"""Helpers for driving the staff console over HTTP in-process (httpx against the ASGI app)."""
+"""Shared by the bot tests: the staff console driven over HTTP in-process (httpx against the ASGI app)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from bot.staff import signin
 from bot.chat.core import Assistant
+from bot.staff import signin
 from bot.staff.console import StaffConsole
 from bot.staff.web import create_app
 
