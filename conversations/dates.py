@@ -14,7 +14,6 @@ from .model import Question
 from .numerals import _arabic
 from .reading import Reading, _asks, _clean, _prompt_chars, shorten
 
-
 _SEP = r"[-./|]"
 
 _DATE_PATTERNS = [  # (pattern, precision) in the order tried; a two-digit year needs 年 or a full date

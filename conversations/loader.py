@@ -12,27 +12,8 @@ from typing import Any
 
 from retrieval.loader import CatalogueError, read_yaml
 
-from .model import (
-    ANSWER_TYPES,
-    NO,
-    OPERATORS,
-    UNSURE,
-    YES,
-    All,
-    Any_,
-    Compare,
-    VERDICTS,
-    Condition,
-    Example,
-    Flow,
-    Not,
-    Option,
-    Question,
-    Rule,
-    Unknown,
-    rule_compares,
-    rule_questions,
-)
+from .model import (ANSWER_TYPES, NO, OPERATORS, UNSURE, VERDICTS, YES, All, Any_, Compare, Condition, Example, Flow,
+                    Not, Option, Question, Rule, Unknown, rule_compares, rule_questions)
 
 FLOWS_DIR = Path(__file__).resolve().parent / "flows"
 

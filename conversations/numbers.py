@@ -15,7 +15,6 @@ from .model import Question, Span, span_value
 from .numerals import _arabic
 from .reading import _NEGATION_CHARS, Reading, _asks, _clean, _prompt_chars, shorten
 
-
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 
 _CONNECTORS = ("~", "-", "–", "—", "到", "至")

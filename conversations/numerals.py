@@ -8,7 +8,6 @@ import re
 from retrieval.text import NUMERAL_DIGITS as _DIGITS
 from retrieval.text import chinese_int
 
-
 _CN_RUN = re.compile(r"[零〇一二两俩三仨四五六七八九十百千万廿卅卌几]+(?:点[零〇一二三四五六七八九]+)?")
 
 # Words with a numeral that is not a number: keep them away from the numeral reader.

@@ -12,7 +12,6 @@ from .model import UNSURE, Option, Question
 from .reading import (_HEDGES, _NEGATION_LEADS, _UNSURE_PATTERN, _UNSURE_WORDS, Reading, _asks, _clean, _core,
                       _exact_option, _negated_at, _plain, _strip_particles, _strip_prefix)
 
-
 _SEGMENT_SPLIT = re.compile(r"[（）()、，,；;：:/]|以及|或|及|等")
 
 _ORDINAL = re.compile(r"(?:我选|选择|选|第)?(\d{1,2}|[一二三四五六七八九十])(?:个|项|种|类|条|号|个选项|项选项)?")

@@ -10,7 +10,6 @@ from .model import NO, UNSURE, YES, Question
 from .reading import (_HEDGES, _NEGATION_CHARS, _NEGATION_LEADS, _UNSURE_PATTERN, _UNSURE_WORDS, Reading, _asks, _clean,
                       _exact_option, _negated_at, _plain, _prompt_words, _strip_particles, _strip_prefix, shorten)
 
-
 _YES_WORDS = {"是", "是的", "是啊", "是呀", "是滴", "是哒", "是嘞", "是滴呀", "对", "对的", "对啊", "对呀", "对头",
               "有", "有的", "有啊", "有呀", "具备", "符合", "满足", "已经", "已", "嗯", "嗯嗯", "恩", "恩恩", "嗯呢",
               "好", "好的", "好滴", "可以", "能", "行", "会", "愿意", "同意", "当然", "当然是", "当然有", "当然了",

@@ -24,7 +24,6 @@ from .render import esc
 from .routes import FLOW, NAME, TAG, VALUE, routes
 from .session import Check, Context
 
-
 _BACK_WORDS = ("上一步", "上一题", "返回", "back")
 
 

@@ -13,7 +13,6 @@ from .render import esc
 from .routes import routes
 from .session import Pending
 
-
 # Longest text accepted as a question (Telegram itself allows 4096 characters).
 MAX_TEXT = 1000
 

@@ -24,7 +24,6 @@ from .render import esc
 from .routes import code_of
 from .session import Context
 
-
 FOLLOWUP_SECONDS = 15 * 60
 
 

@@ -18,7 +18,6 @@ from retrieval.text import compact, normalise
 
 from .core import Exchange
 
-
 # A previous answer older than this is not what a question followed up.
 CONTEXT_SECONDS = 3600.0
 

@@ -20,7 +20,7 @@ from conversations.loader import load_flows
 from retrieval.decide import Decision
 from retrieval.loader import load_catalogue
 from retrieval.model import Catalogue
-from retrieval.search import SearchResult, Searcher
+from retrieval.search import Searcher, SearchResult
 
 from ..chat import texts, views
 from ..chat.render import service_card, to_plain

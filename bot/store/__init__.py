@@ -1,7 +1,15 @@
-"""The store: the only package with SQL in it (bot/store/storage.py lists its repositories).
+"""The store: the SQLite database and a repository per domain — the only package with SQL in it.
 
-It imports nothing from the rest of bot/; the chat, the staff tools and the transports reach the database
-only through it.
+    database.py  the connection, migrations (schema.py), batches, writes kept in memory while refused
+    storage.py   Storage: the database and its repositories, opened and closed together; retention
+    queries.py   the query log, feedback, check events      inbox.py    the review queue
+    taught.py    aliases, terms, out-of-scope examples; every staff change and its undo (audit.py)
+    tickets.py   messages for staff and the outbox           signin.py   console login tokens and sessions
+    sessions.py  per-chat sessions (read-your-writes)        stats.py    figures and export rows
+    rows.py      the typed rows returned                     keys.py     the keys kept beside the database
+
+Imports nothing else of bot/ (nor retrieval/ or conversations/): the chat, the staff tools and the transports
+reach the database only through it.
 """
 
 from .database import ChangeRefused, Database, StorageBusy, StorageError, new_id

@@ -11,7 +11,6 @@ from typing import Any
 from .database import Database, new_id
 from .rows import ReviewItem
 
-
 # One question asked again in the same queue and context adds to its group.
 _ENQUEUE = (
     "INSERT INTO review_items (id, queue, norm, context_answer, sample, count, first_seen, last_seen, status, kinds, "

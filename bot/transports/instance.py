@@ -3,7 +3,7 @@
 The lock is a kernel file lock (flock) on BOT_DB_PATH + ".lock", so it is released when the process
 ends, however it ends; a second instance on the same database refuses to start with one line. A second
 instance elsewhere (another machine, another database) is detected by Telegram's 409 Conflict at start
-(bot/telegram_bot.py).
+(bot/transports/telegram_bot.py).
 """
 
 from __future__ import annotations
