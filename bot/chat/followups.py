@@ -172,7 +172,7 @@ async def _about_context(t: Exchange, text: str, result: SearchResult, ctx: Cont
     a = t.a
     previous = t.session.last_text
     qid = await record.log_question(t, text, result, shown=ctx.answer if ctx.answer in a.catalogue.by_id else None,
-                                   decision="answered", reason="followup")
+                                    decision="answered", reason="followup")
     t.session.last_query, t.session.last_text = qid, text
     service = a.catalogue.service(ctx.answer)
     if service is not None:

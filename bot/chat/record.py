@@ -83,8 +83,8 @@ async def enqueue_unanswered(t: Exchange, text: str, result: SearchResult, query
     """Queue a question the assistant did not answer, with what the user had just seen."""
     _, answer = context_of(t)
     await t.a.storage.inbox.enqueue(normalise(text), text[:MAX_QUESTION], "unanswered", [h.id for h in result.hits[:3]],
-                              queue=queue_for("unanswered", text, result.reason), context_answer=answer,
-                              query_id=query_id)
+                                    queue=queue_for("unanswered", text, result.reason), context_answer=answer,
+                                    query_id=query_id)
 
 
 async def enqueue_feedback(t: Exchange, query_id: str, kind: str, text: str, guesses: Iterable[str]) -> None:
@@ -92,7 +92,7 @@ async def enqueue_feedback(t: Exchange, query_id: str, kind: str, text: str, gue
     q = await t.a.storage.queries.query(query_id)
     answer = q.ctx_answer if q is not None else context_of(t)[1]
     await t.a.storage.inbox.enqueue(normalise(text), text[:MAX_QUESTION], kind, guesses, queue=kind,
-                              context_answer=answer, query_id=query_id)
+                                    context_answer=answer, query_id=query_id)
 
 
 async def log_question(t: Exchange, text: str, result: SearchResult, *, shown: str | None,

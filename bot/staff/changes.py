@@ -40,7 +40,7 @@ async def link(storage: Storage, catalogue: Catalogue, items: Sequence[ReviewIte
     summary = (texts.AUDIT_LINK.format(text=_clip(teach), id=service.id, title=service.title) if teach
                else _many(texts.AUDIT_LINK, texts.AUDIT_LINK_MORE, items, id=service.id, title=service.title))
     audit_id, _ = await storage.taught.teach_alias(service.id, [(t, normalise(t)) for t in texts_], who, summary,
-                                            [i.id for i in items])
+                                                   [i.id for i in items])
     return audit_id
 
 
@@ -73,7 +73,7 @@ async def dismiss(storage: Storage, items: Sequence[ReviewItem], who: str) -> st
     if not items:
         raise Invalid("没有要忽略的问题。")
     return await storage.taught.dismiss_items([i.id for i in items], who,
-                                       _many(texts.AUDIT_DISMISS, texts.AUDIT_DISMISS_MORE, items))
+                                              _many(texts.AUDIT_DISMISS, texts.AUDIT_DISMISS_MORE, items))
 
 
 def reply_html(ticket: Ticket, answer: str) -> str:
@@ -89,7 +89,7 @@ async def reply_ticket(storage: Storage, ticket: Ticket, answer: str, who: str) 
     if len(answer) > 3000:
         raise Invalid("回复最多 3000 字。")
     return await storage.tickets.reply_ticket(ticket.id, answer, reply_html(ticket, answer), who,
-                                      texts.AUDIT_REPLY.format(text=_clip(ticket.text or "")))
+                                              texts.AUDIT_REPLY.format(text=_clip(ticket.text or "")))
 
 
 async def close_ticket(storage: Storage, ticket: Ticket, who: str) -> str:

@@ -209,7 +209,7 @@ async def send_ticket_reply(t: Exchange, text: str, ticket_id: str) -> None:
     html = esc(texts.STAFF_REPLY_PREFIX) + esc(texts.STAFF_REPLY_QUOTE.format(question=ticket.text or "")) + esc(text)
     t.out.items.append(Reply(html, chat_id=ticket.chat_id))
     await storage.tickets.answer_ticket(ticket.id, text, by=_who(t),
-                                summary=texts.AUDIT_REPLY.format(text=(ticket.text or "")[:60]))
+                                        summary=texts.AUDIT_REPLY.format(text=(ticket.text or "")[:60]))
     t.out.add(esc(texts.STAFF_REPLY_DONE))
 
 

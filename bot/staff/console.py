@@ -219,7 +219,7 @@ async def open_console(settings: Settings) -> tuple[StaffConsole, Storage]:
         searcher = Searcher.build(catalogue)
         flows = load_flows(None, set(catalogue.by_id))
         console = StaffConsole(settings, storage, catalogue, searcher, console_key(settings.bot_db_path),
-                          flow_titles={f.id: f.title for f in flows.values()})
+                               flow_titles={f.id: f.title for f in flows.values()})
         await storage.purge(settings.bot_retention_days)
     except BaseException:
         await storage.close()

@@ -30,7 +30,7 @@ async def not_found(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith("/api/"):
         return with_headers(JSONResponse({"error": "没有这个地址。"}, status_code=404))
     return with_headers(HTMLResponse("<!doctype html><title>404</title><p>没有这个页面。<a href=\"/inbox\">返回</a>",
-                                 status_code=404))
+                                     status_code=404))
 
 
 def create_app(settings: Settings, *, console: StaffConsole | None = None) -> Starlette:

@@ -125,7 +125,7 @@ class Database:
             await self._migrate()
             # Prove that the file can be written now, rather than discovering it at the first question.
             await self.connection.execute("INSERT INTO meta (key, value) VALUES ('opened_at', ?) ON CONFLICT (key) "
-                                  "DO UPDATE SET value = excluded.value", (str(self.clock()),))
+                                          "DO UPDATE SET value = excluded.value", (str(self.clock()),))
         except StorageError:
             await self._close_quietly()
             raise

@@ -38,7 +38,7 @@ class ReviewQueue:
         """
         now = self.db.clock()
         return await self.db.write(_ENQUEUE, (new_id(), queue or kind, norm, context_answer or "", sample, now, now, kind,
-                                            json.dumps(list(guesses)[:3]), query_id))
+                                              json.dumps(list(guesses)[:3]), query_id))
 
     def _inbox_sql(self, where: str) -> str:
         return ("SELECT r.*, q.shown AS shown, c.text AS context_text FROM review_items r "
@@ -51,7 +51,7 @@ class ReviewQueue:
         chosen = list(queues) if queues is not None else None
         where = "r.status = ?" + (f" AND r.queue IN ({','.join('?' * len(chosen))})" if chosen is not None else "")
         rows = await self.db.read(self._inbox_sql(where) + " ORDER BY r.count DESC, r.last_seen DESC LIMIT ? OFFSET ?",
-                                (status, *(chosen or ()), limit, offset))
+                                  (status, *(chosen or ()), limit, offset))
         return [ReviewItem.from_row(r) for r in rows]
 
     async def review_count(self, status: str = "pending", queues: Iterable[str] | None = None) -> int:
@@ -99,7 +99,7 @@ class ReviewQueue:
         since = self.db.clock() - days * 86400 if days else float("-inf")
         if queue == "ticket":
             rows = await self.db.read("SELECT id, ts AS last_seen, ts AS first_seen, 1 AS count, text, status "
-                                    "FROM tickets WHERE status = 'open' AND ts >= ? ORDER BY ts", (since,))
+                                      "FROM tickets WHERE status = 'open' AND ts >= ? ORDER BY ts", (since,))
             return [dict(r, queue="ticket", context_text=None, context_answer="") for r in rows]
         rows = await self.db.read(
             self._inbox_sql("r.status = 'pending' AND r.queue = ? AND r.last_seen >= ?")

@@ -48,7 +48,7 @@ class QueryLog:
     async def feedback_exists(self, query_id: str, user_key: str, kind: str) -> bool:
         """Return True when this feedback was already given."""
         rows = await self.db.read("SELECT 1 FROM feedback WHERE query_id = ? AND user_key = ? AND kind = ?",
-                                (query_id, user_key, kind))
+                                  (query_id, user_key, kind))
         return bool(rows)
 
     async def log_flow_event(self, user_key: str, flow_id: str, event: str, verdict: str | None = None) -> bool:

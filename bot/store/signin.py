@@ -41,7 +41,7 @@ class SignIn:
     async def console_session(self, session_hash: str) -> tuple[str, float] | None:
         """Return (who, expires at) of a live console session, or None."""
         rows = await self.db.read("SELECT who, expires_at FROM console_sessions WHERE hash = ? AND ended_at IS NULL "
-                                "AND expires_at > ?", (session_hash, self.db.clock()))
+                                  "AND expires_at > ?", (session_hash, self.db.clock()))
         return (str(rows[0]["who"]), float(rows[0]["expires_at"])) if rows else None
 
     async def end_console_session(self, session_hash: str) -> None:

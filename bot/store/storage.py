@@ -79,16 +79,16 @@ class Storage:
         cutoff = db.clock() - retention_days * 86400
         async with db.batch():
             await db.write("UPDATE queries SET text = NULL, norm = '' WHERE ts < ? AND text IS NOT NULL",
-                              (cutoff,))
+                           (cutoff,))
             await db.write("UPDATE review_items SET sample = NULL, norm = 'purged:' || id "
-                              "WHERE last_seen < ? AND sample IS NOT NULL", (cutoff,))
+                           "WHERE last_seen < ? AND sample IS NOT NULL", (cutoff,))
             # Tickets go with the same period whether or not anyone answered them: text, answer and chat id.
             await db.write("UPDATE tickets SET status = CASE status WHEN 'open' THEN 'expired' ELSE status END, "
-                              "text = NULL, answer = NULL, chat_id = NULL WHERE ts < ? "
-                              "AND (text IS NOT NULL OR chat_id IS NOT NULL)", (cutoff,))
+                           "text = NULL, answer = NULL, chat_id = NULL WHERE ts < ? "
+                           "AND (text IS NOT NULL OR chat_id IS NOT NULL)", (cutoff,))
             # A ticket closed without reply kept its chat id so that closing could be undone; not for longer.
             await db.write("UPDATE tickets SET chat_id = NULL WHERE status = 'closed' AND chat_id IS NOT NULL "
-                              "AND answered_at < ?", (db.clock() - CLOSE_UNDO_SECONDS,))
+                           "AND answered_at < ?", (db.clock() - CLOSE_UNDO_SECONDS,))
             # Sessions hold the last question of each chat: forget chats idle for the whole period.
             await db.write("DELETE FROM sessions WHERE updated_at < ?", (cutoff,))
             # Staff change summaries quote questions: they go with the questions.

@@ -52,7 +52,7 @@ class Taught:
             changed = await self._resolve(db, item_ids, "linked", who, service_id)
             await _bump(db)
             audit_id = await audit.record(db, self.db.clock(), who, "link", summary,
-                                         {"aliases": alias_ids, "items": changed, "status": "linked"})
+                                          {"aliases": alias_ids, "items": changed, "status": "linked"})
         return audit_id, alias_ids
 
     async def teach_out_of_scope(self, texts: Iterable[str], who: str, summary: str,
@@ -67,7 +67,7 @@ class Taught:
             changed = await self._resolve(db, item_ids, "out_of_scope", who)
             await _bump(db)
             return await audit.record(db, self.db.clock(), who, "out_of_scope", summary,
-                                     {"taught": taught_ids, "items": changed, "status": "out_of_scope"})
+                                      {"taught": taught_ids, "items": changed, "status": "out_of_scope"})
 
     async def teach_term(self, typed: str, meant: str, who: str, summary: str) -> str:
         """Teach a term (a correction or synonym, typed → meant) that applies to every question; return the audit id."""
@@ -153,13 +153,13 @@ class Taught:
     async def aliases(self) -> list[Alias]:
         """Return the active learned aliases."""
         rows = await self.db.read("SELECT id, text, service_id, created_at, created_by FROM learned_aliases "
-                                "WHERE removed_at IS NULL ORDER BY created_at")
+                                  "WHERE removed_at IS NULL ORDER BY created_at")
         return [Alias.from_row(r) for r in rows]
 
     async def rows(self, kind: str | None = None) -> list[TaughtRow]:
         """Return the active terms and out-of-scope examples (or those of one kind), oldest first."""
         rows = await self.db.read("SELECT * FROM taught WHERE removed_at IS NULL AND (? IS NULL OR kind = ?) "
-                                "ORDER BY created_at, rowid", (kind, kind))
+                                  "ORDER BY created_at, rowid", (kind, kind))
         return [TaughtRow.from_row(r) for r in rows]
 
     async def version(self) -> int:

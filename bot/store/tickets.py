@@ -19,13 +19,13 @@ class Tickets:
         """Store a user's message for staff; the chat id is kept only while the ticket is open."""
         tid = new_id()
         await self.db.write("INSERT INTO tickets (id, ts, user_key, chat_id, text, status) VALUES (?, ?, ?, ?, ?, 'open')",
-                          (tid, self.db.clock(), user_key, chat_id, text))
+                            (tid, self.db.clock(), user_key, chat_id, text))
         return tid
 
     async def tickets(self, status: str = "open", limit: int = 5, offset: int = 0) -> list[Ticket]:
         """Return tickets, oldest first."""
         rows = await self.db.read("SELECT * FROM tickets WHERE status = ? ORDER BY ts LIMIT ? OFFSET ?",
-                                (status, limit, offset))
+                                  (status, limit, offset))
         return [Ticket.from_row(r) for r in rows]
 
     async def ticket(self, ticket_id: str) -> Ticket | None:
@@ -71,10 +71,10 @@ class Tickets:
     async def outbox(self, limit: int = 20) -> list[OutboxMessage]:
         """Return console replies waiting to be delivered, oldest first."""
         rows = await self.db.read("SELECT id, chat_id, html FROM outbox WHERE sent_at IS NULL AND chat_id IS NOT NULL "
-                                "ORDER BY ts LIMIT ?", (limit,))
+                                  "ORDER BY ts LIMIT ?", (limit,))
         return [OutboxMessage.from_row(r) for r in rows]
 
     async def outbox_done(self, message_id: str) -> bool:
         """Mark a console reply as handled (sent or undeliverable) and forget its chat id and text."""
         return await self.db.write("UPDATE outbox SET sent_at = ?, chat_id = NULL, html = NULL WHERE id = ?",
-                                 (self.db.clock(), message_id))
+                                   (self.db.clock(), message_id))

@@ -51,8 +51,8 @@ class Browser:
 async def open_console(assistant: Assistant) -> AsyncIterator[Browser]:
     """Yield a browser on a console over the assistant's database, with the assistant's base search."""
     console = StaffConsole(assistant.settings, assistant.storage, assistant.catalogue, assistant.base_searcher,
-                      b"k" * 32, clock=assistant.clock,
-                      flow_titles={f.id: f.title for f in assistant.flows.values()})
+                           b"k" * 32, clock=assistant.clock,
+                           flow_titles={f.id: f.title for f in assistant.flows.values()})
     app = create_app(assistant.settings, console=console)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
         yield Browser(client, console)

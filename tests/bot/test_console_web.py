@@ -406,7 +406,7 @@ async def test_csv_export_is_excel_ready_and_formula_safe(assistant, storage):
     evil = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1 科协", "-2 科协", "@SUM(1)", "\t=1 科协", "\r=1 科协"]
     for text in evil:
         await storage.queries.log_query(user_key="u", chat_type="private", text=text, norm=text, decision="unanswered",
-                                reason="no_match", hits=[], shown=None)
+                                        reason="no_match", hits=[], shown=None)
         await storage.inbox.enqueue(text, text, "unanswered", [])
     async with open_console(assistant) as b:
         await b.sign_in()
