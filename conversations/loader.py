@@ -208,6 +208,30 @@ def _example(raw: Any, questions: dict[str, Question], conditions: set[str], fai
                    reference=reference)
 
 
+def _conditions(raw_cs: Any, by_id: dict[str, Question], fail: Any) -> list[Condition]:
+    """Validate the conditions: each quotes the catalogue and holds a rule over the flow's questions."""
+    if not isinstance(raw_cs, list) or not raw_cs:
+        raise fail("conditions", "a flow needs at least one condition")
+    conditions = []
+    for i, c in enumerate(raw_cs):
+        if not isinstance(c, dict) or set(c) - CONDITION_KEYS:
+            raise fail(f"conditions[{i}]", f"expected keys {', '.join(sorted(CONDITION_KEYS))}")
+        cid = c.get("id")
+        if not isinstance(cid, str) or not cid:
+            raise fail(f"conditions[{i}]", "id is required")
+        if not isinstance(c.get("quote"), str) or not c["quote"].strip():
+            raise fail(cid, "quote (the condition as the catalogue prints it) is required")
+        if c.get("holds") is None:
+            raise fail(cid, "holds (the rule) is required")
+        rule = _rule(c["holds"], fail, f"{cid}.holds")
+        for cmp in rule_compares(rule):
+            _check_compare(cmp, by_id, fail, f"{cid}.holds")
+        conditions.append(Condition(cid, c["quote"].strip(), rule, str(c.get("note") or "").strip()))
+    if len({c.id for c in conditions}) != len(conditions):
+        raise fail("conditions", "duplicate condition id")
+    return conditions
+
+
 def load_flow(path: str | Path, service_ids: set[str] | None = None) -> Flow:
     """Load and validate one flow file."""
     path = Path(path)
@@ -253,26 +277,7 @@ def load_flow(path: str | Path, service_ids: set[str] | None = None) -> Flow:
         for c in rule_compares(q.ask_if):
             _check_compare(c, by_id, fail, f"{q.id}.ask_if", earlier)
         earlier.add(q.id)
-    raw_cs = raw.get("conditions")
-    if not isinstance(raw_cs, list) or not raw_cs:
-        raise fail("conditions", "a flow needs at least one condition")
-    conditions = []
-    for i, c in enumerate(raw_cs):
-        if not isinstance(c, dict) or set(c) - CONDITION_KEYS:
-            raise fail(f"conditions[{i}]", f"expected keys {', '.join(sorted(CONDITION_KEYS))}")
-        cid = c.get("id")
-        if not isinstance(cid, str) or not cid:
-            raise fail(f"conditions[{i}]", "id is required")
-        if not isinstance(c.get("quote"), str) or not c["quote"].strip():
-            raise fail(cid, "quote (the condition as the catalogue prints it) is required")
-        if c.get("holds") is None:
-            raise fail(cid, "holds (the rule) is required")
-        rule = _rule(c["holds"], fail, f"{cid}.holds")
-        for cmp in rule_compares(rule):
-            _check_compare(cmp, by_id, fail, f"{cid}.holds")
-        conditions.append(Condition(cid, c["quote"].strip(), rule, str(c.get("note") or "").strip()))
-    if len({c.id for c in conditions}) != len(conditions):
-        raise fail("conditions", "duplicate condition id")
+    conditions = _conditions(raw.get("conditions"), by_id, fail)
     used = set().union(*(rule_questions(c.holds) for c in conditions),
                        *(rule_questions(q.ask_if) for q in questions))
     for q in questions:

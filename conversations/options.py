@@ -113,6 +113,15 @@ def _read_choice(q: Question, text: str, reference: date | None) -> Reading:
     if body in _NONE_WORDS:
         none = _special_option(q, "none")
         return Reading(none.value) if none else _which(q, list(range(len(q.options))))
+    matched = _by_words(q, body)
+    if matched is not None:
+        return matched
+    cue = any(w in t for w in ("是", "不", "没", "有")) or bool(re.search(r"\d", t))
+    return Reading(error=q.error or texts.OPTION_ERROR, attempt=cue)
+
+
+def _by_words(q: Question, body: str) -> Reading | None:
+    """Read a reply by the words of the option labels it names; None when it names none of them."""
     hedged = any(h in body for h in _HEDGES) or body.endswith("吧")
     for h in _HEDGES:
         body = body.replace(h, "")
@@ -136,5 +145,4 @@ def _read_choice(q: Question, text: str, reference: date | None) -> Reading:
         special = {o.value for o in (_special_option(q, "unsure"), _special_option(q, "none")) if o}
         rest = [i for i, o in enumerate(q.options) if i not in ruled_out and o.value not in special]
         return _which(q, rest)
-    cue = any(w in t for w in ("是", "不", "没", "有")) or bool(re.search(r"\d", t))
-    return Reading(error=q.error or texts.OPTION_ERROR, attempt=cue)
+    return None
