@@ -199,8 +199,11 @@ class Assistant:
         except Exception:  # noqa: BLE001 - a broken database must not stop answering
             log.exception("could not read what staff taught")
             return False
-        # Always built from the searcher made at start, so that an undo restores the exact previous answers.
-        self.searcher = self.base_searcher.with_taught(taught)
+        # Always built from the searcher made at start, so that an undo restores the exact previous answers;
+        # with nothing taught it is that searcher itself (a searcher is a pure function of its parts and what
+        # was taught; sharing it keeps its typo corrector, which is built once, on first use).
+        self.searcher = (self.base_searcher if taught == self.base_searcher.taught
+                         else self.base_searcher.with_taught(taught))
         self._taught_version = version
         log.info("loaded %d aliases, %d terms, %d out-of-scope examples (version %d)",
                  sum(len(v) for v in taught.aliases.values()), len(taught.terms), len(taught.out_of_scope), version)

@@ -95,7 +95,9 @@ class StaffConsole:
         """Rebuild the searcher from the base when what staff taught changed (here or in another process)."""
         version = await self.storage.taught.version()
         if version != self._version:
-            self.searcher = self.base_searcher.with_taught(await read_taught(self.storage))
+            taught = await read_taught(self.storage)
+            self.searcher = (self.base_searcher if taught == self.base_searcher.taught
+                             else self.base_searcher.with_taught(taught))
             self._version = version
 
     async def sweep(self) -> None:
