@@ -119,8 +119,24 @@ def clock() -> Clock:
     return Clock()
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """An empty database at the current schema, made once (tests/bot/test_storage.py migrates new and old files)."""
+    path = tmp_path_factory.mktemp("template") / "assistant.sqlite3"
+
+    async def create() -> None:
+        s = Storage(path)
+        await s.open()
+        await s.close()
+
+    asyncio.run(create())
+    return path
+
+
 @pytest.fixture
-async def storage(settings, clock) -> AsyncIterator[Storage]:
+async def storage(settings, clock, migrated_database) -> AsyncIterator[Storage]:
+    """A database of the test's own (a copy of the migrated empty one), with a settable clock."""
+    shutil.copyfile(migrated_database, settings.bot_db_path)
     s = Storage(settings.bot_db_path, clock=clock, retry_seconds=0.05)
     await s.open()
     yield s

@@ -51,7 +51,6 @@ def _run(args, stdin="", env=None):
                           env=full, timeout=120)
 
 
-@pytest.mark.slow
 def test_python_m_bot_answers_piped_input(tmp_path):
     result = _run(["bot"], "科技小院怎么申请\n", {"BOT_DB_PATH": str(tmp_path / "c.sqlite3")})
     assert result.returncode == 0, result.stderr
@@ -64,7 +63,6 @@ def test_malformed_setting_is_one_line(tmp_path):
     assert result.stderr.strip().count("\n") == 0 and "BOT_STAFF_IDS" in result.stderr
 
 
-@pytest.mark.slow
 def test_corrupt_database_is_one_line(tmp_path):
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"not sqlite" * 100)

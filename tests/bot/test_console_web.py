@@ -171,7 +171,6 @@ async def test_a_follow_up_shows_its_context_and_links_as_a_pair(assistant, stor
     assert assistant.searcher.search("网上能查进度吗").reason != "learned"
 
 
-@pytest.mark.slow
 async def test_link_reaches_the_bot_and_undo_restores_every_answer(assistant, storage, fresh_searcher):
     assistant.searcher = assistant.base_searcher = fresh_searcher
     root = Path(__file__).resolve().parents[2] / "eval"

@@ -32,7 +32,6 @@ CONVERSATIONS = """
 """
 
 
-@pytest.mark.slow
 def test_conversations_are_run_and_judged(tmp_path, capsys):
     path = tmp_path / "c.yaml"
     path.write_text(CONVERSATIONS, encoding="utf-8")

@@ -41,7 +41,6 @@ async def test_migration_from_an_older_schema_keeps_data(tmp_path):
         await s.close()
 
 
-@pytest.mark.slow
 async def test_hundreds_of_concurrent_questions_are_all_logged(assistant, storage):
     from bot.chat.replies import Sender
 

@@ -1,7 +1,7 @@
 """The real python-telegram-bot Application against the local fake Bot API, driven as users would.
 
-Marked slow (each test starts the Application and waits on the fake API; retries wait for real); the
-default run keeps the first end-to-end check (test_telegram_smoke.py).
+Marked slow: each test starts the Application and waits on the fake API (retries and back-offs for real);
+the default run keeps the first end-to-end check (test_telegram_smoke.py).
 """
 
 from __future__ import annotations

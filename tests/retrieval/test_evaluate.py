@@ -63,7 +63,6 @@ def _meets_targets(capsys, path: Path) -> None:
     assert data["oos_rejection"] >= 0.85 and data["false_rejection"] <= 0.05
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", ["holdout_a", "holdout_b"])
 def test_question_sets_meet_the_targets(capsys, name):
     """Regression guard for the method on the project's own held-out sets."""

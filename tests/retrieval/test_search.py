@@ -101,7 +101,6 @@ def test_removing_the_last_learned_alias_really_removes_it(fresh_searcher):
     assert "52" not in {d.answer for d in untaught.index.docs if question in d.name}
 
 
-@pytest.mark.slow
 def test_teaching_and_undoing_leaves_every_other_answer_unchanged(searcher):
     """Taught items build a new index from the base; nothing shared is changed, so an undo is exact."""
     from pathlib import Path
