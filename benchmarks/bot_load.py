@@ -33,7 +33,7 @@ from typing import Any
 
 from bot.app import build_assistant
 from bot.settings import Settings
-from bot.telegram_bot import serve
+from bot.transports.telegram_bot import serve
 from retrieval.bench import percentile
 from tests.fake_bot_api import TOKEN, FakeBotAPI
 

@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if settings.telegram_bot_token:
-            from .telegram_bot import run_telegram
+            from .transports.telegram_bot import run_telegram
 
             return run_telegram(settings)
         return asyncio.run(_console(settings))
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
 async def _console(settings: Settings) -> int:
     from .app import build_assistant
-    from .console import run_console
+    from .transports.console import run_console
 
     assistant = await build_assistant(settings)
     try:

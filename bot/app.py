@@ -1,4 +1,8 @@
-"""Build the shared objects once at start: catalogue, search, flows, storage, assistant."""
+"""Build the shared objects once at start: catalogue, search, flows, storage, assistant.
+
+This is where the rooms meet: it imports the handler modules of the chat and the staff's Telegram
+commands, which declares their routes (bot/chat/routes.py), and builds the assistant the transports run.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,11 @@ from conversations.loader import FlowError, load_flows
 from retrieval.loader import CatalogueError, load_catalogue
 from retrieval.search import Searcher
 
-from .core import Assistant
+from .chat import answers, browse, checks, dialogue  # noqa: F401 - importing them declares their routes
+from .chat.core import Assistant
 from .settings import Settings
-from .storage import Storage, StorageError
+from .staff import commands  # noqa: F401 - the staff's Telegram commands: importing declares their routes
+from .store import Storage, StorageError
 
 
 class StartupError(RuntimeError):

@@ -30,7 +30,9 @@ from typing import Any
 
 from retrieval.evaluate import read_list
 
-from .replies import Reply, Sender
+from .app import build_assistant
+from .chat.replies import Reply, Sender
+from .settings import Settings
 
 _CHOICE = re.compile(r"^(?:sg\|[0-9a-f]{10}\||s\|)(\w+)$")
 
@@ -112,9 +114,6 @@ def judge(step: Step, replies: list[Reply]) -> dict[str, Any]:
 
 async def run(conversations: list[Conversation], data_dir: str | None = None) -> dict[str, Any]:
     """Run every conversation through the assistant core and return the figures."""
-    from .app import build_assistant
-    from .settings import Settings
-
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(bot_db_path=str(Path(tmp) / "evaluate.sqlite3"), bot_user_key_secret="evaluate",
                             bot_reference_date=date(date.today().year, 12, 31), bot_user_burst=1000,

@@ -6,36 +6,22 @@ evaluated as code. Every problem raises FlowError naming the file, the step and 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from retrieval.loader import CatalogueError, read_yaml
 
-from .model import (
-    ANSWER_TYPES,
-    NO,
-    OPERATORS,
-    UNSURE,
-    YES,
-    All,
-    Any_,
-    Compare,
-    Condition,
-    Flow,
-    Not,
-    Option,
-    Question,
-    Rule,
-    Unknown,
-    rule_compares,
-    rule_questions,
-)
+from .model import (ANSWER_TYPES, NO, OPERATORS, UNSURE, VERDICTS, YES, All, Any_, Compare, Condition, Example, Flow,
+                    Not, Option, Question, Rule, Unknown, rule_compares, rule_questions)
 
 FLOWS_DIR = Path(__file__).resolve().parent / "flows"
 
-FLOW_KEYS = {"id", "service", "title", "intro", "questions", "conditions", "next_step"}
+FLOW_KEYS = {"id", "service", "title", "intro", "questions", "conditions", "next_step", "examples"}
 QUESTION_KEYS = {"id", "type", "prompt", "options", "min", "max", "unit", "error", "help", "ask_if", "unsure"}
 CONDITION_KEYS = {"id", "quote", "holds", "note"}
+EXAMPLE_KEYS = {"name", "answers", "verdict", "met", "not_met", "unknown", "read", "unsure_everywhere", "reference"}
+WALK_KEYS = {"name", "every_answer", "never", "sometimes", "unsure_everywhere", "reference"}
 YESNO_LABELS = {YES: "是", NO: "否", UNSURE: "不确定"}
 
 
@@ -168,6 +154,84 @@ def _check_compare(c: Compare, flow_questions: dict[str, Question], fail: Any, w
         raise fail(where, f"compare date question {c.question!r} with 'as: age'")
 
 
+def _ids(raw: Any, known: set[str], fail: Any, where: str, what: str) -> frozenset[str]:
+    if not isinstance(raw, list) or not all(isinstance(i, str) and i in known for i in raw):
+        raise fail(where, f"expected a list of {what} ids of this flow, got {raw!r}")
+    return frozenset(raw)
+
+
+def _answers(raw: Any, questions: dict[str, Question], fail: Any, where: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise fail(where, "expected a mapping of question ids to answers")
+    for qid, value in raw.items():
+        if qid not in questions:
+            raise fail(where, f"{qid!r} is not a question of this flow")
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise fail(where, f"the answer to {qid!r} must be text or a number (quote yes/no), got {value!r}")
+    return dict(raw)
+
+
+def _example(raw: Any, questions: dict[str, Question], conditions: set[str], fail: Any, index: int) -> Example:
+    """Validate one line of the verdict table."""
+    where = f"examples[{index}]"
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"].strip():
+        raise fail(where, "an example is a mapping with a name")
+    where = f"examples[{index}] ({raw['name']})"
+    walk = raw.get("every_answer") is True
+    extra = set(raw) - (WALK_KEYS if walk else EXAMPLE_KEYS)
+    if extra:
+        raise fail(where, f"unknown key {sorted(extra)[0]!r}")
+    if not isinstance(raw.get("unsure_everywhere", False), bool):
+        raise fail(where, "unsure_everywhere must be true or false")
+    reference = raw.get("reference")
+    if isinstance(reference, str):
+        try:
+            reference = date.fromisoformat(reference)
+        except ValueError:
+            raise fail(where, f"reference must be a date like 2026-12-31, got {reference!r}") from None
+    if reference is not None and not isinstance(reference, date):
+        raise fail(where, f"reference must be a date like 2026-12-31, got {reference!r}")
+    name, unsure = raw["name"].strip(), bool(raw.get("unsure_everywhere", False))
+    if walk:
+        never, sometimes = raw.get("never", []), raw.get("sometimes", [])
+        for key, value in (("never", never), ("sometimes", sometimes)):
+            if not isinstance(value, list) or not all(v in VERDICTS for v in value):
+                raise fail(where, f"{key} must list verdicts ({', '.join(VERDICTS)})")
+        return Example(name, unsure_everywhere=unsure, reference=reference, every_answer=True, never=tuple(never),
+                       sometimes=tuple(sometimes))
+    if raw.get("verdict") not in VERDICTS:
+        raise fail(where, f"verdict must be one of {', '.join(VERDICTS)}, got {raw.get('verdict')!r}")
+    met, not_met, unknown = (_ids(raw[k], conditions, fail, where, "condition") if k in raw else None
+                             for k in ("met", "not_met", "unknown"))
+    return Example(name, _answers(raw.get("answers"), questions, fail, where), raw["verdict"], met, not_met, unknown,
+                   read=_answers(raw.get("read", {}), questions, fail, f"{where} read"), unsure_everywhere=unsure,
+                   reference=reference)
+
+
+def _conditions(raw_cs: Any, by_id: dict[str, Question], fail: Any) -> list[Condition]:
+    """Validate the conditions: each quotes the catalogue and holds a rule over the flow's questions."""
+    if not isinstance(raw_cs, list) or not raw_cs:
+        raise fail("conditions", "a flow needs at least one condition")
+    conditions = []
+    for i, c in enumerate(raw_cs):
+        if not isinstance(c, dict) or set(c) - CONDITION_KEYS:
+            raise fail(f"conditions[{i}]", f"expected keys {', '.join(sorted(CONDITION_KEYS))}")
+        cid = c.get("id")
+        if not isinstance(cid, str) or not cid:
+            raise fail(f"conditions[{i}]", "id is required")
+        if not isinstance(c.get("quote"), str) or not c["quote"].strip():
+            raise fail(cid, "quote (the condition as the catalogue prints it) is required")
+        if c.get("holds") is None:
+            raise fail(cid, "holds (the rule) is required")
+        rule = _rule(c["holds"], fail, f"{cid}.holds")
+        for cmp in rule_compares(rule):
+            _check_compare(cmp, by_id, fail, f"{cid}.holds")
+        conditions.append(Condition(cid, c["quote"].strip(), rule, str(c.get("note") or "").strip()))
+    if len({c.id for c in conditions}) != len(conditions):
+        raise fail("conditions", "duplicate condition id")
+    return conditions
+
+
 def load_flow(path: str | Path, service_ids: set[str] | None = None) -> Flow:
     """Load and validate one flow file."""
     path = Path(path)
@@ -213,34 +277,19 @@ def load_flow(path: str | Path, service_ids: set[str] | None = None) -> Flow:
         for c in rule_compares(q.ask_if):
             _check_compare(c, by_id, fail, f"{q.id}.ask_if", earlier)
         earlier.add(q.id)
-    raw_cs = raw.get("conditions")
-    if not isinstance(raw_cs, list) or not raw_cs:
-        raise fail("conditions", "a flow needs at least one condition")
-    conditions = []
-    for i, c in enumerate(raw_cs):
-        if not isinstance(c, dict) or set(c) - CONDITION_KEYS:
-            raise fail(f"conditions[{i}]", f"expected keys {', '.join(sorted(CONDITION_KEYS))}")
-        cid = c.get("id")
-        if not isinstance(cid, str) or not cid:
-            raise fail(f"conditions[{i}]", "id is required")
-        if not isinstance(c.get("quote"), str) or not c["quote"].strip():
-            raise fail(cid, "quote (the condition as the catalogue prints it) is required")
-        if c.get("holds") is None:
-            raise fail(cid, "holds (the rule) is required")
-        rule = _rule(c["holds"], fail, f"{cid}.holds")
-        for cmp in rule_compares(rule):
-            _check_compare(cmp, by_id, fail, f"{cid}.holds")
-        conditions.append(Condition(cid, c["quote"].strip(), rule, str(c.get("note") or "").strip()))
-    if len({c.id for c in conditions}) != len(conditions):
-        raise fail("conditions", "duplicate condition id")
+    conditions = _conditions(raw.get("conditions"), by_id, fail)
     used = set().union(*(rule_questions(c.holds) for c in conditions),
                        *(rule_questions(q.ask_if) for q in questions))
     for q in questions:
         if q.id not in used:
             raise fail(q.id, "no condition or ask_if reads this question's answer")
+    raw_examples = raw.get("examples", [])
+    if not isinstance(raw_examples, list):
+        raise fail("examples", "expected a list (the verdict table)")
+    examples = tuple(_example(e, by_id, {c.id for c in conditions}, fail, i) for i, e in enumerate(raw_examples))
     return Flow(id=fid, service=service, title=raw["title"].strip(), intro=raw["intro"].strip(),
                 questions=tuple(questions), conditions=tuple(conditions), source_file=str(path),
-                next_step=str(raw.get("next_step") or "").strip())
+                next_step=str(raw.get("next_step") or "").strip(), examples=examples)
 
 
 def load_flows(directory: str | Path | None = None, service_ids: set[str] | None = None) -> dict[str, Flow]:

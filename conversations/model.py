@@ -95,6 +95,29 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Example:
+    """One line of a flow's verdict table (its `examples`), checked by the tests.
+
+    Either the check answered as typed (`answers`) must give `verdict` with exactly these conditions
+    met, not met and unknown (each set only when given) and store these values (`read`); or, with
+    `every_answer`, no path through the check gives a verdict of `never` and some give each of `sometimes`.
+    """
+
+    name: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    verdict: str = ""
+    met: frozenset[str] | None = None
+    not_met: frozenset[str] | None = None
+    unknown: frozenset[str] | None = None
+    read: dict[str, Any] = field(default_factory=dict)
+    unsure_everywhere: bool = False   # every yes/no question accepts 不确定 (some files still say unsure: false)
+    reference: date | None = None     # the date ages are computed on (default: the tests' reference date)
+    every_answer: bool = False
+    never: tuple[str, ...] = ()
+    sometimes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Flow:
     """An eligibility check for one service."""
 
@@ -107,6 +130,8 @@ class Flow:
     source_file: str = ""
     # The verdict's next step when the entry's 申报方式 would mislead (a printed cycle that has ended).
     next_step: str = ""
+    # The verdict table: answers and the verdicts they give (tests/conversations/test_flow_examples.py).
+    examples: tuple[Example, ...] = field(default=(), compare=False, repr=False)
     by_id: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
     # The questions each condition's rule and each question's ask_if read (by id), computed once.
     condition_reads: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)

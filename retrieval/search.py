@@ -25,7 +25,7 @@ from .config import RetrievalConfig, load_config
 from .correct import Corrector
 from .decide import decide
 from .dialogue import TURN_FEATURES
-from .passages import PASSAGE_FEATURES
+from .passages import PASSAGE_FEATURES, Passages
 from .documents import build_docs
 from .evidence import Evidence, Words, explain
 from .examples import (ANSWER, INTENT, INTENTS, OUT_OF_SCOPE, Analyser, Example, ExampleIndex, Near, Neighbours,
@@ -201,6 +201,7 @@ class Searcher:
         self.corrector = Corrector(self._vocabulary(), self.tokenizer.is_common, self.tokenizer.cut,
                                    quiet=self.lexicon.stopwords | self.lexicon.function_chars, known=self.index.knows)
         self._fields = tuple(w for words in self.societies.fields.values() for w in words)
+        self.passages = Passages(self)
         self._namings: dict[str, _Naming] = {}
         self._answer_text: dict[str, str] = {}
         for doc in self.index.docs:

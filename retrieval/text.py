@@ -1,4 +1,8 @@
-"""Normalise user and catalogue text before tokenising: width, script, case, spacing, numerals."""
+"""Normalise user and catalogue text before tokenising: width, script, case, spacing, numerals.
+
+The one home of text normalisation and Chinese numerals: conversations/ reads replies with `canonical`
+and `chinese_int` from here.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,11 @@ _NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=多?(
 
 
 def chinese_number(text: str) -> int | None:
-    """Return the value of a Chinese numeral below 10000, or None if it is not one."""
+    """Return the value of a Chinese numeral below 10000, or None if it is not one.
+
+    The reading `normalise` has always used for a numeral before a unit: each digit replaces the one
+    before (一两 reads 2), so that search results stay as they are; `chinese_int` is the exact reader.
+    """
     total, current = 0, 0
     for ch in text:
         if ch in _DIGITS:
@@ -31,6 +39,41 @@ def chinese_number(text: str) -> int | None:
         else:
             return None
     return total + current
+
+
+# Every digit character, the colloquial 俩 and 仨 too, for the exact reader.
+NUMERAL_DIGITS = {**_DIGITS, "俩": 2, "仨": 3}
+
+
+def chinese_int(text: str) -> int | None:
+    """Return the value of a Chinese numeral (三十二, 两千零五, 一百五, 廿三), or None."""
+    text = text.replace("廿", "二十").replace("卅", "三十").replace("卌", "四十")
+    if "万" in text:
+        head, _, tail = text.partition("万")
+        high = chinese_int(head) if head else 1
+        low = chinese_int(tail) if tail else 0
+        return None if high is None or low is None else high * 10000 + low
+    total, current, last_unit, zero = 0, None, 0, False
+    for ch in text:
+        if ch in ("零", "〇"):
+            zero = True
+        elif ch in NUMERAL_DIGITS:
+            if current is not None:
+                return None
+            current = NUMERAL_DIGITS[ch]
+        elif ch in _UNITS:
+            unit = _UNITS[ch]
+            if last_unit and unit >= last_unit:
+                return None
+            total += (1 if current is None else current) * unit
+            current, last_unit, zero = None, unit, False
+        else:
+            return None
+    if current is not None:
+        if last_unit >= 100 and not zero:
+            current *= last_unit // 10  # 一百五 is 150, 两千三 is 2300
+        total += current
+    return total
 
 
 def _numeral(match: re.Match[str]) -> str:
@@ -60,13 +103,18 @@ def strip_invisible(text: str) -> str:
     return text.translate(_INVISIBLE_TABLE)
 
 
-@lru_cache(maxsize=4096)
-def normalise(text: str) -> str:
-    """Return text in one canonical form: NFKC width, simplified script, lower case, single spaces."""
+def canonical(text: str) -> str:
+    """Return text in one width (NFKC), simplified script and lower case, invisible characters as spaces."""
     text = strip_invisible(text)
     text = unicodedata.normalize("NFKC", text)
     text = _T2S.convert(text)
-    text = text.lower()
+    return text.lower()
+
+
+@lru_cache(maxsize=4096)
+def normalise(text: str) -> str:
+    """Return text in one canonical form: NFKC width, simplified script, lower case, single spaces."""
+    text = canonical(text)
     text = _NUMERAL.sub(_numeral, text)
     return re.sub(r"\s+", " ", text).strip()
 

@@ -74,7 +74,8 @@ class FakeBotAPI:
         self._update_ids = itertools.count(1)
         self._poll_interval = poll_interval
         self.server = _Server(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits for the serving loop to look up (0.5 s by default).
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
 
     # -- lifecycle ------------------------------------------------------------------------------
 

@@ -4,20 +4,8 @@ from __future__ import annotations
 
 import io
 
-from bot.console import Console
-from tests.conftest import USER
-
-
-def html(replies) -> str:
-    return "\n".join(r.html for r in replies)
-
-
-def labels(replies) -> list[str]:
-    return [b.label for r in replies for b in r.choices()]
-
-
-def button(replies, starts: str) -> str:
-    return next(b.data for r in replies for b in r.choices() if b.label.startswith(starts))
+from bot.transports.console import ConsoleChat
+from tests.conftest import USER, html, labels, press
 
 
 async def answer_all(assistant, answers: list[str]):
@@ -33,7 +21,7 @@ async def test_phone_asked_mid_check_is_answered_about_the_check_and_it_resumes(
     text = html(replies)
     assert "022-27122522" in text and "请回答" not in text
     assert "▶️ 继续自查（第 1 题）" in labels(replies)
-    resumed = await assistant.press(USER, button(replies, "▶️"))
+    resumed = await assistant.press(USER, press(replies, "▶️"))
     assert "第 1 题" in html(resumed)
 
 
@@ -114,21 +102,21 @@ async def test_check_start_states_the_real_maximum(assistant, flows):
 
 async def test_finder_says_when_nothing_fits(assistant):
     replies = await assistant.press(USER, "k|finder")
-    replies = await assistant.press(USER, button(replies, "社会公众"))
-    replies = await assistant.press(USER, button(replies, "职称"))
+    replies = await assistant.press(USER, press(replies, "社会公众"))
+    replies = await assistant.press(USER, press(replies, "职称"))
     assert "没有专门面向" in html(replies) and not any(l[:2].isdigit() for l in labels(replies))
 
 
 async def test_finder_does_not_offer_enterprise_only_services_to_individuals(assistant):
     replies = await assistant.press(USER, "k|finder")
-    replies = await assistant.press(USER, button(replies, "科技工作者个人"))
-    replies = await assistant.press(USER, button(replies, "人才计划"))
+    replies = await assistant.press(USER, press(replies, "科技工作者个人"))
+    replies = await assistant.press(USER, press(replies, "人才计划"))
     assert not any(l.startswith(("08 ", "09 ")) for l in labels(replies))
 
 
 async def test_console_number_answers_a_number_question(assistant):
     out = io.StringIO()
-    console = Console(assistant, out)
+    console = ConsoleChat(assistant, out)
     console.show(await console.handle("/check 13"))
     for reply in ("是", "是", "30", "是", "否", "是"):  # citizen, full time, age, degree, not a student, front line
         console.show(await console.handle(reply))
@@ -140,5 +128,5 @@ async def test_console_number_answers_a_number_question(assistant):
 
 async def test_waiting_for_a_message_offers_cancel_not_leave_check(assistant):
     replies = await assistant.text(USER, "天津明天会下雨吗")
-    prompt = await assistant.press(USER, button(replies, "✉️"))
+    prompt = await assistant.press(USER, press(replies, "✉️"))
     assert labels(prompt) == ["✖️ 取消"]

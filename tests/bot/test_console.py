@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.console import Console, run_console, to_plain
+import pytest
+
+from bot.chat.render import to_plain
+from bot.transports.console import ConsoleChat, run_console
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +34,7 @@ async def test_piped_lines_are_each_answered_and_numbers_pick_choices(assistant)
 
 
 async def test_console_runs_commands_and_checks(assistant):
-    console = Console(assistant, io.StringIO())
+    console = ConsoleChat(assistant, io.StringIO())
     console.show(await console.handle("/check 13"))
     replies = await console.handle("1")
     assert "第 2 题" in replies[0].html

@@ -20,35 +20,36 @@ from pathlib import Path
 
 import pytest
 
-from bot import webauth
-from bot.core import Assistant
-from bot.replies import Sender
-from bot.storage import Storage
-from tests.conftest import Clock
-from tests.net import free_port
+from bot.chat.core import Assistant
+from bot.chat.replies import Sender
+from bot.staff import signin
+from bot.store import Storage
+from tests.conftest import Clock, free_port, html, press
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 DOCS_SHOT = Path(__file__).resolve().parents[2] / "docs" / "console-dashboard.png"
 WAIT = 30
 
-
-def html(replies) -> str:
-    return "\n".join(r.html for r in replies)
+pytestmark = pytest.mark.browser
 
 
-def press(replies, starts: str) -> str:
-    return next(b.data for r in replies for b in r.choices() if b.label.startswith(starts))
+MISSING = (f"the browser test needs {CHROMIUM} and {CHROMEDRIVER} (Debian packages chromium and chromium-driver): "
+           f"run scripts/install-test-deps.sh")
 
 
-@pytest.fixture
-def driver(tmp_path) -> Iterator[object]:
-    """Headless Chromium driven by Debian's chromedriver (Selenium Manager is never asked to download)."""
+def require_browser() -> None:
+    """Fail in one line, naming what to install, when Debian's Chromium or its driver is missing."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.fail(f"the browser test needs {CHROMIUM} and {CHROMEDRIVER} (Debian packages chromium and "
-                    f"chromium-driver): run scripts/install-test-deps.sh", pytrace=False)
+        pytest.fail(MISSING, pytrace=False)
+
+
+@contextmanager
+def chromium(tmp_path: Path) -> Iterator[object]:
+    """Headless Chromium driven by Debian's chromedriver (Selenium Manager is never asked to download)."""
     os.environ["SE_OFFLINE"] = "true"
     from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
@@ -57,7 +58,11 @@ def driver(tmp_path) -> Iterator[object]:
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=1280,1000", "--lang=zh-CN"):
         options.add_argument(flag)
-    d = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    try:
+        d = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    except WebDriverException as exc:
+        reason = ((exc.msg or "").strip() or type(exc).__name__).splitlines()[0]
+        pytest.fail(f"the browser test could not start {CHROMIUM} ({reason}); {MISSING}", pytrace=False)
     try:
         yield d
     finally:
@@ -81,7 +86,7 @@ def serving(settings) -> Iterator[str]:
     """Run the console as `python -m bot.review serve` would, in a thread; yield its base URL."""
     import uvicorn
 
-    from bot.web import create_app
+    from bot.staff.web import create_app
 
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
@@ -117,7 +122,8 @@ async def _seed(assistant: Assistant, clock: Clock) -> None:
         clock.now += 86400
 
 
-async def test_staff_teach_and_undo_in_a_real_browser(driver, settings, catalogue, searcher, flows, finder, tmp_path):
+async def test_staff_teach_and_undo_in_a_real_browser(settings, catalogue, searcher, flows, finder, tmp_path):
+    require_browser()
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
@@ -140,9 +146,9 @@ async def test_staff_teach_and_undo_in_a_real_browser(driver, settings, catalogu
         await assistant.text(other, "网上能查进度吗")
         assert "没有找到" in html(await assistant.text(other, cat))
 
-        with serving(settings) as base:
+        with serving(settings) as base, chromium(tmp_path) as driver:
             wait = WebDriverWait(driver, WAIT)
-            link = await webauth.new_login_link(storage, base, "cli")
+            link = await signin.new_login_link(storage, base, "cli")
             driver.get(base + "/inbox")
             assert "请先登录" in driver.page_source
             driver.get(link)

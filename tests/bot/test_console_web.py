@@ -8,13 +8,14 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 
-from bot import webauth
-from bot.replies import Sender
-from bot.storage import PURGED
+from bot.chat.replies import Sender
+from bot.staff import signin
+from bot.store import PURGED
 from retrieval.evaluate import load_questions
-from tests.bot.console_helpers import BASE, open_console
-from tests.conftest import STAFF, USER
+from tests.bot.conftest import BASE, open_console
+from tests.conftest import STAFF, USER, html, press
 
 PAGES = ["/inbox", "/inbox?kind=ticket", "/dashboard", "/knowledge", "/history", "/try?q=青托"]
 API_GETS = ["/api/session", "/api/queue?kind=unanswered", "/api/history", "/api/stats?days=7", "/api/taught",
@@ -22,14 +23,6 @@ API_GETS = ["/api/session", "/api/queue?kind=unanswered", "/api/history", "/api/
 API_POSTS = ["/api/queue/0123456789/link", "/api/queue/0123456789/out-of-scope", "/api/queue/0123456789/dismiss",
              "/api/terms", "/api/history/0123456789/undo", "/api/tickets/0123456789/reply",
              "/api/tickets/0123456789/close", "/api/taught/alias/0123456789/remove"]
-
-
-def html_of(replies) -> str:
-    return "\n".join(r.html for r in replies)
-
-
-def press(replies, starts: str) -> str:
-    return next(b.data for r in replies for b in r.choices() if b.label.startswith(starts))
 
 
 # -- sign-in and refusals -------------------------------------------------------------------------------
@@ -46,13 +39,13 @@ async def test_every_page_and_api_call_is_refused_without_a_session(assistant):
             r = await b.post(url, {"service": "13", "from": "青拖", "to": "青托", "text": "x"}, csrf="x")
             assert r.status_code == 401, url
         assert (await b.get("/static/console.js")).status_code == 200  # the script itself is public
-    assert await assistant.storage.history() == []
+    assert await assistant.storage.taught.history() == []
 
 
 async def test_a_login_link_works_once_and_expires(assistant, clock):
     storage = assistant.storage
     async with open_console(assistant) as b:
-        link = await webauth.new_login_link(storage, BASE, "cli")
+        link = await signin.new_login_link(storage, BASE, "cli")
         token = link.split("t=", 1)[1]
         assert link.startswith(f"{BASE}/login?t=")
         for _ in range(2):  # opening the link (a preview, a prefetch) does not spend it
@@ -67,20 +60,20 @@ async def test_a_login_link_works_once_and_expires(assistant, clock):
         again = await b.client.post("/login", data={"t": token})
         assert again.status_code == 401 and "登录链接无效" in again.text and "set-cookie" not in again.headers
 
-        late = (await webauth.new_login_link(storage, BASE, "cli")).split("t=", 1)[1]
-        clock.now += webauth.LOGIN_TTL + 1
+        late = (await signin.new_login_link(storage, BASE, "cli")).split("t=", 1)[1]
+        clock.now += signin.LOGIN_TTL + 1
         assert (await b.client.post("/login", data={"t": late})).status_code == 401
         for forged in ["A" * 43, "", "../../etc", "x" * 500, token[:-1] + ("A" if token[-1] != "A" else "B")]:
             r = await b.client.post("/login", data={"t": forged})
             assert r.status_code == 401 and "set-cookie" not in r.headers, forged
         assert (await b.get("/login?t=%3Cscript%3E")).status_code == 400
-    rows = await storage._read("SELECT hash FROM login_tokens")
+    rows = await storage.database.read("SELECT hash FROM login_tokens")
     assert rows and all(token not in r["hash"] for r in rows)  # only hashes are stored
 
 
 async def test_a_login_from_another_site_is_refused(assistant):
     async with open_console(assistant) as b:
-        token = (await webauth.new_login_link(assistant.storage, BASE, "cli")).split("t=", 1)[1]
+        token = (await signin.new_login_link(assistant.storage, BASE, "cli")).split("t=", 1)[1]
         r = await b.client.post("/login", data={"t": token}, headers={"Origin": "https://evil.example"})
         assert r.status_code == 403 and "set-cookie" not in r.headers
         # Behind the reverse proxy the browser's origin is BOT_ADMIN_URL's, not the Host the console sees.
@@ -92,36 +85,36 @@ async def test_a_login_from_another_site_is_refused(assistant):
 async def test_forged_expired_and_ended_sessions_are_refused(assistant, clock):
     async with open_console(assistant) as b:
         await b.sign_in()
-        good = b.client.cookies[webauth.COOKIE]
+        good = b.client.cookies[signin.COOKIE]
         sid, exp, mac = good.split(".")
         forged = [f"{sid}.{exp}.{'0' * len(mac)}", f"{sid}.{int(exp) + 999999}.{mac}", f"{'A' * 43}.{exp}.{mac}",
                   "garbage", ""]
         for value in forged:
-            b.client.cookies.set(webauth.COOKIE, value)
+            b.client.cookies.set(signin.COOKIE, value)
             assert (await b.get("/api/session")).status_code == 401, value
             assert (await b.get("/inbox")).status_code == 401, value
-        b.client.cookies.set(webauth.COOKIE, good)
+        b.client.cookies.set(signin.COOKIE, good)
         assert (await b.get("/api/session")).status_code == 200
         # A cookie signed with another key (another installation) is refused.
-        other = webauth.Signer(b"z" * 32).cookie(sid, float(exp))
-        b.client.cookies.set(webauth.COOKIE, other)
+        other = signin.Signer(b"z" * 32).cookie(sid, float(exp))
+        b.client.cookies.set(signin.COOKIE, other)
         assert (await b.get("/api/session")).status_code == 401
-        b.client.cookies.set(webauth.COOKIE, good)
-        clock.now += webauth.SESSION_TTL + 1
+        b.client.cookies.set(signin.COOKIE, good)
+        clock.now += signin.SESSION_TTL + 1
         assert (await b.get("/api/session")).status_code == 401
-        clock.now -= webauth.SESSION_TTL + 1
+        clock.now -= signin.SESSION_TTL + 1
         assert (await b.get("/api/session")).status_code == 200
         refused = await b.client.post("/logout", data={"csrf": "wrong"})
         assert refused.status_code == 403
         out = await b.client.post("/logout", data={"csrf": b.csrf})
         assert out.status_code == 303
-        b.client.cookies.set(webauth.COOKIE, good)  # the old cookie, replayed after signing out
+        b.client.cookies.set(signin.COOKIE, good)  # the old cookie, replayed after signing out
         assert (await b.get("/api/session")).status_code == 401
 
 
 async def test_every_post_needs_the_csrf_token(assistant, storage):
     await assistant.text(USER, "想咨询一下管科技馆讲解员那个事")
-    item = (await storage.review_items())[0]
+    item = (await storage.inbox.review_items())[0]
     async with open_console(assistant) as b:
         await b.sign_in()
         for url in API_POSTS + [f"/api/queue/{item.id}/link", f"/api/queue/{item.id}/dismiss"]:
@@ -133,8 +126,8 @@ async def test_every_post_needs_the_csrf_token(assistant, storage):
             await other.sign_in("telegram:1")
             r = await b.post(f"/api/queue/{item.id}/link", {"service": "52"}, csrf=other.csrf)
             assert r.status_code == 403
-    assert (await storage.review_item(item.id)).status == "pending"
-    assert await storage.aliases() == [] and await storage.history() == []
+    assert (await storage.inbox.review_item(item.id)).status == "pending"
+    assert await storage.taught.aliases() == [] and await storage.taught.history() == []
 
 
 async def test_security_headers_on_pages_and_api(assistant):
@@ -159,19 +152,19 @@ async def test_a_follow_up_shows_its_context_and_links_as_a_pair(assistant, stor
         assert item["answer"]["decision"] == "unanswered" and item["answer"]["reply"].startswith("抱歉")
         assert [g["id"] for g in item["guesses"]][:1] and all(isinstance(g["score"], float) for g in item["guesses"])
         assert item["followup"] == {"pair": "青托对年龄有什么要求 网上能查进度吗"}
-        review = html_of(await assistant.command(STAFF, "review"))
+        review = html(await assistant.command(STAFF, "review"))
         assert "网上能查进度吗" in review and "上一轮：“青托对年龄有什么要求” → 13 实施天津市青年人才托举工程" in review
         page = (await b.get("/inbox")).text
         assert "上一轮" in page and "青托对年龄有什么要求" in page and "关联整句" in page
 
         bare = await b.post(f"/api/queue/{item['id']}/link", {"service": "04"})
         assert bare.status_code == 409 and bare.json()["followup"]["pair"] == "青托对年龄有什么要求 网上能查进度吗"
-        assert await storage.aliases() == []
+        assert await storage.taught.aliases() == []
         done = await b.post(f"/api/queue/{item['id']}/link", {"service": "13", "pair": True})
         assert done.status_code == 200 and done.json()["audit"]
-        assert [a.text for a in await storage.aliases()] == ["青托对年龄有什么要求 网上能查进度吗"]
+        assert [a.text for a in await storage.taught.aliases()] == ["青托对年龄有什么要求 网上能查进度吗"]
         assert await b.queue("unanswered") == []
-    review = html_of(await assistant.command(STAFF, "review"))
+    review = html(await assistant.command(STAFF, "review"))
     assert review == "目前没有待处理的问题。"
     await assistant.sync_taught()
     # The bare follow-up was not taught: after another card it does not jump to 13.
@@ -189,7 +182,7 @@ async def test_link_reaches_the_bot_and_undo_restores_every_answer(assistant, st
 
     before = answers()
     question = "想咨询一下管科技馆讲解员那个事"
-    assert not html_of(await assistant.text(USER, question)).startswith("<b>52 ")
+    assert not html(await assistant.text(USER, question)).startswith("<b>52 ")
     await assistant.text(USER, "天津有没有养猫的补贴")
     async with open_console(assistant) as b:
         await b.sign_in()
@@ -202,9 +195,9 @@ async def test_link_reaches_the_bot_and_undo_restores_every_answer(assistant, st
         oos = await b.post(f"/api/queue/{cat['id']}/out-of-scope", {"ids": [cat["id"]]})
         assert oos.status_code == 200, oos.text
         await assistant.sync_taught()
-        assert html_of(await assistant.text(USER, question)).startswith("<b>52 组织推荐全国科普教育基地</b>")
-        assert "13 实施天津市青年人才托举工程" in html_of(await assistant.text(USER, "青拖申报"))
-        assert "不在" in html_of(await assistant.text(USER, "天津有没有养猫的补贴"))
+        assert html(await assistant.text(USER, question)).startswith("<b>52 组织推荐全国科普教育基地</b>")
+        assert "13 实施天津市青年人才托举工程" in html(await assistant.text(USER, "青拖申报"))
+        assert "不在" in html(await assistant.text(USER, "天津有没有养猫的补贴"))
         tried = (await b.get("/api/try?q=青拖申报")).json()
         assert tried["answer"] == "13" and tried["corrections"] == [["青拖", "青托"]]
 
@@ -221,7 +214,7 @@ async def test_link_reaches_the_bot_and_undo_restores_every_answer(assistant, st
         assert [h["action"] for h in after[:3]] == ["undo"] * 3 and not any(h["undoable"] for h in after)
     await assistant.sync_taught()
     assert answers() == before
-    assert await storage.aliases() == [] and await storage.taught() == []
+    assert await storage.taught.aliases() == [] and await storage.taught.rows() == []
 
 
 async def test_ticket_is_one_item_in_its_own_queue_and_can_be_replied_or_closed(assistant, storage):
@@ -246,7 +239,7 @@ async def test_ticket_is_one_item_in_its_own_queue_and_can_be_replied_or_closed(
         assert empty.status_code == 400
         sent = await b.post(f"/api/tickets/{by_text['我想咨询科协大楼的停车安排']}/reply", {"text": "停车请走南门。"})
         assert sent.status_code == 200
-        (message,) = await storage.outbox()
+        (message,) = await storage.tickets.outbox()
         assert message.chat_id == USER.chat_id and "停车请走南门。" in message.html and "【工作人员回复】" in message.html
         twice = await b.post(f"/api/tickets/{by_text['我想咨询科协大楼的停车安排']}/reply", {"text": "again"})
         assert twice.status_code == 409
@@ -259,12 +252,12 @@ async def test_ticket_is_one_item_in_its_own_queue_and_can_be_replied_or_closed(
         assert (await b.post(f"/api/history/{history[1]['id']}/undo")).status_code == 409  # a sent reply stays
         assert (await b.post(f"/api/history/{history[0]['id']}/undo")).status_code == 200
         assert [t["text"] for t in await b.queue("ticket")] == ["请问周末开放吗"]
-    ticket = (await storage.tickets())[0]
+    ticket = (await storage.tickets.tickets())[0]
     assert ticket.chat_id == other.chat_id  # reopened with its chat: it can still be answered
 
 
 async def test_the_running_bot_delivers_a_console_reply(assistant, storage, fake_api, settings):
-    from bot.telegram_bot import build_application, deliver_outbox
+    from bot.transports.telegram_bot import build_application, deliver_outbox
 
     replies = await assistant.text(USER, "想咨询一下管科技馆讲解员那个事")
     await assistant.press(USER, press(replies, "✉️"))
@@ -279,7 +272,7 @@ async def test_the_running_bot_delivers_a_console_reply(assistant, storage, fake
         assert await deliver_outbox(app, assistant) == 0  # once only
     (call,) = fake_api.sent(USER.chat_id)
     assert "停车请走南门。" in call.params["text"] and "我想咨询科协大楼的停车安排" in call.params["text"]
-    rows = await storage._read("SELECT chat_id, html FROM outbox")
+    rows = await storage.database.read("SELECT chat_id, html FROM outbox")
     assert [tuple(r) for r in rows] == [(None, None)]  # forgotten once delivered
 
 
@@ -314,7 +307,7 @@ async def test_noise_and_declined_questions_do_not_pollute_unanswered(assistant,
         assert {i["text"] for i in await b.queue("declined")} == {"天津明天会下雨吗", "国家科学技术进步奖怎么申报"}
         stats = (await b.get("/api/stats?days=7")).json()
         assert [t for t, _ in stats["top_unanswered"]] == ["想咨询一下管科技馆讲解员那个事"]
-    staff_review = html_of(await assistant.command(STAFF, "review"))
+    staff_review = html(await assistant.command(STAFF, "review"))
     assert "想咨询一下管科技馆讲解员那个事" in staff_review and "帮我写一首诗" not in staff_review
 
 
@@ -337,7 +330,7 @@ async def test_near_duplicates_are_grouped_and_handled_together(assistant, stora
 
 async def test_bad_requests_get_a_clear_json_error(assistant, storage):
     await assistant.text(USER, "想咨询一下管科技馆讲解员那个事")
-    item = (await storage.review_items())[0]
+    item = (await storage.inbox.review_items())[0]
     async with open_console(assistant) as b:
         await b.sign_in()
         cases = [
@@ -366,7 +359,7 @@ async def test_bad_requests_get_a_clear_json_error(assistant, storage):
         assert r.status_code == 400
         r = await b.client.post(f"/api/queue/{item.id}/link", content=b"x" * 70_000, headers={"X-CSRF-Token": b.csrf})
         assert r.status_code == 413
-    assert (await storage.review_item(item.id)).status == "pending" and await storage.history() == []
+    assert (await storage.inbox.review_item(item.id)).status == "pending" and await storage.taught.history() == []
 
 
 async def test_taught_items_are_listed_and_removal_is_undoable(assistant, storage):
@@ -411,9 +404,9 @@ async def test_dashboard_draws_charts_with_the_figures(assistant, storage, clock
 async def test_csv_export_is_excel_ready_and_formula_safe(assistant, storage):
     evil = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1 科协", "-2 科协", "@SUM(1)", "\t=1 科协", "\r=1 科协"]
     for text in evil:
-        await storage.log_query(user_key="u", chat_type="private", text=text, norm=text, decision="unanswered",
-                                reason="no_match", hits=[], shown=None)
-        await storage.enqueue(text, text, "unanswered", [])
+        await storage.queries.log_query(user_key="u", chat_type="private", text=text, norm=text, decision="unanswered",
+                                        reason="no_match", hits=[], shown=None)
+        await storage.inbox.enqueue(text, text, "unanswered", [])
     async with open_console(assistant) as b:
         await b.sign_in()
         for url in ["/api/export?kind=queries", "/api/export?kind=unanswered&days=7"]:
@@ -459,21 +452,21 @@ async def test_html_in_questions_is_escaped_on_every_page(assistant, storage):
 
 
 async def test_admin_sends_a_login_link_to_staff_only(assistant, storage, settings):
-    assert "BOT_ADMIN_URL" in html_of(await assistant.command(STAFF, "admin"))
+    assert "BOT_ADMIN_URL" in html(await assistant.command(STAFF, "admin"))
     assistant.settings = replace(settings, bot_admin_url="https://console.example.org/")
-    text = html_of(await assistant.command(STAFF, "admin"))
+    text = html(await assistant.command(STAFF, "admin"))
     url = re.search(r"https://console\.example\.org/login\?t=([A-Za-z0-9_-]+)", text)
     assert url and "10 分钟" in text
-    refused = html_of(await assistant.command(USER, "admin"))
+    refused = html(await assistant.command(USER, "admin"))
     assert "仅限工作人员" in refused and "http" not in refused
     in_group = Sender(user_id=STAFF.user_id, chat_id=-100, chat_type="supergroup", is_staff=True)
-    grouped = html_of(await assistant.command(in_group, "admin"))
+    grouped = html(await assistant.command(in_group, "admin"))
     assert "私聊" in grouped and "http" not in grouped
-    assert len(await storage._read("SELECT * FROM login_tokens")) == 1
+    assert len(await storage.database.read("SELECT * FROM login_tokens")) == 1
     async with open_console(assistant) as b:
         r = await b.client.post("/login", data={"t": url.group(1)})
         assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]  # BOT_ADMIN_URL is https
-        b.client.cookies.set(webauth.COOKIE, r.headers["set-cookie"].split(";")[0].split("=", 1)[1])
+        b.client.cookies.set(signin.COOKIE, r.headers["set-cookie"].split(";")[0].split("=", 1)[1])
         assert (await b.get("/api/session")).json()["who"] == f"telegram:{STAFF.user_id}"
 
 
@@ -499,8 +492,8 @@ async def test_retention_purges_console_traces(assistant, storage, clock):
         await b.post(f"/api/queue/{item['id']}/dismiss")
         clock.now += 200 * 86400
         await storage.purge(180)
-        (entry,) = await storage.history()
+        (entry,) = await storage.taught.history()
         assert entry.summary == PURGED
-        assert await storage._read("SELECT * FROM login_tokens") == []
-        assert await storage._read("SELECT * FROM console_sessions") == []
+        assert await storage.database.read("SELECT * FROM login_tokens") == []
+        assert await storage.database.read("SELECT * FROM console_sessions") == []
         assert (await b.get("/api/session")).status_code == 401

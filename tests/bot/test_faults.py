@@ -9,11 +9,11 @@ import stat
 
 import pytest
 
-from bot.core import RateLimiter
-from bot.instance import InstanceLock, InstanceLocked
-from bot.keys import key_file, user_key_secret
-from bot.replies import Sender
-from bot.storage import Storage, StorageError, user_key
+from bot.chat.core import RateLimiter
+from bot.chat.replies import Sender
+from bot.store import Storage, StorageError
+from bot.store.keys import key_file, user_key, user_key_secret
+from bot.transports.instance import InstanceLock, InstanceLocked
 from tests.conftest import STAFF, USER
 
 
@@ -30,7 +30,7 @@ class FailingWrites:
 
     def __init__(self, storage: Storage, monkeypatch, message: str = "database or disk is full") -> None:
         self.storage = storage
-        execute = storage.db.execute
+        execute = storage.database.connection.execute
 
         def broken(sql, *args, **kwargs):
             if sql == "COMMIT" and self.on:
@@ -38,14 +38,14 @@ class FailingWrites:
             return execute(sql, *args, **kwargs)
 
         self.on = True
-        monkeypatch.setattr(storage.db, "execute", broken)
+        monkeypatch.setattr(storage.database.connection, "execute", broken)
 
     def stop(self) -> None:
         self.on = False
 
 
 async def saved_session(storage: Storage, key: str) -> dict | None:
-    rows = await storage._read("SELECT state FROM sessions WHERE user_key = ?", (key,))
+    rows = await storage.database.read("SELECT state FROM sessions WHERE user_key = ?", (key,))
     import json
 
     return json.loads(rows[0]["state"]) if rows else None
@@ -63,7 +63,7 @@ async def test_message_for_staff_becomes_a_ticket_while_the_database_is_full(ass
     assert storage.pending_writes > 0
     faults.stop()
     assert await storage.flush() == 0
-    assert [t.text for t in await storage.tickets()] == ["请问科协大楼周末开放吗"]
+    assert [t.text for t in await storage.tickets.tickets()] == ["请问科协大楼周末开放吗"]
 
 
 async def test_check_keeps_its_place_while_writes_fail_and_nothing_older_overwrites_it(assistant, storage,
@@ -83,7 +83,7 @@ async def test_check_keeps_its_place_while_writes_fail_and_nothing_older_overwri
 async def test_locked_database_does_not_lose_log_rows(assistant, storage):
     blocker = sqlite3.connect(storage.path, timeout=0.1)
     blocker.execute("BEGIN EXCLUSIVE")
-    await storage.db.execute("PRAGMA busy_timeout = 50")
+    await storage.database.connection.execute("PRAGMA busy_timeout = 50")
     try:
         for q in ("青托申报", "科技小院", "天津明天会下雨吗"):
             assert html(await assistant.text(USER, q))
@@ -92,33 +92,33 @@ async def test_locked_database_does_not_lose_log_rows(assistant, storage):
         blocker.rollback()
         blocker.close()
     assert await storage.flush() == 0
-    assert (await storage.stats(1))["questions"] == 3
+    assert (await storage.stats.stats(1))["questions"] == 3
 
 
 async def test_a_programming_error_is_raised_at_once_not_retried(storage):
     with pytest.raises(sqlite3.OperationalError, match="no such column"):
-        await storage._write("UPDATE queries SET no_such_column = 1")
+        await storage.database.write("UPDATE queries SET no_such_column = 1")
     assert storage.pending_writes == 0
     with pytest.raises(sqlite3.ProgrammingError):
-        await storage._write("INSERT INTO meta (key, value) VALUES (?, ?)", ("only one",))
+        await storage.database.write("INSERT INTO meta (key, value) VALUES (?, ?)", ("only one",))
     assert storage.pending_writes == 0
 
 
 async def test_link_is_one_transaction(storage, monkeypatch):
-    await storage.enqueue("问题", "问题", "unanswered", [])
-    item = (await storage.review_items())[0]
-    await storage.db.execute("DROP TABLE learned_aliases")  # the second step of the link will fail
+    await storage.inbox.enqueue("问题", "问题", "unanswered", [])
+    item = (await storage.inbox.review_items())[0]
+    await storage.database.connection.execute("DROP TABLE learned_aliases")  # the second step of the link will fail
     with pytest.raises(sqlite3.OperationalError):
-        await storage.link(item.id, "13", "问题", "问题")
-    assert (await storage.review_item(item.id)).status == "pending"  # the first step was rolled back
+        await storage.taught.link(item.id, "13", "问题", "问题")
+    assert (await storage.inbox.review_item(item.id)).status == "pending"  # the first step was rolled back
 
 
 async def test_closing_with_unwritten_rows_reports_their_count(tmp_path, monkeypatch, caplog):
     s = Storage(tmp_path / "x.sqlite3", retry_seconds=3600)
     await s.open()
     FailingWrites(s, monkeypatch)
-    await s.log_flow_event("u", "f", "start")
-    await s.log_flow_event("u", "f", "cancel")
+    await s.queries.log_flow_event("u", "f", "start")
+    await s.queries.log_flow_event("u", "f", "cancel")
     assert await s.close() == 2
     assert "2 unwritten rows" in caplog.text
 
@@ -176,7 +176,7 @@ async def test_user_key_lives_in_a_private_key_file_not_in_the_database(tmp_path
         path = key_file(s.path)
         assert path.read_text().strip() == secret
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        assert await s.meta("user_key_secret") is None
+        assert await s.database.meta("user_key_secret") is None
         assert await user_key_secret(None, s) == secret  # stable across starts
     finally:
         await s.close()
@@ -186,9 +186,9 @@ async def test_a_key_kept_in_the_database_by_an_older_version_is_moved_out(tmp_p
     s = Storage(tmp_path / "old.sqlite3")
     await s.open()
     try:
-        await s.set_meta("user_key_secret", "legacy-secret")
+        await s.database.set_meta("user_key_secret", "legacy-secret")
         assert await user_key_secret(None, s) == "legacy-secret"  # the same pseudonyms as before
-        assert await s.meta("user_key_secret") is None
+        assert await s.database.meta("user_key_secret") is None
         assert key_file(s.path).read_text().strip() == "legacy-secret"
     finally:
         await s.close()
@@ -196,8 +196,8 @@ async def test_a_key_kept_in_the_database_by_an_older_version_is_moved_out(tmp_p
 
 async def test_the_database_alone_does_not_give_away_user_ids(assistant, storage):
     await assistant.text(Sender(user_id=424242, chat_id=424242), "青托申报")
-    keys = [r["user_key"] for r in await storage._read("SELECT user_key FROM queries")]
-    metas = [r["value"] for r in await storage._read("SELECT value FROM meta")]
+    keys = [r["user_key"] for r in await storage.database.read("SELECT user_key FROM queries")]
+    metas = [r["value"] for r in await storage.database.read("SELECT value FROM meta")]
     assert keys and all(user_key(m, 424242) not in keys for m in metas)
 
 
@@ -230,7 +230,7 @@ async def test_a_flood_from_one_user_gets_one_polite_notice_and_is_not_logged(as
     answered = [r for r in replies if r and "022-27122522" in html(r)]
     notices = [r for r in replies if r and "请稍等片刻再试" in html(r)]
     assert len(answered) == 5 and len(notices) == 1
-    assert (await storage.stats(1))["questions"] == 5
+    assert (await storage.stats.stats(1))["questions"] == 5
     assert "022-27122522" in html(await assistant.text(USER, "青托申报"))  # others are not affected
     clock.now += 10  # tokens come back over time
     assert "022-27122522" in html(await assistant.text(flooder, "青托申报"))
@@ -244,13 +244,13 @@ async def test_one_user_cannot_set_the_hot_topics(assistant):
 
 async def test_forged_feedback_creates_nothing(assistant, storage):
     await assistant.press(USER, "fb|0123456789|down")
-    assert await storage._read("SELECT * FROM feedback") == []
+    assert await storage.database.read("SELECT * FROM feedback") == []
     other = Sender(user_id=888, chat_id=888)
     replies = await assistant.text(other, "科技小院")
     down = button(replies, "👎")
     await assistant.press(USER, down)  # someone else's question id
-    assert await storage._read("SELECT * FROM feedback") == []
-    assert await storage.review_count() == 0
+    assert await storage.database.read("SELECT * FROM feedback") == []
+    assert await storage.inbox.review_count() == 0
 
 
 async def test_staff_tools_are_refused_in_a_group(assistant, storage):
@@ -258,9 +258,9 @@ async def test_staff_tools_are_refused_in_a_group(assistant, storage):
     in_group = Sender(user_id=STAFF.user_id, chat_id=-100, chat_type="supergroup", is_staff=True)
     refused = html(await assistant.command(in_group, "review"))
     assert "私聊" in refused and "天津明天会下雨吗" not in refused
-    item = (await storage.review_items())[0]
+    item = (await storage.inbox.review_items())[0]
     pressed = await assistant.press(in_group, f"rd|{item.id}")
-    assert pressed[0].notice and (await storage.review_item(item.id)).status == "pending"
+    assert pressed[0].notice and (await storage.inbox.review_item(item.id)).status == "pending"
 
 
 async def test_a_handoff_started_in_private_is_not_finished_from_a_group(assistant, storage):
@@ -268,6 +268,6 @@ async def test_a_handoff_started_in_private_is_not_finished_from_a_group(assista
     await assistant.press(USER, button(replies, "✉️"))
     group = Sender(user_id=USER.user_id, chat_id=-200, chat_type="group")
     await assistant.text(group, "科技小院")
-    assert await storage.tickets() == []
+    assert await storage.tickets.tickets() == []
     assert "已转给工作人员" in html(await assistant.text(USER, "我的留言"))
-    assert [t.chat_id for t in await storage.tickets()] == [USER.chat_id]
+    assert [t.chat_id for t in await storage.tickets.tickets()] == [USER.chat_id]

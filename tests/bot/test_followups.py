@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.followups import FOLLOWUP_SECONDS, FOLLOWUP_TURNS
-from tests.conftest import USER
+from bot.chat.followups import FOLLOWUP_SECONDS, FOLLOWUP_TURNS
+from tests.conftest import USER, html, labels
 
 QINGTUO = "13 实施天津市青年人才托举工程"
-
-
-def html(replies) -> str:
-    return "\n".join(r.html for r in replies)
-
-
-def labels(replies) -> list[str]:
-    return [b.label for r in replies for b in r.choices()]
 
 
 async def ask(assistant, *questions: str) -> str:

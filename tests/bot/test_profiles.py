@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import USER
-
-
-def html(replies) -> str:
-    return "\n".join(r.html for r in replies)
+from tests.conftest import USER, html
 
 
 def listed(replies) -> list[str]:

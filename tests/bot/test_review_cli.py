@@ -7,7 +7,7 @@ import json
 import time
 
 from bot import review
-from tests.bot.console_helpers import open_console
+from tests.bot.conftest import open_console
 from tests.conftest import USER
 
 
@@ -41,7 +41,7 @@ async def test_login_url_term_out_of_scope_history_and_undo(assistant, storage, 
     assert await cli("term", "科协之家", "科技工作者之家") == 0
     assert await cli("term", "青", "青托") == 1
     await assistant.text(USER, "天津有没有养猫的补贴")
-    item = (await storage.review_items())[0]
+    item = (await storage.inbox.review_items())[0]
     assert await cli("out-of-scope", item.id) == 0
     assert await cli("out-of-scope", item.id) == 1  # no longer pending
     await assistant.sync_taught()
@@ -57,7 +57,7 @@ async def test_login_url_term_out_of_scope_history_and_undo(assistant, storage, 
     await assistant.sync_taught()
     assert assistant.searcher.search("科协之家怎么订会议室").corrections == ()
     assert assistant.searcher.search("天津有没有养猫的补贴").reason != "out_of_scope"
-    assert (await storage.review_item(item.id)).status == "pending"
+    assert (await storage.inbox.review_item(item.id)).status == "pending"
 
 
 def test_serve_and_export_reject_bad_arguments(capsys):

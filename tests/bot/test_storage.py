@@ -9,13 +9,13 @@ import sqlite3
 import pytest
 
 from bot import review
-from bot.storage import MIGRATIONS, SCHEMA_VERSION, Storage, StorageError
+from bot.store import MIGRATIONS, SCHEMA_VERSION, Storage, StorageError
 from tests.conftest import USER
 
 
 async def test_new_database_is_current_and_in_wal_mode(storage):
-    assert await storage.schema_version() == SCHEMA_VERSION
-    rows = await storage._read("PRAGMA journal_mode")
+    assert await storage.database.schema_version() == SCHEMA_VERSION
+    rows = await storage.database.read("PRAGMA journal_mode")
     assert rows[0][0] == "wal"
 
 
@@ -32,22 +32,22 @@ async def test_migration_from_an_older_schema_keeps_data(tmp_path):
     s = Storage(path)
     await s.open()
     try:
-        assert await s.schema_version() == SCHEMA_VERSION
-        q = await s.query("aaaaaaaaaa")
+        assert await s.database.schema_version() == SCHEMA_VERSION
+        q = await s.queries.query("aaaaaaaaaa")
         assert q is not None and q.text == "旧问题" and q.reason == ""
-        await s.log_flow_event("u", "youth_talent_lift", "start")
-        assert (await s.stats(36500))["flow_events"] == {"start": 1}
+        await s.queries.log_flow_event("u", "youth_talent_lift", "start")
+        assert (await s.stats.stats(36500))["flow_events"] == {"start": 1}
     finally:
         await s.close()
 
 
 async def test_hundreds_of_concurrent_questions_are_all_logged(assistant, storage):
-    from bot.replies import Sender
+    from bot.chat.replies import Sender
 
     questions = ["青托申报", "科技小院怎么申请", "天津明天会下雨吗", "科普大使电话"]
     await asyncio.gather(*(assistant.text(Sender(user_id=1000 + i, chat_id=1000 + i), questions[i % 4])
                            for i in range(300)))
-    assert (await storage.stats(1))["questions"] == 300
+    assert (await storage.stats.stats(1))["questions"] == 300
     assert storage.pending_writes == 0
 
 
@@ -55,9 +55,9 @@ async def test_unanswered_questions_are_grouped_by_normalised_text(storage):
     for text in ["天津明天会下雨吗", "天津明天会下雨吗 ", "天津明天會下雨嗎"]:
         from retrieval.text import normalise
 
-        await storage.enqueue(normalise(text), text, "unanswered", ["53"])
-    await storage.enqueue("另一个问题", "另一个问题", "down", [])
-    items = await storage.review_items()
+        await storage.inbox.enqueue(normalise(text), text, "unanswered", ["53"])
+    await storage.inbox.enqueue("另一个问题", "另一个问题", "down", [])
+    items = await storage.inbox.review_items()
     assert [i.count for i in items] == [3, 1]
     assert items[0].guesses == ("53",)
 
@@ -66,11 +66,11 @@ async def test_retention_purges_text_but_keeps_counts(assistant, storage, clock)
     await assistant.text(USER, "天津明天会下雨吗")
     clock.now += 200 * 86400
     await storage.purge(180)
-    rows = await storage.export_rows()
+    rows = await storage.stats.export_rows()
     assert rows[0]["text"] is None and rows[0]["decision"] == "unanswered"
-    item = (await storage.review_items())[0]
+    item = (await storage.inbox.review_items())[0]
     assert item.count == 1 and item.sample == "（已按保存期限清除）"
-    assert (await storage.stats(365))["questions"] == 1
+    assert (await storage.stats.stats(365))["questions"] == 1
 
 
 async def test_corrupt_file_is_a_clear_error(tmp_path):
@@ -85,7 +85,7 @@ async def test_corrupt_file_is_a_clear_error(tmp_path):
 async def test_locked_database_keeps_answering_and_retries(assistant, storage):
     blocker = sqlite3.connect(storage.path, timeout=0.1)
     blocker.execute("BEGIN EXCLUSIVE")
-    await storage.db.execute("PRAGMA busy_timeout = 50")  # fail fast instead of waiting 5 s
+    await storage.database.connection.execute("PRAGMA busy_timeout = 50")  # fail fast instead of waiting 5 s
     try:
         replies = await assistant.text(USER, "青托申报")
         assert "022-27122522" in replies[0].html  # the user still gets the answer
@@ -94,18 +94,18 @@ async def test_locked_database_keeps_answering_and_retries(assistant, storage):
         blocker.rollback()
         blocker.close()
     assert await storage.flush() == 0
-    assert (await storage.stats(1))["questions"] == 1
+    assert (await storage.stats.stats(1))["questions"] == 1
 
 
 async def test_unwritable_database_does_not_break_answers(assistant, storage, monkeypatch):
-    execute = storage.db.execute
+    execute = storage.database.connection.execute
 
     def broken(sql, *args, **kwargs):
         if sql == "COMMIT":
             raise sqlite3.OperationalError("database or disk is full")
         return execute(sql, *args, **kwargs)
 
-    monkeypatch.setattr(storage.db, "execute", broken)
+    monkeypatch.setattr(storage.database.connection, "execute", broken)
     replies = await assistant.text(USER, "科技小院")
     assert "54 推动天津科技小院建设" in replies[0].html
     assert storage.pending_writes >= 1
@@ -158,10 +158,10 @@ def test_review_cli_rejects_a_corrupt_database(tmp_path, monkeypatch, capsys):
 
 async def test_retention_forgets_idle_sessions(assistant, storage, clock):
     await assistant.text(USER, "青托申报")
-    assert await storage.session(assistant.key(USER)) is not None
+    assert await storage.sessions.load(assistant.key(USER)) is not None
     clock.now += 200 * 86400
     await storage.purge(180)
-    assert await storage.session(assistant.key(USER)) is None
+    assert await storage.sessions.load(assistant.key(USER)) is None
 
 
 async def test_migration_moves_review_items_into_queues_and_drops_ticket_copies(tmp_path):
@@ -181,9 +181,9 @@ async def test_migration_moves_review_items_into_queues_and_drops_ticket_copies(
     s = Storage(path)
     await s.open()
     try:
-        items = {i.id: i for i in await s.review_items(limit=10)}
+        items = {i.id: i for i in await s.inbox.review_items(limit=10)}
         assert {k: (i.queue, i.kinds) for k, i in items.items()} == {
             "a": ("unanswered", ("unanswered",)), "c": ("down", ("down",)), "d": ("none", ("none",))}
-        assert await s.taught_version() == 7  # a running bot does not mistake the new counter for no change
+        assert await s.taught.version() == 7  # a running bot does not mistake the new counter for no change
     finally:
         await s.close()

@@ -1,4 +1,8 @@
-"""The real python-telegram-bot Application against the local fake Bot API, driven as users would."""
+"""The real python-telegram-bot Application against the local fake Bot API, driven as users would.
+
+Marked slow: each test starts the Application and waits on the fake API (retries and back-offs for real);
+the default run keeps the first end-to-end check (test_telegram_smoke.py).
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,11 @@ from dataclasses import replace
 
 import pytest
 
-from bot.telegram_bot import Recent, serve
-from tests.conftest import STAFF_ID
+from bot.transports.telegram_bot import Recent, serve
+from tests.conftest import STAFF_ID, free_port, listening, sent
 from tests.fake_bot_api import BOT_USERNAME
-from tests.net import free_port, listening
 
-
-async def sent(api, chat_id, count=1, timeout=10.0):
-    return await asyncio.to_thread(api.wait_sent, chat_id, count, timeout)
+pytestmark = pytest.mark.slow
 
 
 async def settle(seconds=0.4):
@@ -75,7 +76,7 @@ async def test_forged_callback_is_answered_and_changes_nothing(running_bot, stor
     assert api.sent(204) == []
     answers = [c.params.get("text") for c in api.calls("answerCallbackQuery")]
     assert "此命令仅限工作人员使用。" in answers
-    assert await storage.aliases() == []
+    assert await storage.taught.aliases() == []
 
 
 @pytest.mark.parametrize("extra", [
@@ -264,7 +265,7 @@ async def test_link_from_the_command_line_reaches_the_running_bot(running_bot, s
     first = (await sent(api, 219))[0].params["text"]
     assert not first.startswith("<b>52 ")
     monkeypatch.setenv("BOT_DB_PATH", storage.path)
-    item = (await storage.review_items())[0]
+    item = (await storage.inbox.review_items())[0]
     assert await asyncio.to_thread(review.main, ["link", item.id, "52"]) == 0
     deadline = time.monotonic() + 10
     while True:  # BOT_SYNC_SECONDS is 1 in the tests

@@ -12,17 +12,16 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from telegram.ext import Application
 
-from bot.telegram_bot import serve
+from bot.transports.telegram_bot import serve
+from tests.conftest import free_port, listening, sent
 from tests.fake_bot_api import TOKEN, FakeBotAPI
-from tests.net import free_port, listening
 
 ROOT = Path(__file__).resolve().parents[2]
 
-
-async def sent(api, chat_id, count=1, timeout=10.0):
-    return await asyncio.to_thread(api.wait_sent, chat_id, count, timeout)
+pytestmark = pytest.mark.slow
 
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from conversations.answers import looks_like_answer, read_answer
 from conversations.model import Question
-from tests.flow_helpers import flow
+from tests.conftest import flow
 
 REFERENCE = date(2026, 12, 31)
 

@@ -19,7 +19,7 @@ from conversations.answers import read_answer
 from conversations.engine import Ask, State
 from conversations.loader import load_flows
 from conversations.model import Question, Span, number_span
-from tests.flow_helpers import flow
+from tests.conftest import flow
 
 REFERENCE = date(2026, 12, 31)
 QUESTIONS = {

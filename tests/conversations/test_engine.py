@@ -6,7 +6,7 @@ import pytest
 
 from conversations import engine
 from conversations.engine import Ask, State, Verdict
-from tests.flow_helpers import REFERENCE, flow
+from tests.conftest import REFERENCE, flow
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +192,7 @@ def test_impossible_and_future_dates_get_specific_messages():
 @pytest.mark.parametrize("reply", ["不确定", "不知道", "说不清", "拿不准", "应该是", "可能是"])
 def test_unsure_on_a_fact_question_gives_needs_review_not_a_loop(f, reply):
     # citizen is a fact question (unsure: false in the file); 不确定 used to loop on 请回答“是”或“否”
-    from tests.flow_helpers import run
+    from tests.conftest import run
     eligible = {"citizen": reply, "fulltime_tianjin": "是", "age": 30, "bachelor": "是", "student": "否",
                 "frontline": "是", "referees": 3, "mentor": "是", "funded": "否", "conduct": "是"}
     v = run(f, eligible)
@@ -209,7 +209,7 @@ def test_every_yes_no_question_offers_unsure():
 
 
 def test_a_hedge_never_gives_a_tick(f):
-    from tests.flow_helpers import run
+    from tests.conftest import run
     eligible = {"citizen": "是", "fulltime_tianjin": "是", "age": 30, "bachelor": "是", "student": "否",
                 "frontline": "是", "referees": 3, "mentor": "是", "funded": "否", "conduct": "应该是"}
     assert run(f, eligible).verdict == "需人工确认"

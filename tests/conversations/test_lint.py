@@ -49,6 +49,14 @@ def test_shipped_flows_pass_and_print_one_line_each(capsys):
     (lambda t: t.replace("value: yes}", "value: maybe}"), "c.holds", "not an option"),
     (lambda t: t.replace("op: le", "op: about"), "c.holds", "unknown operator"),
     (lambda t: t.replace("        - {q: age, op: le, value: 32}\n", ""), "age", "no condition or ask_if reads"),
+    (lambda t: t + "examples:\n  - {name: e, answers: {height: 1}, verdict: 符合}\n", "examples[0] (e)",
+     "'height' is not a question"),
+    (lambda t: t + "examples:\n  - {name: e, answers: {age: 30}, verdict: 可以}\n", "examples[0] (e)",
+     "verdict must be one of"),
+    (lambda t: t + "examples:\n  - {name: e, answers: {age: 30}, verdict: 符合, not_met: [x]}\n", "examples[0] (e)",
+     "condition ids"),
+    (lambda t: t + "examples:\n  - {name: e, answers: {citizen: yes}, verdict: 符合}\n", "examples[0] (e)",
+     "quote yes/no"),
 ])
 def test_broken_flows_name_file_and_step(tmp_path, capsys, mutate, step, problem):
     path = tmp_path / "broken.yaml"

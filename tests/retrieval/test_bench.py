@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from retrieval import bench
 
 ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.bench
 
 
 def test_default_questions_are_the_repositorys_own():

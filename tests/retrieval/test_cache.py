@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
 
 import jieba
@@ -19,7 +20,14 @@ from retrieval.search import Searcher
 from retrieval.tokenize import DICTIONARY_CACHE, Tokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
-HOLDOUT = [q.q for name in ("holdout_a.yaml", "holdout_b.yaml") for q in load_questions(ROOT / "eval" / name)]
+
+pytestmark = pytest.mark.cache
+
+
+@lru_cache(maxsize=1)
+def holdout() -> list[str]:
+    """The holdout questions (read when a test needs them, not when the tests are collected)."""
+    return [q.q for name in ("holdout_a.yaml", "holdout_b.yaml") for q in load_questions(ROOT / "eval" / name)]
 
 
 def outcome(searcher: Searcher, question: str) -> tuple:
@@ -28,13 +36,15 @@ def outcome(searcher: Searcher, question: str) -> tuple:
     return (r.decision, r.reason, r.hits, r.asks, r.tokens, r.coverage, r.intent, features)
 
 
-def assert_same_answers(a: Searcher, b: Searcher, questions: list[str] = HOLDOUT) -> None:
+def assert_same_answers(a: Searcher, b: Searcher, questions: list[str] | None = None) -> None:
+    questions = holdout() if questions is None else questions
     for q in questions:
         assert outcome(a, q) == outcome(b, q), q
 
 
 # Every tenth held-out question, for the tests that build several times.
-SAMPLE = HOLDOUT[::10]
+def sample() -> list[str]:
+    return holdout()[::10]
 
 
 @pytest.fixture(scope="module")
@@ -88,14 +98,14 @@ def test_cached_index_answers_every_holdout_question_as_a_fresh_build(searcher, 
 
 
 def test_cached_index_gives_the_same_document_ranking_and_learned_aliases(catalogue, searcher, cached, var):
-    for q in HOLDOUT[:40]:
+    for q in holdout()[:40]:
         for answer in ("enterprise-association-rules", "societies", "tast"):
             assert searcher.best_documents(q, answer) == cached.best_documents(q, answer)
     # Teaching adds words to a tokeniser: use searchers of this test's own.
     learned = {"13": ("年轻人才托举",), "41": ("创新大赛报名入口",)}
     a = Searcher.build(catalogue).with_learned(learned)
     b = Searcher.build(catalogue, cache_dir=var).with_learned(learned)
-    for q in ("年轻人才托举", "创新大赛报名入口啊", *SAMPLE):
+    for q in ("年轻人才托举", "创新大赛报名入口啊", *sample()):
         assert outcome(a, q) == outcome(b, q)
 
 
@@ -126,10 +136,10 @@ def test_corrupt_index_cache_is_rebuilt_and_rewritten(searcher, parts, var, dama
         data = bytearray()
     path.write_bytes(bytes(data))
     rebuilt = from_cache(parts, var)
-    assert_same_answers(searcher, rebuilt, SAMPLE)
+    assert_same_answers(searcher, rebuilt, sample())
     assert path.read_bytes() != bytes(data)
     no_build(monkeypatch)
-    assert_same_answers(searcher, from_cache(parts, var), SAMPLE)
+    assert_same_answers(searcher, from_cache(parts, var), sample())
 
 
 def test_cache_that_is_intact_but_not_an_index_is_rebuilt(searcher, parts, var):
@@ -138,7 +148,7 @@ def test_cache_that_is_intact_but_not_an_index_is_rebuilt(searcher, parts, var):
     head = path.read_bytes()[: len(cache_module.MAGIC) + 64]
     key = head[len(cache_module.MAGIC):].decode()
     cache_module.write_cache(path, key, b"\x00\x01 not marshal")
-    assert_same_answers(searcher, from_cache(parts, var), SAMPLE)
+    assert_same_answers(searcher, from_cache(parts, var), sample())
 
 
 def test_stale_cache_is_rebuilt_when_settings_or_data_change(catalogue, var, monkeypatch):
@@ -157,7 +167,7 @@ def test_stale_cache_is_rebuilt_when_settings_or_data_change(catalogue, var, mon
     assert built == [1]
     fresh = Searcher.build(catalogue, config=other)
     assert built == [1, 1]
-    assert_same_answers(a, fresh, SAMPLE)
+    assert_same_answers(a, fresh, sample())
     # Another catalogue (a service's title changed) is another key as well.
     service = catalogue.services[0]
     from dataclasses import replace
@@ -222,7 +232,7 @@ def test_unusable_cache_directory_still_builds(catalogue, searcher, tmp_path, mo
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     s = Searcher.build(catalogue, cache_dir=blocker / "var")
-    assert outcome(s, HOLDOUT[0]) == outcome(searcher, HOLDOUT[0])
+    assert outcome(s, holdout()[0]) == outcome(searcher, holdout()[0])
 
 
 def test_cache_write_is_atomic(tmp_path, monkeypatch):

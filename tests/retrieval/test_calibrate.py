@@ -31,7 +31,7 @@ C = """
 """
 
 
-@pytest.mark.slow
+@pytest.mark.bench
 def test_calibration_cross_validates_by_file_measures_groups_and_writes_the_decision(tmp_path, data_copy, capsys):
     files = []
     for name, text in (("a", A), ("b", B), ("c", C)):

@@ -2,9 +2,9 @@
 
 import pytest
 
+from retrieval.config import RetrievalConfig
 from retrieval.decide import Decision
 from retrieval.index import Doc, Hit, SearchIndex
-from retrieval.config import RetrievalConfig
 
 
 @pytest.mark.parametrize("question,expected", [

@@ -18,8 +18,16 @@ from retrieval.index import SHORT_QUESTION, SearchIndex, _Alias, _alias, _lcs_le
 from retrieval.text import compact, normalise
 
 ROOT = Path(__file__).resolve().parents[2]
-QUESTIONS = [q.q for f in sorted((ROOT / "eval").glob("*.yaml")) if not f.name.startswith(("conversations", "policy"))
-             for q in load_questions(f)]
+
+# Hundreds of generated questions and every alias window, each through the old and the new code.
+pytestmark = pytest.mark.slow
+
+
+@lru_cache(maxsize=1)
+def eval_questions() -> list[str]:
+    """Every question of the evaluation files (read when a test needs them, not at collection)."""
+    return [q.q for f in sorted((ROOT / "eval").glob("*.yaml")) if not f.name.startswith(("conversations", "policy"))
+            for q in load_questions(f)]
 
 
 def reference_lcs(a: str, b: str) -> int:
@@ -136,9 +144,9 @@ def test_loose_matching_is_unchanged_on_edited_aliases(searcher, data):
 
 def test_one_cut_analyse_equals_two_cuts(searcher):
     tokenizer = searcher.tokenizer
-    texts = [t for d in searcher.index.docs for t in (d.name, d.body)] + QUESTIONS
+    texts = [t for d in searcher.index.docs for t in (d.name, d.body)] + eval_questions()
     texts += [s for syns in tokenizer.synonyms.values() for s in syns]
-    assert len(QUESTIONS) > 300
+    assert len(eval_questions()) > 300
     for text in texts:
         assert tokenizer.analyse(text) == reference_analyse(tokenizer, text), text
 
@@ -149,7 +157,7 @@ def test_word_information_uses_general_frequencies(searcher):
     general = jieba.Tokenizer()
     freq, total = general.gen_pfdict(general.get_dict_file())
     words = {t for d in searcher.index.docs for t in tokenizer.analyse(d.name + d.body)[0]}
-    words |= {t for q in QUESTIONS for t in tokenizer.analyse(q)[0]}
+    words |= {t for q in eval_questions() for t in tokenizer.analyse(q)[0]}
     words |= {w for w, _ in searcher.lexicon.user_words} | set(tokenizer.synonyms)
     assert tokenizer._general_total == total
     for t in words:
@@ -167,7 +175,7 @@ def test_synonyms_tokenised_once_until_jieba_learns_a_word(fresh_searcher):
                     out.setdefault(s, weight)
         return list(out.items())
 
-    questions = QUESTIONS + [k for k in tokenizer.synonyms]
+    questions = eval_questions() + [k for k in tokenizer.synonyms]
     for q in questions:
         tokens = tokenizer.analyse(q)[0]
         assert tokenizer.expand(tokens, 0.6) == reference_expand(tokens, 0.6)
@@ -181,7 +189,7 @@ def test_synonyms_tokenised_once_until_jieba_learns_a_word(fresh_searcher):
 def test_found_words_are_computed_as_before(searcher):
     """Ranking.found (now computed when read) holds what the eager loop computed for every hit."""
     index = searcher.index
-    for q in QUESTIONS:
+    for q in eval_questions():
         query = index.parse(q)
         ranking = index.rank(query)
         assert list(ranking.found) == [h.id for h in ranking.hits]
@@ -226,10 +234,10 @@ def test_token_set_cache_is_bounded_and_changes_nothing(searcher, monkeypatch):
     from retrieval import index as index_module
 
     index = searcher.index
-    expected = [searcher.search(q).hits for q in QUESTIONS[:80]]
+    expected = [searcher.search(q).hits for q in eval_questions()[:80]]
     monkeypatch.setattr(index_module, "TOKEN_SET_CACHE", 5)
     index._sets.clear()
-    assert [searcher.search(q).hits for q in QUESTIONS[:80]] == expected
+    assert [searcher.search(q).hits for q in eval_questions()[:80]] == expected
     assert len(index._sets) <= 5
     index._sets.clear()
 

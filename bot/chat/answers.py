@@ -1,0 +1,194 @@
+"""Answers to typed questions: the search's decision (answer, suggestions, decline), small talk, the cards'
+buttons (sections, picked suggestions, 👍/👎/都不是) and the welcome, help and hot-topic commands."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+
+from retrieval.decide import Decision
+from retrieval.search import SearchResult
+from retrieval.text import normalise
+
+from . import followups, record, render, stated, texts, views
+from .core import Exchange
+from .render import esc
+from .replies import Button
+from .routes import ANSWER, ROW, SERVICE, answer_of, choice, code_of, routes
+from .session import Context
+
+log = logging.getLogger(__name__)
+
+
+async def respond(t: Exchange, text: str, quiet: bool = False) -> bool:
+    """Answer a question (a follow-up about the last answer, or a search); return False if nothing fit.
+
+    `quiet` (a question typed during a check): a question nothing fits adds no reply, so that the check
+    can ask its own question again instead.
+    """
+    result = t.a.searcher.search(text)
+    if await followups.follow_up(t, text, result):
+        return True
+    if result.decision is Decision.UNANSWERED and followups.fresh_context(t) is not None:
+        # 电化 after a card: a mistyped follow-up, read as the corrector reads it (已按“电话”理解).
+        for rewrite in t.a.searcher.corrector.rewrites(normalise(text)):
+            again = replace(t.a.searcher.search(rewrite.text), question=text, corrections=rewrite.changes)
+            if again.reason != "chitchat" and await followups.follow_up(t, rewrite.text, again):
+                return True
+    result = followups.in_context(t, text, result)
+    if quiet and result.decision is Decision.UNANSWERED:
+        return False
+    await answer(t, text, result)
+    return True
+
+
+async def answer(t: Exchange, text: str, result: SearchResult) -> None:
+    """Reply to a searched question according to the decision, and log it."""
+    s = t.session
+    if result.decision is Decision.ANSWERED and result.best is not None:
+        qid = await record.log_question(t, text, result, shown=result.best.id)
+        s.last_query, s.last_text = qid, text
+        views.show_answer(t, result.best.id, text, result, qid)
+        return
+    if result.decision is Decision.SUGGEST:
+        qid = await record.log_question(t, text, result, shown=None)
+        s.last_query, s.last_text = qid, text
+        if result.reason == "profile":  # who they are and what fits: a longer list and the ways to narrow it
+            fitting, excluded = stated.sort_by_stated(t, text, [h.id for h in result.hits[:PROFILE_LIST]],
+                                                      [h.id for h in result.hits[PROFILE_LIST:]], PROFILE_LIST)
+            rows = [[t.button(views.answer_label(t, sid), "sg", qid, code_of(sid))] for sid in fitting]
+            rows.append([t.button(texts.BTN_FINDER, "k", "finder")])
+            rows.append([t.button(texts.NONE_OF_THESE, "ng", qid)])
+            t.out.add(views.corrected(result) + esc(texts.PROFILE_HEADER) + "\n" + esc(texts.PROFILE_MORE)
+                      + ("\n\n" + excluded if excluded else ""), rows)
+            # Who they said they are still counts for the next question (职称几月评): see followups.in_context.
+            s.context = Context(answer="", query=qid, text=text, at=t.a.clock())
+            return
+        shown = result.hits[: t.a.searcher.config.suggest_count]
+        rows = [[t.button(views.answer_label(t, h.id), "sg", qid, code_of(h.id))] for h in shown]
+        rows.append([t.button(texts.NONE_OF_THESE, "ng", qid)])
+        t.out.add(views.corrected(result) + esc(texts.SUGGEST_HEADER), rows)
+        # A follow-up before a choice (电话多少) is answered for the first suggestion, saying so.
+        s.context = Context(answer="", query=qid, text=text, at=t.a.clock(), choices=tuple(h.id for h in shown))
+        return
+    qid = await record.log_question(t, text, result, shown=None)
+    s.last_query, s.last_text = qid, text
+    await record.enqueue_unanswered(t, text, result, qid)  # small talk and noise go to their own low queue
+    if result.reason == "chitchat":
+        t.out.add(esc(chitchat_reply(t, text)))
+        return
+    t.out.add(esc(views.decline_message(t.a.catalogue, result, t.a.switchboard)) + "\n" + esc(texts.NO_ANSWER_HANDOFF),
+              [[t.button(texts.BTN_HANDOFF, "ho")], [t.button("/browse", "br")]])
+
+
+PROFILE_LIST = 5
+
+
+def chitchat_reply(t: Exchange, text: str) -> str:
+    """Return the reply to small talk: thanks and goodbyes in kind, anything else the introduction."""
+    q = normalise(text)
+    lexicon = t.a.searcher.lexicon
+    if any(w in q for w in lexicon.thanks):
+        return texts.THANKS
+    if any(w in q for w in lexicon.bye):
+        return texts.BYE
+    return texts.CHITCHAT.format(example=texts.EXAMPLES[0])
+
+
+@routes.button("s", ANSWER)
+async def show_card(t: Exchange, code: str) -> None:
+    """Open the card of a service or appendix answer."""
+    t.session.last_query = None
+    views.show_answer(t, answer_of(code), "", None, None)
+
+
+@routes.button("sec", SERVICE, choice("cond", "apply", "contact", "full"))
+async def show_section(t: Exchange, service_id: str, which: str) -> None:
+    """Show one part of a service in full."""
+    s = t.a.catalogue.by_id[service_id]
+    t.session.context = Context(answer=s.id, at=t.a.clock())
+    if which == "contact":
+        t.out.add("\n".join([render.title_line(s), ""] + render.contact_lines(s.contact)))
+    else:
+        t.out.add(render.service_section(s, which))
+
+
+@routes.button("sg", ROW, ANSWER)
+async def choose_suggestion(t: Exchange, query_id: str, code: str) -> None:
+    """Show the suggestion the user picked, and record that the question ended there."""
+    answer_id = answer_of(code)
+    question, _ = await record.logged_question(t, query_id)
+    if t.a.catalogue.service(answer_id):
+        await t.a.storage.queries.set_shown(query_id, answer_id)
+    result = t.a.searcher.search(question) if question else None
+    views.show_answer(t, answer_id, question, result, query_id)
+
+
+@routes.button("fb", ROW, choice("up", "down"))
+async def give_feedback(t: Exchange, query_id: str, kind: str) -> None:
+    """Record 👍 or 👎 on an answer."""
+    if not await record.record_feedback(t, query_id, kind):
+        t.out.add("", notice=texts.FEEDBACK_AGAIN)
+    elif kind == "up":
+        t.out.add("", notice=texts.FEEDBACK_UP)
+    else:
+        t.out.add(esc(texts.FEEDBACK_DOWN), [[t.button(texts.BTN_HANDOFF, "ho")]],
+                  notice=texts.FEEDBACK_AGAIN)
+
+
+@routes.button("ng", ROW)
+async def none_of_these(t: Exchange, query_id: str) -> None:
+    """None of the suggestions fits: queue the question for staff and offer the ways on."""
+    if not await record.record_feedback(t, query_id, "none"):
+        t.out.add("", notice=texts.FEEDBACK_AGAIN)
+        return
+    t.out.add(esc(texts.NONE_OF_THESE_DONE) + "\n" + esc(texts.NO_ANSWER.format(phone=t.a.switchboard)),
+              [[t.button(texts.BTN_HANDOFF, "ho")], [t.button("/browse", "br")]], edit=True)
+
+
+@routes.command("start", menu="开始使用", order=1)
+async def start(t: Exchange, args: str) -> None:
+    """Welcome, or open a service from a deep link (/start s13)."""
+    m = re.fullmatch(r"s(\d{1,2})", args)
+    if m and t.a.catalogue.service(f"{int(m.group(1)):02d}"):
+        views.show_answer(t, f"{int(m.group(1)):02d}", "", None, None)
+        return
+    bests = [(q, t.a.searcher.search(q).best) for q in texts.EXAMPLES]
+    rows = [[t.button(q, "s", code_of(best.id))] for q, best in bests if best is not None]
+    html = texts.WELCOME.format(count=len(t.a.catalogue.services))
+    html += "\n" + "\n".join(f"• {esc(q)}" for q in texts.EXAMPLES)
+    hot = await hot_rows(t)
+    if hot:
+        html += esc(texts.HOT_HEADER)
+        rows += hot
+    rows.append([t.button(texts.BTN_FINDER, "k", "finder")])
+    t.out.add(html, rows)
+
+
+@routes.command("help", menu="使用说明", order=2)
+async def help_(t: Exchange, args: str) -> None:
+    """Explain what the assistant does and how to use it."""
+    html = texts.HELP.format(example=esc(texts.EXAMPLES[0]))
+    if t.a.staff_here(t.sender):
+        html += texts.STAFF_HELP
+    t.out.add(html)
+
+
+@routes.command("hot", menu="热点问题", order=6)
+async def hot(t: Exchange, args: str) -> None:
+    """List the services most people looked at recently."""
+    rows = await hot_rows(t, always=True)
+    if not rows:
+        t.out.add(esc(texts.HOT_EMPTY))
+        return
+    t.out.add(esc(texts.HOT_HEADER_FULL.format(days=t.a.settings.bot_hot_days)), rows)
+
+
+async def hot_rows(t: Exchange, always: bool = False) -> list[list[Button]]:
+    """Return buttons for the most-viewed services (on /start only once enough people asked)."""
+    stats = await t.a.storage.stats.hot_services(t.a.settings.bot_hot_days, 5)
+    if not always and sum(c for _, c in stats) < t.a.settings.bot_hot_min_questions:
+        return []
+    return [[t.button(f"{sid} {t.a.catalogue.by_id[sid].title}"[:60], "s", sid)]
+            for sid, _ in stats if sid in t.a.catalogue.by_id]

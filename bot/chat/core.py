@@ -1,0 +1,210 @@
+"""The assistant core, shared by the console and Telegram: text, a button press or a command in, replies out.
+
+Every button, command and awaited input is a route (bot/chat/routes.py) declared by its handler in the
+chat's modules (dialogue, answers, checks, browse) and bot/staff/commands.py; this module imports none of
+them. It owns what all of them share: the `Exchange` being handled (who, their session, the replies being
+built), identities, per-chat sessions and locks, per-user rate limits, the one transaction each exchange
+writes in, and the staff-taught knowledge a running bot picks up from the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from conversations.finder import Finder
+from conversations.model import Flow
+from retrieval.model import Catalogue
+from retrieval.search import Searcher
+
+from ..settings import Settings
+from ..store import Storage
+from ..store.keys import user_key, user_key_secret
+from . import texts
+from .replies import Button, Replies, Reply, Sender
+from .routes import APPENDIX_CODES, Bindings, Router, routes
+from .session import Session
+from .taught import read_taught
+
+log = logging.getLogger(__name__)
+
+
+class RateLimiter:
+    """A token bucket per user: `burst` messages at once, then `per_minute` on average."""
+
+    def __init__(self, burst: int, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.burst = float(burst)
+        self.rate = per_minute / 60.0
+        self.clock = clock
+        self._buckets: OrderedDict[str, tuple[float, float, bool]] = OrderedDict()
+
+    def take(self, key: str) -> tuple[bool, bool]:
+        """Spend one token; return (allowed, first refusal of this flood)."""
+        now = self.clock()
+        tokens, at, refused = self._buckets.pop(key, (self.burst, now, False))
+        tokens = min(self.burst, tokens + (now - at) * self.rate)
+        if tokens >= 1.0:
+            self._buckets[key] = (tokens - 1.0, now, False)
+            allowed, first = True, False
+        else:
+            self._buckets[key] = (tokens, now, True)
+            allowed, first = False, not refused
+        while len(self._buckets) > 50_000:
+            self._buckets.popitem(last=False)
+        return allowed, first
+
+
+@dataclass
+class Exchange:
+    """One incoming message or press being handled: who, their session, and the replies being built."""
+
+    a: Assistant
+    sender: Sender
+    key: str
+    session: Session
+    out: Replies = field(default_factory=Replies)
+
+    def button(self, label: str, code: str, *args: str) -> Button:
+        """Return a button that calls the route `code` with `args` when pressed."""
+        return Button(label, self.a.router.encode(code, *args))
+
+
+class Assistant:
+    """Transport-neutral assistant: `text`, `press` and `command` return the replies to send."""
+
+    def __init__(self, catalogue: Catalogue, searcher: Searcher, flows: dict[str, Flow], finder: Finder,
+                 storage: Storage, settings: Settings, *, clock: Callable[[], float] = time.time,
+                 today: Callable[[], date] = date.today, secret: str = "") -> None:
+        self.catalogue = catalogue
+        self.searcher = searcher
+        self.base_searcher = searcher
+        self.flows = flows
+        self.flows_by_service = {f.service: f for f in flows.values()}
+        self.finder = finder
+        self.storage = storage
+        self.settings = settings
+        self.clock = clock
+        self.today = today
+        self.switchboard = catalogue.organisation("tast").contact.phones[0]
+        self.router: Router = routes.bind(Bindings(
+            services=list(catalogue.by_id),
+            answers=list(catalogue.by_id) + list(APPENDIX_CODES.values()),
+            flows=list(flows) + ["finder"],
+            parts=[str(n) for n, _, _ in catalogue.parts()],
+            tags=[t for group in catalogue.tags.values() for t in group],
+        ))
+        self._secret = secret or settings.bot_user_key_secret or ""
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._taught_version = -1
+        self.limiter = RateLimiter(settings.bot_user_burst, settings.bot_user_per_minute)
+
+    async def start(self) -> None:
+        """Load what the database holds: the user-key secret and what staff taught; apply retention."""
+        if not self._secret:
+            self._secret = await user_key_secret(self.settings.bot_user_key_secret, self.storage)
+        await self.storage.purge(self.settings.bot_retention_days)
+        await self.sync_taught()
+
+    # -- identities, locks, sessions ------------------------------------------------------------
+
+    def key(self, sender: Sender) -> str:
+        """Return the pseudonymous key of the sender (the same in every chat)."""
+        return user_key(self._secret or "unset", sender.user_id)
+
+    def session_key(self, sender: Sender) -> str:
+        """Return the key of the sender's session in this chat (private chats keep the user key)."""
+        if sender.chat_id == sender.user_id or sender.chat_type in ("private", "console"):
+            return self.key(sender)
+        return user_key(self._secret or "unset", f"{sender.user_id}@{sender.chat_id}")
+
+    def _lock(self, key: str) -> asyncio.Lock:
+        lock = self._locks.get(key)
+        if lock is None:
+            if len(self._locks) > 10_000:  # forget idle locks now and then
+                self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+            lock = self._locks[key] = asyncio.Lock()
+        return lock
+
+    def _allowed(self, key: str, sender: Sender) -> tuple[bool, bool]:
+        if sender.chat_type == "console":  # one local user at a keyboard, or a piped file: never throttled
+            return True, False
+        allowed, first = self.limiter.take(key)
+        if first:
+            log.info("user %s is sending too fast; replies paused", key[:8])
+        return allowed, first
+
+    async def _turn(self, sender: Sender, body: Callable[[Exchange], object]) -> list[Reply]:
+        """Run one exchange under the chat's lock, in one database transaction with the session it changes."""
+        skey = self.session_key(sender)
+        async with self._lock(skey):
+            saved = await self.storage.sessions.load(skey)
+            turn = Exchange(self, sender, self.key(sender), Session.from_json(saved))
+            async with self.storage.batch():
+                await body(turn)  # type: ignore[misc]
+                await self.storage.sessions.save(skey, turn.session.to_json())
+            return turn.out.items
+
+    # -- entry points ---------------------------------------------------------------------------
+
+    async def text(self, sender: Sender, text: str) -> list[Reply]:
+        """Handle a text message."""
+        allowed, first = self._allowed(self.key(sender), sender)
+        if not allowed:
+            return [Reply(texts.SLOW_DOWN)] if first else []
+        on_text = self.router.text()
+        return await self._turn(sender, lambda t: on_text(t, text))
+
+    async def press(self, sender: Sender, data: str | None) -> list[Reply]:
+        """Handle a button press (its callback data)."""
+        parsed = self.router.decode(data)
+        if parsed is None:
+            return [Reply("", notice=texts.STALE_BUTTON)]
+        route, args = parsed
+        if route.staff and not self.staff_here(sender):
+            return [Reply("", notice=texts.STAFF_ONLY if not sender.is_staff else texts.STAFF_PRIVATE_ONLY)]
+        allowed, _ = self._allowed(self.key(sender), sender)
+        if not allowed:
+            return [Reply("", notice=texts.SLOW_DOWN)]
+        replies = await self._turn(sender, lambda t: route.handler(t, *args))
+        return replies or [Reply("", notice="")]
+
+    async def command(self, sender: Sender, name: str, args: str = "") -> list[Reply]:
+        """Handle a /command."""
+        allowed, first = self._allowed(self.key(sender), sender)
+        if not allowed:
+            return [Reply(texts.SLOW_DOWN)] if first else []
+        route = self.router.command(name)
+        if route is None:
+            return [Reply(texts.unknown_command(self.router.menu()))]
+        if route.staff and not self.staff_here(sender):
+            return [Reply(texts.STAFF_ONLY if not sender.is_staff else texts.STAFF_PRIVATE_ONLY)]
+        return await self._turn(sender, lambda t: route.handler(t, args.strip()))
+
+    def staff_here(self, sender: Sender) -> bool:
+        """Staff tools show citizens' questions: only to staff, and only in a private chat."""
+        return sender.is_staff and sender.chat_type in ("private", "console")
+
+    async def sync_taught(self) -> bool:
+        """Reload what staff taught (aliases, terms, out-of-scope examples) when it changed; True if reloaded."""
+        try:
+            version = await self.storage.taught.version()
+            if version == self._taught_version:
+                return False
+            taught = await read_taught(self.storage)
+        except Exception:  # noqa: BLE001 - a broken database must not stop answering
+            log.exception("could not read what staff taught")
+            return False
+        # Always built from the searcher made at start, so that an undo restores the exact previous answers;
+        # with nothing taught it is that searcher itself (a searcher is a pure function of its parts and what
+        # was taught; sharing it keeps its typo corrector, which is built once, on first use).
+        self.searcher = (self.base_searcher if taught == self.base_searcher.taught
+                         else self.base_searcher.with_taught(taught))
+        self._taught_version = version
+        log.info("loaded %d aliases, %d terms, %d out-of-scope examples (version %d)",
+                 sum(len(v) for v in taught.aliases.values()), len(taught.terms), len(taught.out_of_scope), version)
+        return True
