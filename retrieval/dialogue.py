@@ -19,17 +19,43 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from .evidence import Evidence
 from .followup import FollowUpWords
+from .index import Hit, SearchIndex
+from .model import Catalogue
 from .outcome import Decision, Intent, Reason
+from .parts import Parts
 from .text import compact, normalise
+from .tokenize import Tokenizer
 
-if TYPE_CHECKING:
-    from .search import Searcher, SearchResult
+
+class Outcome(Protocol):
+    """What the dialogue reads of a turn's own search (retrieval/search.py's SearchResult)."""
+
+    hits: tuple[Hit, ...]
+    content: tuple[str, ...]
+    asks: tuple[str, ...]
+    decision: Decision
+    reason: Reason
+    confidence: float
+    intent: Intent
+
+
+class Reader(Protocol):
+    """What the dialogue asks of the searcher (retrieval/search.py's Searcher)."""
+
+    parts: Parts
+    catalogue: Catalogue
+    tokenizer: Tokenizer
+    index: SearchIndex
+
+    def counterpart(self, service_id: str, question: str) -> str | None: ...
+
+    def explain(self, question: str, answer: str, words: tuple[str, ...] | None = None) -> Evidence: ...
 
 
 class Relation(str, Enum):
@@ -78,7 +104,7 @@ class TurnOutcome:
 
     target: Target | None
     targets: tuple[Target, ...]
-    result: SearchResult
+    result: Outcome
     confidence: float = 0.0
     rejected: str = ""
 
@@ -137,10 +163,10 @@ def marks_of(text: str, words: FollowUpWords) -> Marks:
 class Dialogue:
     """Relate turns to the chat's state with the fitted turn model (data/decision.yaml's `turns`)."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Reader) -> None:
         self.searcher = searcher
 
-    def rows(self, text: str, state: Sequence[Shown], result: SearchResult) -> TurnRows:
+    def rows(self, text: str, state: Sequence[Shown], result: Outcome) -> TurnRows:
         """Return the candidate targets of a turn and their features."""
         s = self.searcher
         marks = marks_of(text, s.parts.followup)
@@ -216,7 +242,7 @@ class Dialogue:
             return False
         return any(len(c) >= 3 and c in q for c in map(compact, names))
 
-    def relate(self, text: str, state: Sequence[Shown], result: SearchResult) -> TurnOutcome:
+    def relate(self, text: str, state: Sequence[Shown], result: Outcome) -> TurnOutcome:
         """Return the target a turn is about, or None when its own search decides."""
         decision = self.searcher.parts.decision
         model = decision.turns if decision is not None else None

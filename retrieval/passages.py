@@ -15,15 +15,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from .aspects import GENERAL, Aspect, Lead, asked, lead, organisation_sentences, sentences
+from .parts import Parts
 from .text import compact, normalise
-
-if TYPE_CHECKING:
-    from .search import Searcher
 
 _SENTENCE = re.compile(r"(?<=[。；！？])|\n")
 _DIGIT = re.compile(r"\d")
@@ -47,8 +43,8 @@ class Chosen:
 class Passages:
     """Choose the sentences of an answer that answer a question."""
 
-    def __init__(self, searcher: Searcher) -> None:
-        self.searcher = searcher
+    def __init__(self, parts: Parts) -> None:
+        self.searcher = parts
         self._sentences: dict[str, list[tuple[str, str]]] = {}
 
     def sentences(self, answer: str) -> list[tuple[str, str]]:
@@ -71,7 +67,7 @@ class Passages:
     def words(self, answer: str, question: str) -> tuple[list[str], tuple[str, ...]]:
         """Return the question's own words (not the answer's name, not filler) and their synonyms."""
         s = self.searcher
-        plain = s.parts.followup.strip_marks(question)
+        plain = s.followup.strip_marks(question)
         tokens, parts = s.tokenizer.analyse(plain)
         name = frozenset().union(*(s.index.terms(i, "name") for i in s.index.docs_of(answer)))
         own = [w for w in dict.fromkeys(tokens + parts)
@@ -86,8 +82,8 @@ class Passages:
         """Return an answer's sentences, their feature rows for a question, and the aspects it asks."""
         s = self.searcher
         pairs = self.sentences(answer)
-        plain = s.parts.followup.strip_marks(question)
-        aspects = asked(plain, s.parts.aspects)
+        plain = s.followup.strip_marks(question)
+        aspects = asked(plain, s.aspects)
         if not pairs:
             return pairs, np.zeros((0, len(PASSAGE_FEATURES))), aspects
         own, related = self.words(answer, question)
@@ -95,7 +91,7 @@ class Passages:
         total = sum(info.values()) or 1.0
         q = compact(plain)
         grams = {q[i:i + 2] for i in range(len(q) - 1)}
-        patterns = s.parts.aspect_patterns
+        patterns = s.aspect_patterns
         assert patterns is not None
         wants_year = bool(patterns.asks_year.search(plain))
         wants_date = any(a.name == "date" for a in aspects)
@@ -135,7 +131,7 @@ class Passages:
 
     def choose(self, answer: str, question: str, limit: int = 2) -> Chosen:
         """Return the sentences to lead with (None: nothing to lead with; no sentences: the entry does not say)."""
-        decision = self.searcher.parts.decision
+        decision = self.searcher.decision
         model = decision.passages if decision is not None else None
         pairs, x, aspects = self.rows(answer, question)
         aspect = aspects[0] if aspects else None

@@ -39,6 +39,7 @@ from .lexicon import Lexicon, load_lexicon
 from .loader import DATA_DIR, load_catalogue
 from .model import APPENDIX_IDS, Catalogue
 from .outcome import Decision, Intent, Reason
+from .parts import Parts
 from .policies import load_policies
 from .policy_search import POLICY_FEATURES, PolicyCandidates, PolicyResult, PolicySearch, load_policy_words
 from .profile import ProfileWords, load_profile
@@ -153,26 +154,6 @@ class Analysis:
         return np.array([c.features for c in self.candidates], dtype=float).reshape(-1, len(FEATURES))
 
 
-@dataclass(frozen=True)
-class Parts:
-    """What every searcher shares, built once at start and never changed."""
-
-    catalogue: Catalogue
-    lexicon: Lexicon
-    tokenizer: Tokenizer
-    config: RetrievalConfig
-    index: SearchIndex
-    examples: ExampleIndex
-    societies: Societies
-    words: Words
-    profile: ProfileWords
-    decision: DecisionModel | None
-    policy: PolicySearch | None = None
-    aspects: tuple[Aspect, ...] = ()
-    aspect_patterns: AspectPatterns | None = None
-    followup: FollowUpWords = FollowUpWords((), (), ())
-
-
 class ModelMissing(RuntimeError):
     """The fitted decision (data/decision.yaml) is not there: run python -m retrieval.calibrate --write."""
 
@@ -201,7 +182,7 @@ class Searcher:
         self.corrector = Corrector(self._vocabulary(), self.tokenizer.is_common, self.tokenizer.cut,
                                    quiet=self.lexicon.stopwords | self.lexicon.function_chars, known=self.index.knows)
         self._fields = tuple(w for words in self.societies.fields.values() for w in words)
-        self.passages = Passages(self)
+        self.passages = Passages(parts)
         self._namings: dict[str, _Naming] = {}
         self._answer_text: dict[str, str] = {}
         for doc in self.index.docs:
