@@ -13,7 +13,7 @@ from conversations.loader import FlowError, load_flows
 from retrieval.loader import CatalogueError, load_catalogue
 from retrieval.search import Searcher
 
-from .chat import answers, browse, checks, dialogue  # noqa: F401 - importing them declares their routes
+from .chat import answers, browse, checks, dialogue, policy  # noqa: F401 - importing them declares their routes
 from .chat.core import Assistant
 from .settings import Settings
 from .staff import commands  # noqa: F401 - the staff's Telegram commands: importing declares their routes

@@ -52,6 +52,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # The project's own labelled files; the shared development sample is measured, never fitted.
 DEFAULT_FILES = ("eval/holdout_a.yaml", "eval/holdout_b.yaml", "eval/understanding_a.yaml",
                  "eval/understanding_b.yaml", "eval/understanding_c.yaml", "eval/understanding_d.yaml")
+# The conversation files the turn and passage models are fitted on (not the held-out one, eval/README.md).
+DEFAULT_CONVERSATIONS = ("eval/conversations_a.yaml", "eval/conversations_b.yaml", "eval/conversations_c.yaml",
+                         "eval/conversations_d.yaml", "eval/conversations_e.yaml", "eval/conversations_g.yaml")
 L2 = 1.0
 # The candidate model: a conditional logit over each question's candidates and 'none' ("choice"), or one
 # independent logistic regression per candidate ("independent", kept for comparison).
@@ -568,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policy-precision", type=float, default=0.95,
                         help="required share of right passages among outright policy answers (default 0.95)")
     parser.add_argument("--conversations", nargs="*", metavar="FILE",
-                        default=[str(p) for p in sorted((ROOT / "eval").glob("conversations_*.yaml"))],
+                        default=[str(ROOT / f) for f in DEFAULT_CONVERSATIONS],
                         help="labelled conversation files for the turn model (default: eval/conversations_*.yaml)")
     parser.add_argument("--turn-precision", type=float, default=0.97,
                         help="required share of right targets among turns answered from the context (default 0.97)")

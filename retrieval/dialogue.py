@@ -36,13 +36,26 @@ from .tokenize import Tokenizer
 class Outcome(Protocol):
     """What the dialogue reads of a turn's own search (retrieval/search.py's SearchResult)."""
 
-    hits: tuple[Hit, ...]
-    content: tuple[str, ...]
-    asks: tuple[str, ...]
-    decision: Decision
-    reason: Reason
-    confidence: float
-    intent: Intent
+    @property
+    def hits(self) -> tuple[Hit, ...]: ...
+
+    @property
+    def content(self) -> tuple[str, ...]: ...
+
+    @property
+    def asks(self) -> tuple[str, ...]: ...
+
+    @property
+    def decision(self) -> Decision: ...
+
+    @property
+    def reason(self) -> Reason: ...
+
+    @property
+    def confidence(self) -> float: ...
+
+    @property
+    def intent(self) -> Intent: ...
 
 
 class Reader(Protocol):

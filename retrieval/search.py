@@ -24,7 +24,7 @@ from .aspects import Aspect, AspectPatterns, Lead, lead, load_aspects
 from .config import RetrievalConfig, load_config
 from .correct import Corrector
 from .decide import decide
-from .dialogue import TURN_FEATURES
+from .dialogue import TURN_FEATURES, Dialogue
 from .passages import PASSAGE_FEATURES, Passages
 from .documents import build_docs
 from .evidence import Evidence, Words, explain
@@ -183,6 +183,7 @@ class Searcher:
                                    quiet=self.lexicon.stopwords | self.lexicon.function_chars, known=self.index.knows)
         self._fields = tuple(w for words in self.societies.fields.values() for w in words)
         self.passages = Passages(parts)
+        self.dialogue = Dialogue(self)
         self._namings: dict[str, _Naming] = {}
         self._answer_text: dict[str, str] = {}
         for doc in self.index.docs:
@@ -287,6 +288,24 @@ class Searcher:
             result = replace(result, policy=self.parts.policy.decide(
                 text, self.policy_candidates(text, best), model.policy))
         return result
+
+    def excluding(self, result: SearchResult, answer: str) -> SearchResult:
+        """Return the outcome without one answer (the one a correction rejected), decided again on the rest."""
+        model = self.parts.decision
+        hits = tuple(h for h in result.hits if h.id != answer)
+        if model is None or len(hits) == len(result.hits) or result.intent is not Intent.QUESTION:
+            return replace(result, hits=hits)
+        p = hits[0].p if hits else 0.0
+        decision, reason = decide(p, result.intent, model.thresholds, nothing=not hits)
+        if decision is Decision.UNANSWERED and reason is Reason.EMPTY:
+            reason = Reason.NO_MATCH
+        return replace(result, hits=hits, decision=decision, reason=reason, confidence=p)
+
+    def policy_near(self, policy: PolicyResult) -> bool:
+        """Return True when a declined policy question's nearest passage is near enough to point to (half the
+        fitted suggest threshold): the documents speak of it, they just do not say what was asked."""
+        model = self.parts.decision.policy if self.parts.decision is not None else None
+        return model is not None and policy.confidence >= model.thresholds.suggest / 2
 
     def policy_candidates(self, text: str, a: Analysis) -> PolicyCandidates:
         """Return a question's candidate passages of the policy documents, with their features."""

@@ -8,7 +8,8 @@ import re
 from dataclasses import replace
 
 from retrieval.decide import Decision
-from retrieval.search import SearchResult
+from retrieval.outcome import Intent, Reason
+from retrieval.search import MAX_CORRECTED, SearchResult
 from retrieval.text import normalise
 
 from . import followups, record, render, stated, texts, views
@@ -22,64 +23,126 @@ log = logging.getLogger(__name__)
 
 
 async def respond(t: Exchange, text: str, quiet: bool = False) -> bool:
-    """Answer a question (a follow-up about the last answer, or a search); return False if nothing fit.
+    """Answer a question (a follow-up about something shown, or a search); return False if nothing fit.
 
     `quiet` (a question typed during a check): a question nothing fits adds no reply, so that the check
     can ask its own question again instead.
     """
-    result = t.a.searcher.search(text)
-    if await followups.follow_up(t, text, result):
+    searcher = t.a.searcher
+    result = searcher.search(text)
+    outcome = await followups.follow_up(t, text, result)
+    if outcome is not None and outcome.target is not None:
         return True
-    if result.decision is Decision.UNANSWERED and followups.fresh_context(t) is not None:
+    if result.decision is Decision.UNANSWERED and result.intent is Intent.QUESTION \
+            and followups.fresh_context(t) is not None:
         # 电化 after a card: a mistyped follow-up, read as the corrector reads it (已按“电话”理解).
-        for rewrite in t.a.searcher.corrector.rewrites(normalise(text)):
-            again = replace(t.a.searcher.search(rewrite.text), question=text, corrections=rewrite.changes)
-            if again.reason != "chitchat" and await followups.follow_up(t, rewrite.text, again):
+        for rewrite in searcher.corrector.rewrites(normalise(text)[:MAX_CORRECTED]):
+            again = replace(searcher.search(rewrite.text), question=text, corrections=rewrite.changes)
+            turned = await followups.follow_up(t, rewrite.text, again)
+            if turned is not None and turned.target is not None:
                 return True
-    result = followups.in_context(t, text, result)
-    if quiet and result.decision is Decision.UNANSWERED:
+    if outcome is not None and outcome.rejected:
+        result = searcher.excluding(result, outcome.rejected)  # 不是这个，…: never the answer just rejected
+    if quiet and result.decision is Decision.UNANSWERED and not _policy_shown(result):
         return False
     await answer(t, text, result)
     return True
 
 
+def _policy_shown(result: SearchResult) -> bool:
+    """Return True when the policy documents answer (or likely answer) the question."""
+    return result.policy is not None and result.policy.decision is not Decision.UNANSWERED
+
+
 async def answer(t: Exchange, text: str, result: SearchResult) -> None:
-    """Reply to a searched question according to the decision, and log it."""
+    """Reply to a searched question by its typed outcome: a card, a guess, a list, a passage, or a decline."""
     s = t.session
     if result.decision is Decision.ANSWERED and result.best is not None:
         qid = await record.log_question(t, text, result, shown=result.best.id)
         s.last_query, s.last_text = qid, text
         views.show_answer(t, result.best.id, text, result, qid)
+        if result.policy is not None and result.policy.decision is Decision.ANSWERED:
+            policy_answer(t, text, result, qid)  # asked about both: the document's passage too
+        return
+    if _policy_shown(result) and not (result.decision is Decision.SUGGEST and result.reason is Reason.PROFILE):
+        qid = await record.log_question(t, text, result, shown=None)
+        s.last_query, s.last_text = qid, text
+        policy_answer(t, text, result, qid)
         return
     if result.decision is Decision.SUGGEST:
         qid = await record.log_question(t, text, result, shown=None)
         s.last_query, s.last_text = qid, text
-        if result.reason == "profile":  # who they are and what fits: a longer list and the ways to narrow it
-            fitting, excluded = stated.sort_by_stated(t, text, [h.id for h in result.hits[:PROFILE_LIST]],
-                                                      [h.id for h in result.hits[PROFILE_LIST:]], PROFILE_LIST)
-            rows = [[t.button(views.answer_label(t, sid), "sg", qid, code_of(sid))] for sid in fitting]
-            rows.append([t.button(texts.BTN_FINDER, "k", "finder")])
-            rows.append([t.button(texts.NONE_OF_THESE, "ng", qid)])
-            t.out.add(views.corrected(result) + esc(texts.PROFILE_HEADER) + "\n" + esc(texts.PROFILE_MORE)
-                      + ("\n\n" + excluded if excluded else ""), rows)
-            # Who they said they are still counts for the next question (职称几月评): see followups.in_context.
-            s.context = Context(answer="", query=qid, text=text, at=t.a.clock())
+        if result.reason is Reason.PROFILE:
+            profile_list(t, text, result, qid)
             return
-        shown = result.hits[: t.a.searcher.config.suggest_count]
-        rows = [[t.button(views.answer_label(t, h.id), "sg", qid, code_of(h.id))] for h in shown]
-        rows.append([t.button(texts.NONE_OF_THESE, "ng", qid)])
-        t.out.add(views.corrected(result) + esc(texts.SUGGEST_HEADER), rows)
-        # A follow-up before a choice (电话多少) is answered for the first suggestion, saying so.
-        s.context = Context(answer="", query=qid, text=text, at=t.a.clock(), choices=tuple(h.id for h in shown))
+        guess(t, text, result, qid)
         return
     qid = await record.log_question(t, text, result, shown=None)
     s.last_query, s.last_text = qid, text
     await record.enqueue_unanswered(t, text, result, qid)  # small talk and noise go to their own low queue
-    if result.reason == "chitchat":
+    if result.reason is Reason.SMALLTALK:
         t.out.add(esc(chitchat_reply(t, text)))
+        return
+    if result.reason is Reason.HUMAN:
+        t.out.add(esc(texts.HUMAN_REPLY.format(phone=t.a.switchboard)), [[t.button(texts.BTN_HANDOFF, "ho")]])
+        return
+    nearest = result.policy.best if result.policy is not None else None
+    if nearest is not None and result.policy is not None and t.a.searcher.policy_near(result.policy):
+        # A figure the documents do not print: say so, with the nearest passage.
+        t.out.add(esc(texts.POLICY_NOT_STATED.format(citation=nearest.passage.citation, phone=t.a.switchboard)),
+                  [[t.button(texts.BTN_HANDOFF, "ho")]])
+        policy_answer(t, text, result, qid, quote_only=True)
         return
     t.out.add(esc(views.decline_message(t.a.catalogue, result, t.a.switchboard)) + "\n" + esc(texts.NO_ANSWER_HANDOFF),
               [[t.button(texts.BTN_HANDOFF, "ho")], [t.button("/browse", "br")]])
+
+
+def profile_list(t: Exchange, text: str, result: SearchResult, qid: str) -> None:
+    """Who they are and what fits: a short list, what their stated age or gender rules out, the ways to narrow."""
+    fitting, excluded = stated.sort_by_stated(t, text, [h.id for h in result.hits[:PROFILE_LIST]],
+                                              [h.id for h in result.hits[PROFILE_LIST:]], PROFILE_LIST)
+    rows = [[t.button(views.answer_label(t, sid), "sg", qid, code_of(sid))] for sid in fitting]
+    rows.append([t.button(texts.BTN_FINDER, "k", "finder")])
+    rows.append([t.button(texts.NONE_OF_THESE, "ng", qid)])
+    # The list first, then what was left out of it (the note says "above").
+    t.out.add(views.corrected(result) + esc(texts.PROFILE_HEADER) + "\n" + esc(texts.PROFILE_MORE), rows)
+    if excluded:
+        t.out.add(excluded)
+    # A turn that adds a need (主要想要资金支持的) narrows this list: see bot/chat/followups.py.
+    t.session.remember(Context(answer="", query=qid, text=text, at=t.a.clock(), choices=tuple(fitting)))
+
+
+def guess(t: Exchange, text: str, result: SearchResult, qid: str) -> None:
+    """The model is fairly sure but not sure enough: the best card marked as a guess, the others as buttons."""
+    assert result.best is not None
+    best = result.best.id
+    others = [h for h in result.hits[1: t.a.searcher.config.suggest_count] if h.id != best]
+    t.out.add(esc(texts.GUESS_HEADER))
+    views.show_answer(t, best, text, result, qid)
+    rows = [[t.button(views.answer_label(t, h.id), "sg", qid, code_of(h.id))] for h in others]
+    rows.append([t.button(texts.NONE_OF_THESE, "ng", qid)])
+    t.out.add(esc(texts.GUESS_OTHERS), rows)
+    # A follow-up before a choice (电话多少) is about the card shown; the others stay choices.
+    ctx = t.session.context
+    if ctx is not None:
+        t.session.context = replace(ctx, choices=(best, *(h.id for h in others)))
+
+
+def policy_answer(t: Exchange, text: str, result: SearchResult, qid: str, quote_only: bool = False) -> None:
+    """Quote the policy passage that answers, with its citation, and the catalogue services that carry it out."""
+    pol = result.policy
+    if pol is None or pol.best is None:
+        return
+    hit = pol.best
+    document = next(d for d in t.a.searcher.parts.policy.documents if d.id == hit.document)  # type: ignore[union-attr]
+    header = "" if quote_only or pol.decision is Decision.ANSWERED else esc(texts.POLICY_GUESS) + "\n"
+    rows = [[t.button(texts.POLICY_SERVICE.format(id=sid, title=t.a.catalogue.by_id[sid].title)[:60], "s", sid)]
+            for sid in hit.passage.services if sid in t.a.catalogue.by_id][:3]
+    others = [h for h in pol.hits[1:3]] if pol.decision is not Decision.ANSWERED and not quote_only else []
+    rows += [[t.button(h.passage.citation[:60], "pp", h.key)] for h in others]
+    t.out.add(header + render.policy_card(hit.passage, document, "" if quote_only else hit.lead_sentence),
+              rows + views.feedback_row(t, qid), about=hit.key)
+    t.session.remember(Context(answer=hit.key, query=qid, text=text, at=t.a.clock()))
 
 
 PROFILE_LIST = 5
@@ -107,7 +170,7 @@ async def show_card(t: Exchange, code: str) -> None:
 async def show_section(t: Exchange, service_id: str, which: str) -> None:
     """Show one part of a service in full."""
     s = t.a.catalogue.by_id[service_id]
-    t.session.context = Context(answer=s.id, at=t.a.clock())
+    t.session.remember(Context(answer=s.id, at=t.a.clock()))
     if which == "contact":
         t.out.add("\n".join([render.title_line(s), ""] + render.contact_lines(s.contact)))
     else:

@@ -82,7 +82,7 @@ async def begin(t: Exchange, flow: Flow) -> None:
     t.session.check = Check(state, t.a.clock())
     t.session.pending = None
     # A question asked during the check ("电话多少") is about the check's service.
-    t.session.context = Context(answer=flow.service, at=t.a.clock())
+    t.session.remember(Context(answer=flow.service, at=t.a.clock()))
     await t.a.storage.queries.log_flow_event(t.key, flow.id, "start")
     t.out.add(texts.CHECK_START.format(title=esc(flow.title), intro=esc(flow.intro), most=len(flow.questions)))
     await show_step(t, flow, state, step)
@@ -188,7 +188,7 @@ async def show_step(t: Exchange, flow: Flow, state: State, step: engine.Step) ->
     """Ask the next question, or give the verdict."""
     if isinstance(step, Verdict):
         t.session.check = None
-        t.session.context = Context(answer=flow.service, at=t.a.clock())
+        t.session.remember(Context(answer=flow.service, at=t.a.clock()))
         await t.a.storage.queries.log_flow_event(t.key, flow.id, "verdict", step.verdict)
         verdict(t, flow, step)
         return

@@ -20,6 +20,7 @@ from datetime import date
 from conversations.finder import Finder
 from conversations.model import Flow
 from retrieval.model import Catalogue
+from retrieval.policies import Passage, PolicyDocument
 from retrieval.search import Searcher
 
 from ..settings import Settings
@@ -77,6 +78,12 @@ class Exchange:
 class Assistant:
     """Transport-neutral assistant: `text`, `press` and `command` return the replies to send."""
 
+    def passage(self, key: str) -> tuple[PolicyDocument | None, Passage | None]:
+        """Return the policy document and passage of a key "<document>/<passage>" (None, None otherwise)."""
+        document_id, _, passage_id = key.partition("/")
+        doc = next((d for d in self.documents if d.id == document_id), None) if passage_id else None
+        return doc, doc.passage(passage_id) if doc is not None else None
+
     def __init__(self, catalogue: Catalogue, searcher: Searcher, flows: dict[str, Flow], finder: Finder,
                  storage: Storage, settings: Settings, *, clock: Callable[[], float] = time.time,
                  today: Callable[[], date] = date.today, secret: str = "") -> None:
@@ -91,12 +98,15 @@ class Assistant:
         self.clock = clock
         self.today = today
         self.switchboard = catalogue.organisation("tast").contact.phones[0]
+        self.documents = searcher.parts.policy.documents if searcher.parts.policy is not None else ()
         self.router: Router = routes.bind(Bindings(
             services=list(catalogue.by_id),
             answers=list(catalogue.by_id) + list(APPENDIX_CODES.values()),
             flows=list(flows) + ["finder"],
             parts=[str(n) for n, _, _ in catalogue.parts()],
             tags=[t for group in catalogue.tags.values() for t in group],
+            documents=[d.id for d in self.documents],
+            passages=[f"{d.id}/{p.id}" for d in self.documents for p in d.passages],
         ))
         self._secret = secret or settings.bot_user_key_secret or ""
         self._locks: dict[str, asyncio.Lock] = {}

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from retrieval.aspects import Lead
 from retrieval.model import Catalogue, Contact, Section, Service
+from retrieval.policies import Passage, PolicyDocument
 from retrieval.societies import SocietyMatch
 
 from . import texts
@@ -124,6 +125,34 @@ def service_card(s: Service, intents: Iterable[str] = (), leads: Iterable[Lead] 
     if "contact" not in shown:
         out += [""] + contact_lines(s.contact)
     return "\n".join(out).strip()
+
+
+def compare_block(s: Service, leads: Iterable[Lead]) -> str:
+    """Return one side of a comparison: the service, its sentences that answer (or that it does not say), whom
+    to call."""
+    lines = [title_line(s)] + _lead_lines(leads)
+    if not any(lead.sentences for lead in leads) and s.audience is not None:
+        lines.append(f"{_bold(s.audience.heading)}：{esc(_short(s.audience.plain(), 120))}")
+    return "\n".join(lines + contact_lines(s.contact)).strip()
+
+
+# Longest policy passage quoted whole; a longer one is cut after the sentence that answers.
+PASSAGE_LIMIT = 700
+
+
+def policy_card(p: Passage, document: PolicyDocument, lead: str = "") -> str:
+    """Return a policy passage: the sentence that answers first, the passage quoted, its citation and who leads."""
+    out = []
+    if lead:
+        out += [f"<b>{esc(lead)}</b>", ""]
+    text = p.text if len(p.text) <= PASSAGE_LIMIT else p.text[:PASSAGE_LIMIT].rstrip("，、；") + "…"
+    out += [f"{_bold(texts.POLICY_HEADER)}：", esc(texts.QUOTE.format(text=text))]
+    if p.lead:
+        out.append(f"{_bold(texts.POLICY_LEAD_UNITS)}：{esc('；'.join(p.lead))}")
+    issued = texts.POLICY_ISSUED.format(issuer=document.issuer, date=f"，{document.date}" if document.date else "",
+                                        number=f"，{document.number}" if document.number else "")
+    out += ["", esc(texts.POLICY_SOURCE.format(citation=p.citation)) + esc(issued)]
+    return "\n".join(out)
 
 
 def service_section(s: Service, which: str) -> str:

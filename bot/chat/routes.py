@@ -53,6 +53,9 @@ class Bindings:
     flows: Collection[str]
     parts: Collection[str]
     tags: Collection[str]
+    # Policy documents and their passages ("<document>/<passage>").
+    documents: Collection[str] = ()
+    passages: Collection[str] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,8 @@ class Arg:
 SERVICE = Arg("service", values=lambda b: b.services)
 ANSWER = Arg("answer", values=lambda b: b.answers)
 FLOW = Arg("flow", values=lambda b: b.flows)
+DOCUMENT = Arg("document", values=lambda b: b.documents)
+PASSAGE = Arg("passage", values=lambda b: b.passages)
 PART = Arg("part", values=lambda b: b.parts)
 TAG = Arg("tag", values=lambda b: b.tags)
 ROW = Arg("row", regex=r"[0-9a-f]{10}")

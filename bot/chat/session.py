@@ -43,16 +43,29 @@ class Check:
     at: float
 
 
+# Answers shown before the last one that a turn may still refer back to (刚才那个…).
+HISTORY = 3
+
+
 @dataclass
 class Session:
     """Conversation state of one user in one chat."""
 
     context: Context | None = None
+    # What was shown before `context`, newest first (at most HISTORY).
+    history: tuple[Context, ...] = ()
     last_query: str | None = None
     last_text: str = ""
     check: Check | None = None
     pending: Pending | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def remember(self, context: Context) -> None:
+        """Show something new: the last answer moves into the history, this one becomes the context."""
+        old = self.context
+        if old is not None and (old.answer or old.choices) and old != context:
+            self.history = ((old,) + tuple(h for h in self.history if h.answer != old.answer or h.choices))[:HISTORY]
+        self.context = context
 
     @property
     def last_service(self) -> str | None:
@@ -61,12 +74,10 @@ class Session:
 
     def to_json(self) -> dict[str, Any]:
         """Return the session as JSON-ready data."""
-        ctx = self.context
         return {
             "v": 2,
-            "context": None if ctx is None else {
-                "answer": ctx.answer, "detail": ctx.detail, "query": ctx.query, "text": ctx.text, "at": ctx.at,
-                "turns": ctx.turns, "related": list(ctx.related), "choices": list(ctx.choices)},
+            "context": _context_json(self.context),
+            "history": [_context_json(h) for h in self.history],
             "last_query": self.last_query,
             "last_text": self.last_text,
             "check": None if self.check is None else {"state": self.check.state.to_json(), "at": self.check.at},
@@ -84,14 +95,23 @@ class Session:
         s.last_query = last_query if isinstance(last_query, str) else None
         s.last_text = last_text if isinstance(last_text, str) else ""
         s.extra = extra if isinstance(extra, dict) else {}
-        s.context = _context(data)
+        s.context = _context(data.get("context"), data)
+        raw = data.get("history")
+        if isinstance(raw, list):
+            s.history = tuple(h for h in (_context(x, {}) for x in raw[:HISTORY]) if h is not None)
         s.check = _check(data)
         s.pending = _pending(data.get("pending"))
         return s
 
 
-def _context(data: dict[str, Any]) -> Context | None:
-    raw = data.get("context")
+def _context_json(ctx: Context | None) -> dict[str, Any] | None:
+    if ctx is None:
+        return None
+    return {"answer": ctx.answer, "detail": ctx.detail, "query": ctx.query, "text": ctx.text, "at": ctx.at,
+            "turns": ctx.turns, "related": list(ctx.related), "choices": list(ctx.choices)}
+
+
+def _context(raw: Any, data: dict[str, Any]) -> Context | None:
     try:
         if isinstance(raw, dict):
             return Context(answer=str(raw["answer"]), detail=str(raw.get("detail") or ""),

@@ -63,6 +63,28 @@ CHITCHAT = (
     "\n请直接说说您想了解什么，例如“{example}”。"
 )
 SUGGEST_HEADER = "您是不是想问："
+# The middle band: the best answer shown as a guess, with the other candidates as buttons.
+GUESS_HEADER = "您可能想问：（不一定准确，不是这一项的话请点下面的其他选项）"
+GUESS_OTHERS = "其他可能："
+# An English question gets the Chinese card and this one line.
+ENGLISH_LINE = "In English: {name}. Contact: {department}, tel. {phones}."
+# Someone who asks for a person.
+HUMAN_REPLY = "好的，请点下面的“留言给工作人员”把问题留给我们，工作人员会回复到这里；急事可拨打天津市科协电话 {phone}。"
+# A question asking whether one may apply, about a service that has an eligibility check.
+CAN_APPLY_HINT = "想知道自己是否符合条件，可以点“检查我是否符合条件”，一步步做个资格自查。"
+COMPARE_HEADER = "两项服务对比（摘自清单原文）："
+# Policy documents (data/policies/).
+POLICY_HEADER = "政策文件原文"
+POLICY_SOURCE = "出处：{citation}"
+POLICY_ISSUED = "（{issuer}{date}{number}）"
+POLICY_LEAD_UNITS = "责任单位"
+POLICY_SERVICE = "清单服务：{id} {title}"
+POLICY_MORE = "同一文件的其他条目："
+POLICY_NOT_STATED = "这几份政策文件里没有写这一点，我不能替文件回答。最接近的是{citation}（见下）。如需确切答复，可拨打天津市科协电话 {phone}，或点“留言给工作人员”。"
+POLICY_GUESS = "政策文件里可能相关的条目（请以原文为准）："
+POLICY_LIST = "<b>政策文件</b>（{count} 份，点一份查看它的条目）："
+POLICY_PARTS = "<b>{title}</b>\n请选择条目："
+POLICY_NONE = "没有找到这份文件。发送 /policy 查看全部文件。"
 NONE_OF_THESE = "都不是"
 NONE_OF_THESE_DONE = "好的，已记下这个问题，工作人员会据此完善答案。"
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from retrieval.aspects import Lead
 from retrieval.model import Catalogue, Service
+from retrieval.outcome import Reason
 from retrieval.search import SearchResult
 
 from . import render, texts
@@ -62,23 +63,32 @@ def show_answer(t: Exchange, answer_id: str, question: str, result: SearchResult
     """Add the card for an answer id (service or appendix) to the replies, and remember it for follow-ups."""
     a, s = t.a, t.session
     service = a.catalogue.service(answer_id)
-    s.context = Context(answer=answer_id, query=query_id, text=question, at=a.clock())
+    ctx = Context(answer=answer_id, query=query_id, text=question, at=a.clock())
+    s.remember(ctx)
     note = corrected(result) if result and result.best and result.best.id == answer_id else ""
     if service is not None:
         related = [h.id for h in result.hits[1:4] if a.catalogue.service(h.id)] if result else []
         if not related:
             related = [x.id for x in a.catalogue.services if x.section == service.section and x.id != service.id]
         leads = leads_for(t, service.id, question) if result and question else []
-        t.out.add(note + render.service_card(service, card_intents(result, leads), leads),
-                  card_buttons(t, service, query_id, related), about=service.id)
+        head = (esc(texts.CAN_APPLY_HINT) + "\n\n") if result is not None and result.can_apply \
+            and service.id in a.flows_by_service else ""
+        t.out.add(note + head + render.service_card(service, card_intents(result, leads), leads)
+                  + english_line(t, service.id, result), card_buttons(t, service, query_id, related),
+                  about=service.id)
         return
     feedback = feedback_row(t, query_id)
+    document, passage = a.passage(answer_id)
+    if document is not None and passage is not None:  # a policy passage, asked about again
+        lead = a.searcher.parts.policy.lead_sentence(passage, question) if question and a.searcher.parts.policy else ""
+        t.out.add(render.policy_card(passage, document, lead), feedback, about=answer_id)
+        return
     if answer_id == "societies":
         groups = a.catalogue.societies.by_discipline()
         disciplines = [[t.button(texts.BTN_DISCIPLINE.format(discipline=d, count=len(v)), "soc", str(i))
                         for i, (d, v) in enumerate(groups.items())]]
         match = result.societies if result else a.searcher.societies.match(question)
-        s.context = replace(s.context, detail="|".join(match.names))
+        s.context = replace(ctx, detail="|".join(match.names))
         t.out.add(note + render.societies_card(a.catalogue, match), disciplines + feedback, about=answer_id)
     elif answer_id in ("tast", "cast"):
         key = result.best.key if result and result.best and result.best.id == answer_id else ""
@@ -93,8 +103,24 @@ def show_answer(t: Exchange, answer_id: str, question: str, result: SearchResult
         rows: list[list[Button]] = []
         if "enterprise_kx" in a.flows:
             rows.append([t.button(texts.BTN_CHECK, "k", "enterprise_kx")])
-        s.context = replace(s.context, detail=",".join(map(str, numbers)))
+        s.context = replace(ctx, detail=",".join(map(str, numbers)))
         t.out.add(note + render.rules_card(a.catalogue, numbers, contact), rows + feedback, about=answer_id)
+
+
+def english_line(t: Exchange, answer_id: str, result: SearchResult | None) -> str:
+    """Return the one English line an English question gets under its Chinese card (name, department, phone)."""
+    if result is None or not result.english:
+        return ""
+    cat = t.a.catalogue
+    name = cat.english.get(answer_id, "")
+    service = cat.service(answer_id if answer_id != "enterprise-association-rules" else cat.rules.contact_service)
+    contact = service.contact if service is not None else None
+    if contact is None:
+        org = t.a.catalogue.organisation("tast" if answer_id != "cast" else "cast")
+        return "\n\n" + esc(texts.ENGLISH_LINE.format(name=name, department=org.name,
+                                                      phones=", ".join(org.contact.phones) or t.a.switchboard))
+    return "\n\n" + esc(texts.ENGLISH_LINE.format(name=name, department=contact.department,
+                                                  phones=", ".join(contact.phones)))
 
 
 def corrected(result: SearchResult | None) -> str:
@@ -107,7 +133,7 @@ def corrected(result: SearchResult | None) -> str:
 def card_intents(result: SearchResult | None, leads: list[Lead]) -> tuple[str, ...]:
     """Return the card sections to lead with: when the entry's own sentences answered the question (资助多少钱,
     有年龄限制吗), the whole 申报条件 section is not repeated under them."""
-    intents = result.intents if result else ()
+    intents = result.asks if result else ()
     if any(lead.sentences for lead in leads):
         return tuple(i for i in intents if i != "conditions")
     return intents
@@ -115,8 +141,8 @@ def card_intents(result: SearchResult | None, leads: list[Lead]) -> tuple[str, .
 
 def decline_message(catalogue: Catalogue, result: SearchResult, switchboard: str) -> str:
     """Return the text of a declined question's reply (plain): out of scope, another level's programme, or not found."""
-    local = catalogue.service(result.best.id) if result.reason == "other_level" and result.best else None
+    local = catalogue.service(result.best.id) if result.reason is Reason.OTHER_LEVEL and result.best else None
     if local is not None:  # 国家科学技术进步奖: not ours; Tianjin's own award is, by name and phone
         return texts.OTHER_LEVEL.format(id=local.id, title=local.title, department=local.contact.department,
                                         phones="、".join(local.contact.phones), phone=switchboard)
-    return (texts.OUT_OF_SCOPE if result.reason == "out_of_scope" else texts.NO_ANSWER).format(phone=switchboard)
+    return (texts.OUT_OF_SCOPE if result.reason is Reason.OUT_OF_SCOPE else texts.NO_ANSWER).format(phone=switchboard)
