@@ -51,7 +51,8 @@ from .turn_fit import calibrate_turns
 ROOT = Path(__file__).resolve().parent.parent
 # The project's own labelled files; the shared development sample is measured, never fitted.
 DEFAULT_FILES = ("eval/holdout_a.yaml", "eval/holdout_b.yaml", "eval/understanding_a.yaml",
-                 "eval/understanding_b.yaml", "eval/understanding_c.yaml", "eval/understanding_d.yaml")
+                 "eval/understanding_b.yaml", "eval/understanding_c.yaml", "eval/understanding_d.yaml",
+                 "eval/understanding_e.yaml")
 # The conversation files the turn and passage models are fitted on (not the held-out one, eval/README.md).
 DEFAULT_CONVERSATIONS = ("eval/conversations_a.yaml", "eval/conversations_b.yaml", "eval/conversations_c.yaml",
                          "eval/conversations_d.yaml", "eval/conversations_e.yaml", "eval/conversations_g.yaml")
@@ -85,6 +86,7 @@ class Row:
     readings: list[Reading]
     intent: Intent = Intent.QUESTION
     intent_row: list[float] = field(default_factory=list)
+    english: bool = False
     nothing: bool = False      # no content word and no name: declined whatever the probability
 
 
@@ -98,8 +100,13 @@ def collect(searcher: Searcher, files: Sequence[str]) -> list[Row]:
             first = versions[0]
             rows.append(Row(Path(path).name, q.style, q.q, q.expect, readings,
                             intent_row=intent_vector(first.facts, first.candidates),
-                            nothing=not first.facts.content and not any(c.hit.phrase for c in first.candidates)))
+                            nothing=not first.facts.content and not any(c.hit.phrase for c in first.candidates),
+                            english=_latin(first.facts.query.compact) >= 0.5))
     return rows
+
+
+def _latin(text: str) -> float:
+    return sum(1 for ch in text if "a" <= ch <= "z") / len(text) if text else 0.0
 
 
 def _xy(rows: Sequence[Row], cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -151,7 +158,8 @@ class Summary:
 
     answerable: np.ndarray
     blocked: np.ndarray        # small talk or a wish for a person: declined whatever the probability
-    listed: np.ndarray         # a self-description: a list of what fits, never answered outright
+    listed: np.ndarray         # a self-description: a list of what fits unless the model is sure of one
+    english: np.ndarray        # an English question: its own threshold
     p0: np.ndarray
     right0: np.ndarray
     top30: np.ndarray
@@ -162,7 +170,7 @@ class Summary:
 
 def summarise(rows: Sequence[Row], probs: Probs, corrector: bool = True) -> Summary:
     """Return the arrays that thresholds are replayed on."""
-    cols: list[list[float]] = [[] for _ in range(9)]
+    cols: list[list[float]] = [[] for _ in range(10)]
     for r, ps in zip(rows, probs):
         def best(k: int) -> tuple[float, bool, bool]:
             p, ids = ps[k], r.readings[k].ids
@@ -175,11 +183,11 @@ def summarise(rows: Sequence[Row], probs: Probs, corrector: bool = True) -> Summ
         rewrites = [best(k) for k in range(1, len(r.readings))] if corrector and r.intent is not Intent.SMALLTALK else []
         other = max(rewrites, key=lambda b: b[0], default=(-1.0, False, False))
         values = (bool(r.expect), r.intent in (Intent.SMALLTALK, Intent.HUMAN) or r.nothing) + first + other + (
-            r.intent is Intent.PROFILE,)
+            r.intent is Intent.PROFILE, r.english)
         for c, v in zip(cols, values):
             c.append(float(v))
     a = [np.array(c) for c in cols]
-    return Summary(a[0] > 0, a[1] > 0, a[8] > 0, a[2], a[3] > 0, a[4] > 0, a[5], a[6] > 0, a[7] > 0)
+    return Summary(a[0] > 0, a[1] > 0, a[8] > 0, a[9] > 0, a[2], a[3] > 0, a[4] > 0, a[5], a[6] > 0, a[7] > 0)
 
 
 def decide_all(s: Summary, th: Thresholds) -> tuple[np.ndarray, ...]:
@@ -188,7 +196,7 @@ def decide_all(s: Summary, th: Thresholds) -> tuple[np.ndarray, ...]:
     p = np.where(use_rewrite, s.pr, s.p0)
     right = np.where(use_rewrite, s.rightr, s.right0)
     top3 = np.where(use_rewrite, s.top3r, s.top30)
-    answered = (p >= th.answer) & ~s.blocked & ~s.listed
+    answered = (p >= np.where(s.listed, th.profile, np.where(s.english, th.english, th.answer))) & ~s.blocked
     declined = ((p < th.suggest) & ~s.listed) | s.blocked
     return declined, right & ~declined, answered, top3 & ~declined, p
 
@@ -197,23 +205,33 @@ def choose(rows: Sequence[Row], probs: Probs, precision: float, refuse: float) -
     """Choose the thresholds on out-of-fold probabilities (see the module's docstring)."""
     s = summarise(rows, probs)
     grid = np.unique(np.concatenate([s.p0, s.pr[s.pr >= 0], np.linspace(0.0, 1.0, 101)]))
-    answer = 1.0
-    # The lowest threshold whose outright answers, all together, are precise enough and answer (almost) no
-    # out-of-scope question.
-    for t in grid[::-1]:
-        _, right, answered, _, _ = decide_all(s, Thresholds(float(t), 0.0))
-        if answered.any() and (right & answered).sum() / answered.sum() >= precision \
-                and (answered & ~s.answerable).sum() <= OOS_OUTRIGHT * (~s.answerable).sum():
-            answer = float(t)
+    plain = ~s.listed & ~s.english
+    answer = _lowest_precise(s, grid, precision, lambda t: Thresholds(t, 0.0, 1.0, 1.0), plain)
+    # A self-description answered with one service, an English question: their own thresholds, on their own rows.
+    profile = _lowest_precise(s, grid, precision, lambda t: Thresholds(answer, 0.0, t, 1.0), s.listed & ~s.english)
+    english = _lowest_precise(s, grid, precision, lambda t: Thresholds(answer, 0.0, profile, t), s.english)
     suggest = 0.0
     for t in grid:
         if t > answer:
             break
-        declined = decide_all(s, Thresholds(answer, float(t)))[0]
+        declined = decide_all(s, Thresholds(answer, float(t), profile, english))[0]
         if (declined & s.answerable).sum() / max(s.answerable.sum(), 1) > refuse:
             break
         suggest = float(t)
-    return Thresholds(round(answer, 4), round(min(suggest, answer), 4))
+    return Thresholds(round(answer, 4), round(min(suggest, answer), 4), round(profile, 4), round(english, 4))
+
+
+def _lowest_precise(s: Summary, grid: np.ndarray, precision: float, at: Any, rows: np.ndarray) -> float:
+    """Return the lowest threshold at which the outright answers among `rows`, all together, are right at least
+    `precision` of the time and answer (almost) no out-of-scope question (1.0 when none is)."""
+    best = 1.0
+    for t in grid[::-1]:
+        _, right, answered, _, _ = decide_all(s, at(float(t)))
+        answered = answered & rows
+        if answered.any() and (right & answered).sum() / answered.sum() >= precision \
+                and (answered & ~s.answerable).sum() <= OOS_OUTRIGHT * max(int((~s.answerable & rows).sum()), 1):
+            best = float(t)
+    return best
 
 
 def outcomes_of(rows: Sequence[Row], probs: Probs, th: Thresholds, corrector: bool = True) -> list[Outcome]:
@@ -305,7 +323,7 @@ def _without_example_candidates(rows: Sequence[Row]) -> list[Row]:
         for rd in r.readings:
             keep = [i for i in range(len(rd.ids)) if rd.x[i, rank] >= 1 / 6 - 1e-9]
             readings.append(Reading([rd.ids[i] for i in keep], rd.x[keep]))
-        out.append(Row(r.file, r.style, r.q, r.expect, readings, r.intent, r.intent_row, r.nothing))
+        out.append(Row(r.file, r.style, r.q, r.expect, readings, r.intent, r.intent_row, r.english, r.nothing))
     return out
 
 
@@ -412,7 +430,8 @@ def calibrate(searcher: Searcher, files: Sequence[str], precision: float, refuse
     oof_x = np.concatenate([p for ps in cv.probs for p in ps if len(p)]) if rows else np.zeros(0)
     report: dict[str, Any] = {
         "files": [_relative(f) for f in files],
-        "thresholds": {"answer": final_th.answer, "suggest": final_th.suggest},
+        "thresholds": {"answer": final_th.answer, "suggest": final_th.suggest, "profile": final_th.profile,
+                       "english": final_th.english},
         "cross_validated": {"pooled": figures(cv.outcomes), "by_file": cv.by_file,
                             "thresholds_by_fold": {k: [t.answer, t.suggest] for k, t in cv.thresholds.items()}},
         "brier": {"candidates": round(brier(oof_x, y), 4),
@@ -477,7 +496,8 @@ def decision_yaml(model: DecisionModel, report: dict[str, Any]) -> str:
     ]
     body: dict[str, Any] = {
         "candidate": model.candidate.to_yaml(),
-        "thresholds": {"answer": model.thresholds.answer, "suggest": model.thresholds.suggest},
+        "thresholds": {"answer": model.thresholds.answer, "suggest": model.thresholds.suggest,
+                       "profile": model.thresholds.profile, "english": model.thresholds.english},
         "intents": {k: m.to_yaml() for k, m in model.intents.items()}}
     if model.policy is not None:
         body["policy"] = {"candidate": model.policy.candidate.to_yaml(),
@@ -517,7 +537,8 @@ def _table(rows: list[tuple[str, dict[str, Any]]]) -> list[str]:
 def report_text(r: dict[str, Any]) -> str:
     """Return the human-readable report."""
     t = r["thresholds"]
-    lines = [f"thresholds: answer {t['answer']:g}  suggest {t['suggest']:g}", "",
+    lines = [f"thresholds: answer {t['answer']:g}  suggest {t['suggest']:g}  self-description answered at "
+             f"{t['profile']:g}, an English question at {t['english']:g}", "",
              "cross-validated (fitted without the file scored; thresholds from the training files' own folds):"]
     lines += _table(list(r["cross_validated"]["by_file"].items()) + [("pooled", r["cross_validated"]["pooled"])])
     lines += [f"  {'fitted on all files':<38}" + "".join(f"{_fmt(r['fitted_on_all'].get(c)):>11}" for c in _COLUMNS)]

@@ -40,7 +40,8 @@ CANDIDATE_FEATURES: tuple[str, ...] = (
     "explained", "core", "name", "bigrams", "core_bigrams", "name_bigrams", "focus", "unknown", "missing",
     "phrase", "exact", "phrase_lead",
     "example", "example_rank", "example_lead", "example_vs_oos", "example_votes",
-    "appendix", "uncued", "characters", "unnamed_programme", "other_agency", "level_conflict",
+    "english_example", "english_votes",
+    "appendix", "uncued", "characters", "unnamed_programme", "other_agency", "other_place", "level_conflict",
     "society_named", "organisation_named", "corrected", "correction_cost",
 )
 FEATURES: tuple[str, ...] = QUESTION_FEATURES + CANDIDATE_FEATURES
@@ -51,11 +52,12 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "evidence": ("explained", "core", "name", "bigrams", "core_bigrams", "name_bigrams", "focus", "unknown",
                  "missing"),
     "names": ("phrase", "exact", "phrase_lead"),
-    "examples": ("example", "example_rank", "example_lead", "example_vs_oos", "example_votes"),
+    "examples": ("example", "example_rank", "example_lead", "example_vs_oos", "example_votes", "english_example",
+                 "english_votes"),
     "out_of_scope_examples": ("oos_similarity", "example_vs_oos"),
     "intent_examples": ("smalltalk_similarity", "profile_similarity", "human_similarity"),
     "word_lists": ("oos_topic", "other_region", "smalltalk_words", "profile_words", "unnamed_programme",
-                   "other_agency", "level_conflict", "uncued", "characters"),
+                   "other_agency", "other_place", "level_conflict", "uncued", "characters"),
     "appendix_readings": ("appendix", "society_named", "organisation_named"),
     "corrector": ("corrected", "correction_cost"),
     "question_shape": ("q_chars", "q_content", "q_information", "english"),
@@ -135,6 +137,8 @@ def candidate_vector(facts: QuestionFacts, hit: Hit, scores: dict[str, float], b
     ex_rank = next((n for n, (a, _) in enumerate(ranked, 1) if a == hit.id), 0)
     ex_other = max((v for a, v in ranked if a != hit.id), default=0.0)
     e = evidence
+    q = facts.query.compact
+    english = sum(1 for ch in q if "a" <= ch <= "z") / len(q) if q else 0.0
     return [
         math.log1p(max(score, 0.0)) / 4, score / best if best > 0 else 0.0,
         1.0 / bm25_rank if bm25_rank else 0.0,
@@ -144,8 +148,11 @@ def candidate_vector(facts: QuestionFacts, hit: Hit, scores: dict[str, float], b
         min(len(hit.phrase), 8) / 8, float(flags.get("exact", False)), float(flags.get("phrase_lead", False)),
         ex, 1.0 / ex_rank if ex_rank else 0.0, ex - ex_other, ex - facts.neighbours.out_of_scope,
         facts.neighbours.votes.get(hit.id, 0.0),
+        # An English question has only its examples to go by (BM25 reads Chinese): they weigh more for it.
+        ex * english, facts.neighbours.votes.get(hit.id, 0.0) * english,
         float(flags.get("appendix", False)), float(flags.get("uncued", False)), float(flags.get("characters", False)),
         float(flags.get("unnamed_programme", False)), float(flags.get("other_agency", False)),
+        float(flags.get("other_place", False)),
         float(flags.get("level_conflict", False)),
         float(hit.id == "societies" and facts.societies.found),
         float(bool(facts.organisation) and hit.id == facts.organisation),

@@ -39,7 +39,7 @@ class PassageRow:
 
 def collect(searcher: Any, files: Sequence[str]) -> list[PassageRow]:
     """Read every turn with facts and a single answer it is about."""
-    passages = Passages(searcher)
+    passages = searcher.passages
     rows = []
     for path in files:
         for conv in yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []:

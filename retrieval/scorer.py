@@ -163,6 +163,11 @@ class Thresholds:
 
     answer: float = 0.9
     suggest: float = 0.1
+    # A self-description is answered with one service only at this probability (its own fit: such a question
+    # has several right answers, and the list is what was asked for).
+    profile: float = 1.0
+    # An English question likewise: few English questions are there to fit the model on, so its own threshold.
+    english: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -210,10 +215,12 @@ def _logistic(path: Path, raw: Any, where: str, expected: Sequence[str]) -> Logi
 
 
 def _thresholds(path: Path, th: Any, where: str | None) -> Thresholds:
-    if not isinstance(th, dict) or set(th) != {"answer", "suggest"} or not all(
+    if not isinstance(th, dict) or not {"answer", "suggest"} <= set(th) <= {"answer", "suggest", "profile",
+                                                                             "english"} or not all(
             isinstance(v, (int, float)) and 0.0 <= v <= 1.0 for v in th.values()) or th["suggest"] > th["answer"]:
-        raise CatalogueError(path, where, "thresholds", "expected answer and suggest, 0 ≤ suggest ≤ answer ≤ 1")
-    return Thresholds(float(th["answer"]), float(th["suggest"]))
+        raise CatalogueError(path, where, "thresholds", "expected answer, suggest (and profile), 0 ≤ suggest ≤ answer ≤ 1")
+    return Thresholds(float(th["answer"]), float(th["suggest"]), float(th.get("profile", 1.0)),
+                      float(th.get("english", 1.0)))
 
 
 def load_decision(candidate_features: Sequence[str], intent_features: Sequence[str], intents: Sequence[str],

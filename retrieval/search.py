@@ -296,7 +296,7 @@ class Searcher:
         if model is None or len(hits) == len(result.hits) or result.intent is not Intent.QUESTION:
             return replace(result, hits=hits)
         p = hits[0].p if hits else 0.0
-        decision, reason = decide(p, result.intent, model.thresholds, nothing=not hits)
+        decision, reason = decide(p, result.intent, model.thresholds, nothing=not hits, english=result.english)
         if decision is Decision.UNANSWERED and reason is Reason.EMPTY:
             reason = Reason.NO_MATCH
         return replace(result, hits=hits, decision=decision, reason=reason, confidence=p)
@@ -325,7 +325,7 @@ class Searcher:
         audiences, needs = self.parts.profile.tags(question) if intent is Intent.PROFILE else (set(), set())
         named = any(c.hit.phrase for c in a.candidates)
         decision, reason = decide(a.confidence, intent, model.thresholds, profiled=bool(audiences or needs),
-                                  nothing=not facts.content and not named)
+                                  nothing=not facts.content and not named, english=english)
         if reason in (Reason.SMALLTALK, Reason.HUMAN, Reason.EMPTY):
             hits = ()
         if decision is Decision.UNANSWERED and reason is Reason.NO_MATCH:
@@ -448,6 +448,8 @@ class Searcher:
             "unnamed_programme": service is not None and programme_share(
                 norm, self._naming(hit.id).names, self.lexicon, self._fields) < PROGRAMME_SHARE,
             "other_agency": any(g in query.compact and g not in text for g in self.lexicon.agencies),
+            # 上海市科普大使: a place the question names that the answer's text never mentions.
+            "other_place": any(r in query.compact and r not in text for r in self.lexicon.regions),
             "level_conflict": service is not None and level_conflict(norm, normalise(service.title), self.lexicon),
         }
 
@@ -626,6 +628,8 @@ def name_examples(catalogue: Catalogue) -> tuple[Example, ...]:
     out += [Example(n, ANSWER, "societies", "names") for n in (catalogue.societies.name,
                                                                 *(x.name for x in catalogue.societies.societies))]
     out.append(Example(catalogue.rules.name, ANSWER, "enterprise-association-rules", "names"))
+    # English names (data/english.yaml): an English question names a service in English.
+    out += [Example(name, ANSWER, answer, "names") for answer, name in catalogue.english.items()]
     return tuple(out)
 
 

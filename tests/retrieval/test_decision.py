@@ -77,6 +77,7 @@ def test_the_decision_is_two_thresholds_and_the_intent():
     assert decide(0.95, Intent.QUESTION, th) == (Decision.ANSWERED, Reason.CONFIDENT)
     assert decide(0.5, Intent.QUESTION, th) == (Decision.SUGGEST, Reason.GUESS)
     assert decide(0.5, Intent.PROFILE, th) == (Decision.SUGGEST, Reason.PROFILE)
+    assert decide(0.95, Intent.PROFILE, th) == (Decision.ANSWERED, Reason.CONFIDENT)
     assert decide(0.1, Intent.QUESTION, th) == (Decision.UNANSWERED, Reason.NO_MATCH)
     assert decide(0.99, Intent.SMALLTALK, th) == (Decision.UNANSWERED, Reason.SMALLTALK)
     assert decide(0.99, Intent.HUMAN, th) == (Decision.UNANSWERED, Reason.HUMAN)
