@@ -262,7 +262,11 @@ class Dialogue:
         if model is None or not state or result.intent in (Intent.SMALLTALK, Intent.HUMAN):
             return TurnOutcome(None, (), result)
         rows = self.rows(text, state, result)
-        if not rows.targets:
+        m = rows.marks
+        # Nothing to go on (不告诉你, 嗯): no word of its own, no aspect asked, no mark — not a follow-up either.
+        asks = bool(result.asks) or any(w in normalise(text) for a in self.searcher.parts.aspects for w in a.asks)
+        if not rows.targets or not (result.content or asks or m.pronoun or m.back or m.compare or m.more
+                                    or m.sibling or m.correct):
             return TurnOutcome(None, (), result)
         ps = model.candidate.scores(rows.x)
         order = np.argsort(-ps, kind="stable").tolist()

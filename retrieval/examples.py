@@ -189,6 +189,16 @@ class Analyser:
         return out
 
 
+def is_english(text: str, stopwords: frozenset[str]) -> bool:
+    """Return True for a question in English: mostly Latin letters and at least two English function words (so
+    that pinyin typed for Chinese, qingtuo shenbao tiaojian, is not English)."""
+    norm = normalise(text)
+    letters = sum(1 for ch in norm if "a" <= ch <= "z")
+    visible = sum(1 for ch in norm if not ch.isspace())
+    words = _LATIN.findall(norm)
+    return visible > 0 and letters / visible >= 0.5 and sum(1 for w in words if w in stopwords) >= 2
+
+
 def stem(word: str) -> str:
     """Return a crude English stem (awards → award, held → held, applying → apply) — enough to match forms."""
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):

@@ -28,7 +28,8 @@ NUMERIC = ("money", "age", "count", "date")
 
 PASSAGE_FEATURES: tuple[str, ...] = (
     "own", "own_count", "related", "bigrams", "heading", "cue", "aspect_answers", "digits", "numeric_asked",
-    "near_number", "year_asked", "date_asked", "heuristic", "position", "length", "note", "asked_any",
+    "near_number", "year_asked", "date_asked", "heuristic", "position", "length", "note", "asked_any", "cosine",
+    "cosine_rank",
 )
 
 
@@ -46,6 +47,7 @@ class Passages:
     def __init__(self, parts: Parts) -> None:
         self.searcher = parts
         self._sentences: dict[str, list[tuple[str, str]]] = {}
+        self._vectors: dict[str, dict[str, float]] = {}
 
     def sentences(self, answer: str) -> list[tuple[str, str]]:
         """Return every (heading, sentence) of an answer (a service, an introduction, the 通则's articles)."""
@@ -104,6 +106,10 @@ class Passages:
             if found is not None:
                 picked |= set(found.sentences)
         cues = [c for a in aspects for c in a.cues]
+        # TF-IDF cosine of the question and each sentence (words and character bigrams, the examples' idf).
+        cosines = self._cosines(plain, [sentence for _, sentence in pairs])
+        order = sorted(range(len(pairs)), key=lambda i: -cosines[i])
+        rank = {i: n for n, i in enumerate(order, 1)}
         answers = [w for a in aspects for w in a.answers]
         rows = []
         n = len(pairs)
@@ -125,9 +131,29 @@ class Passages:
                 float(wants_year and bool(patterns.year.search(sentence))),
                 float(wants_date and bool(patterns.date.search(sentence))),
                 float(sentence in picked), k / max(n - 1, 1), math.log1p(len(sentence)) / 6, float(not heading),
-                float(bool(aspects)),
+                float(bool(aspects)), cosines[k], 1.0 / rank[k],
             ])
         return pairs, np.array(rows, dtype=float), aspects
+
+    def _cosines(self, question: str, texts: list[str]) -> list[float]:
+        """Return the TF-IDF cosine of a question with each text (the example index's analyser and idf)."""
+        index = self.searcher.examples
+        idf, analyse = index.idf, index.analyser.features
+        default = math.log(len(index.examples) + 1) + 1.0
+
+        def vector(text: str) -> dict[str, float]:
+            return {f: v * idf.get(f, default) for f, v in analyse(text).items()}
+
+        q = vector(question)
+        qn = math.sqrt(sum(v * v for v in q.values())) or 1.0
+        out = []
+        for text in texts:
+            d = self._vectors.get(text)
+            if d is None:
+                d = self._vectors[text] = vector(text)
+            dn = math.sqrt(sum(v * v for v in d.values())) or 1.0
+            out.append(sum(v * d.get(f, 0.0) for f, v in q.items()) / (qn * dn))
+        return out
 
     def choose(self, answer: str, question: str, limit: int = 2) -> Chosen:
         """Return the sentences to lead with (None: nothing to lead with; no sentences: the entry does not say)."""
@@ -143,5 +169,6 @@ class Passages:
         if best < model.thresholds.answer:
             # Unsure: an aspect asked and nothing that answers it is said so; otherwise the card alone.
             return Chosen(Lead(aspect, ()) if aspect is not None and best < model.thresholds.suggest else None, best)
-        chosen = [pairs[i][1] for i in order[:limit] if ps[i] >= model.thresholds.answer]
+        # The best, and the next when it too is likely (a question may be answered by two sentences).
+        chosen = [pairs[order[0]][1]] + [pairs[i][1] for i in order[1:limit] if ps[i] >= model.thresholds.suggest]
         return Chosen(Lead(aspect or GENERAL, tuple(chosen)), best)

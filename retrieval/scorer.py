@@ -100,7 +100,7 @@ class Choice(Logistic):
 
 
 def fit_choice(groups: Sequence[np.ndarray], rights: Sequence[np.ndarray], features: Sequence[str], l2: float = 1.0,
-               iterations: int = 60) -> Choice:
+               iterations: int = 60, weights: Sequence[float] | None = None) -> Choice:
     """Fit a conditional logit by Fisher scoring: each group is one reading's candidate rows, its right
     candidates marked (none marked: the right choice is 'none'); several right ones share the credit."""
     x_all = np.vstack([g for g in groups if len(g)]) if any(len(g) for g in groups) else np.zeros((0, len(features)))
@@ -122,6 +122,7 @@ def fit_choice(groups: Sequence[np.ndarray], rights: Sequence[np.ndarray], featu
         mask[i, -1] = True
     none = ~right.any(axis=1)
     right[none, -1] = 1.0
+    gw = np.ones(len(groups)) if weights is None else np.asarray(weights, dtype=float)
     w = np.zeros(k)
     penalty = np.full(k, l2)
     penalty[-1] = 1e-6
@@ -134,15 +135,16 @@ def fit_choice(groups: Sequence[np.ndarray], rights: Sequence[np.ndarray], featu
         total = p.sum(axis=1, keepdims=True)
         p /= total
         log_right = np.log(np.maximum((p * right).sum(axis=1), 1e-300))
-        return float(log_right.sum() - 0.5 * penalty @ (v * v)), p
+        return float(gw @ log_right - 0.5 * penalty @ (v * v)), p
 
     value, p = objective(w)
     for _ in range(iterations):
         q = p * right
         target = q / np.maximum(q.sum(axis=1, keepdims=True), 1e-300)
-        grad = (target - p).reshape(-1) @ flat - penalty * w
+        grad = ((target - p) * gw[:, None]).reshape(-1) @ flat - penalty * w
         m = np.einsum("gs,gsf->gf", p, z)
-        fisher = (flat * p.reshape(-1, 1)).T @ flat - m.T @ m + np.diag(penalty + 1e-9)
+        fisher = (flat * (p * gw[:, None]).reshape(-1, 1)).T @ flat - (m * gw[:, None]).T @ m \
+            + np.diag(penalty + 1e-9)
         step = np.linalg.solve(fisher, grad)
         # Damped: halve the step until the penalised likelihood does not fall (several right answers per
         # question make the objective non-concave, so a full step may overshoot).

@@ -29,7 +29,7 @@ from .passages import PASSAGE_FEATURES, Passages
 from .documents import build_docs
 from .evidence import Evidence, Words, explain
 from .examples import (ANSWER, INTENT, INTENTS, OUT_OF_SCOPE, Analyser, Example, ExampleIndex, Near, Neighbours,
-                       load_examples)
+                       is_english, load_examples)
 from .features import (FEATURES, Candidate, QuestionFacts, candidate_ids, candidate_vector, characters_only,
                        question_vector)
 from .followup import FollowUpWords, load_followup
@@ -318,7 +318,7 @@ class Searcher:
         assert model is not None
         facts = a.facts
         asks = detect_aspects(normalise(a.text), self.lexicon)
-        english = facts.query.compact != "" and _latin_share(facts.query.compact) >= 0.5
+        english = is_english(a.text, self.lexicon.english_stopwords)
         order = sorted(range(len(a.candidates)), key=lambda i: (-a.probabilities[i], -a.candidates[i].hit.score))
         hits = tuple(replace(a.candidates[i].hit, p=a.probabilities[i]) for i in order)
         top = a.candidates[order[0]] if order else None
@@ -631,10 +631,6 @@ def name_examples(catalogue: Catalogue) -> tuple[Example, ...]:
     # English names (data/english.yaml): an English question names a service in English.
     out += [Example(name, ANSWER, answer, "names") for answer, name in catalogue.english.items()]
     return tuple(out)
-
-
-def _latin_share(text: str) -> float:
-    return sum(1 for ch in text if "a" <= ch <= "z") / len(text) if text else 0.0
 
 
 def _org_names(name: str, short: str, city: str) -> list[str]:
