@@ -69,6 +69,8 @@ MODEL = "choice"
 OOS_OUTRIGHT = 0.005
 # The share of sentences led with that must hold what was asked.
 PASSAGE_PRECISION = 0.75
+# A suggestion is shown as a guess (its card) where the best candidate is right at least this often.
+GUESS_RIGHT = 0.5
 
 
 @dataclass
@@ -233,7 +235,11 @@ def choose(rows: Sequence[Row], probs: Probs, precision: float, refuse: float) -
         if (declined & s.answerable).sum() / max(s.answerable.sum(), 1) > refuse:
             break
         suggest = float(t)
-    return Thresholds(round(answer, 4), round(min(suggest, answer), 4), round(profile, 4), round(english, 4))
+    suggest = min(suggest, answer)
+    # A guess where the best candidate is more likely right than not: the model's probability is calibrated
+    # (the reliability diagram checks it), so that is where it says so.
+    guess = min(max(GUESS_RIGHT, suggest), answer)
+    return Thresholds(round(answer, 4), round(suggest, 4), round(profile, 4), round(english, 4), round(guess, 4))
 
 
 def _lowest_precise(s: Summary, grid: np.ndarray, precision: float, at: Any, rows: np.ndarray) -> float:
@@ -448,7 +454,7 @@ def calibrate(searcher: Searcher, files: Sequence[str], precision: float, refuse
     report: dict[str, Any] = {
         "files": [_relative(f) for f in files],
         "thresholds": {"answer": final_th.answer, "suggest": final_th.suggest, "profile": final_th.profile,
-                       "english": final_th.english},
+                       "english": final_th.english, "guess": final_th.guess},
         "cross_validated": {"pooled": figures(cv.outcomes), "by_file": cv.by_file,
                             "thresholds_by_fold": {k: [t.answer, t.suggest] for k, t in cv.thresholds.items()}},
         "brier": {"candidates": round(brier(oof_x, y), 4),
@@ -519,7 +525,8 @@ def decision_yaml(model: DecisionModel, report: dict[str, Any]) -> str:
     body: dict[str, Any] = {
         "candidate": model.candidate.to_yaml(),
         "thresholds": {"answer": model.thresholds.answer, "suggest": model.thresholds.suggest,
-                       "profile": model.thresholds.profile, "english": model.thresholds.english},
+                       "profile": model.thresholds.profile, "english": model.thresholds.english,
+                       "guess": model.thresholds.guess},
         "intents": {k: m.to_yaml() for k, m in model.intents.items()}}
     if model.policy is not None:
         body["policy"] = {"candidate": model.policy.candidate.to_yaml(),
@@ -560,7 +567,7 @@ def report_text(r: dict[str, Any]) -> str:
     """Return the human-readable report."""
     t = r["thresholds"]
     lines = [f"thresholds: answer {t['answer']:g}  suggest {t['suggest']:g}  self-description answered at "
-             f"{t['profile']:g}, an English question at {t['english']:g}", "",
+             f"{t['profile']:g}, an English question at {t['english']:g}; a guess from {t['guess']:g}", "",
              "cross-validated (fitted without the file scored; thresholds from the training files' own folds):"]
     lines += _table(list(r["cross_validated"]["by_file"].items()) + [("pooled", r["cross_validated"]["pooled"])])
     lines += [f"  {'fitted on all files':<38}" + "".join(f"{_fmt(r['fitted_on_all'].get(c)):>11}" for c in _COLUMNS)]

@@ -34,5 +34,5 @@ def decide(p: float, intent: Intent, th: Thresholds, *, profiled: bool = False, 
     if intent is Intent.PROFILE and (profiled or p >= th.suggest):
         return Decision.SUGGEST, Reason.PROFILE
     if p >= th.suggest:
-        return Decision.SUGGEST, Reason.GUESS
+        return Decision.SUGGEST, Reason.GUESS if p >= th.guess else Reason.CHOICES
     return Decision.UNANSWERED, Reason.NO_MATCH

@@ -33,6 +33,7 @@ class Reason(str, Enum):
     CONTEXT = "context"            # answered: a follow-up about the answer in context
     FOLLOWUP = "followup"          # answered: a follow-up (aspect, sibling, comparison …)
     GUESS = "close"                # suggested: the best answer shown as a guess, with the other candidates
+    CHOICES = "choices"            # suggested: less sure still — the candidates as a list to choose from
     PROFILE = "profile"            # suggested: a list of what fits someone who described themselves
     RELATED = "related"            # suggested: services like the one in context
     SMALLTALK = "chitchat"         # declined: small talk, answered in kind

@@ -155,19 +155,22 @@ class Passages:
             out.append(sum(v * d.get(f, 0.0) for f, v in q.items()) / (qn * dn))
         return out
 
-    def choose(self, answer: str, question: str, limit: int = 2) -> Chosen:
-        """Return the sentences to lead with (None: nothing to lead with; no sentences: the entry does not say)."""
+    def choose(self, answer: str, question: str, limit: int = 2, follow_up: bool = False) -> Chosen:
+        """Return the sentences to lead with (None: nothing to lead with; no sentences: the entry does not say).
+
+        A follow-up always asks something about the answer: when no sentence is likely, the entry does not say
+        it (a first question that only names the answer needs no lead)."""
         decision = self.searcher.decision
         model = decision.passages if decision is not None else None
         pairs, x, aspects = self.rows(answer, question)
-        aspect = aspects[0] if aspects else None
+        aspect = aspects[0] if aspects else (GENERAL if follow_up else None)
         if model is None or not len(x):
             return Chosen(Lead(aspect, ()) if aspect is not None else None)
         ps = model.candidate.scores(x)
         order = np.argsort(-ps, kind="stable").tolist()
         best = float(ps[order[0]])
         if best < model.thresholds.answer:
-            # Unsure: an aspect asked and nothing that answers it is said so; otherwise the card alone.
+            # Unsure: something asked and nothing that answers it is said so; otherwise the card alone.
             return Chosen(Lead(aspect, ()) if aspect is not None and best < model.thresholds.suggest else None, best)
         # The best, and the next when it too is likely (a question may be answered by two sentences).
         chosen = [pairs[order[0]][1]] + [pairs[i][1] for i in order[1:limit] if ps[i] >= model.thresholds.suggest]

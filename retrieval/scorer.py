@@ -170,6 +170,9 @@ class Thresholds:
     profile: float = 1.0
     # An English question likewise: few English questions are there to fit the model on, so its own threshold.
     english: float = 1.0
+    # Between suggest and answer: from here the best candidate is more likely right than not, and is shown as a
+    # guess (its card); below, the candidates are a list to choose from.
+    guess: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -218,11 +221,11 @@ def _logistic(path: Path, raw: Any, where: str, expected: Sequence[str]) -> Logi
 
 def _thresholds(path: Path, th: Any, where: str | None) -> Thresholds:
     if not isinstance(th, dict) or not {"answer", "suggest"} <= set(th) <= {"answer", "suggest", "profile",
-                                                                             "english"} or not all(
+                                                                             "english", "guess"} or not all(
             isinstance(v, (int, float)) and 0.0 <= v <= 1.0 for v in th.values()) or th["suggest"] > th["answer"]:
         raise CatalogueError(path, where, "thresholds", "expected answer, suggest (and profile), 0 ≤ suggest ≤ answer ≤ 1")
     return Thresholds(float(th["answer"]), float(th["suggest"]), float(th.get("profile", 1.0)),
-                      float(th.get("english", 1.0)))
+                      float(th.get("english", 1.0)), float(th.get("guess", 0.5)))
 
 
 def load_decision(candidate_features: Sequence[str], intent_features: Sequence[str], intents: Sequence[str],

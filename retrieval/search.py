@@ -72,6 +72,9 @@ PROFILE_EXAMPLES = 0.5
 COUNTERPART_SHARED = 4
 # An intent is recognised when its model gives it at least this probability (the more likely of two).
 INTENT_P = 0.5
+# A declined question is called out of scope (not just unmatched) when a known out-of-scope example shares at
+# least this much of it (cosine): the wording of the reply and the staff queue, not the decision.
+OOS_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -355,11 +358,14 @@ class Searcher:
                             content, confidence=1.0)
 
     def _why_not(self, facts: QuestionFacts, top: Candidate | None) -> Reason:
-        """Return why a declined question is declined: another level's programme, out of scope, or no match."""
+        """Return why a declined question is declined (what the reply says; the decline itself is the model's):
+        another level's programme; out of scope when a word list names another body's or region's business or
+        the nearest example of all is a known out-of-scope question that shares most of it; else no match."""
         if top is not None and top.conflict and top.evidence.name >= 0.5:
             return Reason.OTHER_LEVEL
-        near_answer = top is not None and facts.neighbours.answer(top.id) >= facts.neighbours.out_of_scope
-        if facts.oos_topic or facts.other_region or not near_answer:
+        nearest = facts.neighbours.nearest[0] if facts.neighbours.nearest else None
+        known = nearest is not None and nearest.kind == OUT_OF_SCOPE and nearest.similarity >= OOS_SHARE
+        if facts.oos_topic or facts.other_region or known:
             return Reason.OUT_OF_SCOPE
         return Reason.NO_MATCH
 

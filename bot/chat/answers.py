@@ -74,8 +74,10 @@ async def answer(t: Exchange, text: str, result: SearchResult) -> None:
         s.last_query, s.last_text = qid, text
         if result.reason is Reason.PROFILE:
             profile_list(t, text, result, qid)
-            return
-        guess(t, text, result, qid)
+        elif result.reason is Reason.GUESS:
+            guess(t, text, result, qid)
+        else:
+            choices(t, text, result, qid)
         return
     qid = await record.log_question(t, text, result, shown=None)
     s.last_query, s.last_text = qid, text
@@ -110,6 +112,16 @@ def profile_list(t: Exchange, text: str, result: SearchResult, qid: str) -> None
         t.out.add(excluded)
     # A turn that adds a need (主要想要资金支持的) narrows this list: see bot/chat/followups.py.
     t.session.remember(Context(answer="", query=qid, text=text, at=t.a.clock(), choices=tuple(fitting)))
+
+
+def choices(t: Exchange, text: str, result: SearchResult, qid: str) -> None:
+    """Not sure enough for a guess: the candidates to choose from, and 都不是."""
+    shown = result.hits[: t.a.searcher.config.suggest_count]
+    rows = [[t.button(views.answer_label(t, h.id), "sg", qid, code_of(h.id))] for h in shown]
+    rows.append([t.button(texts.NONE_OF_THESE, "ng", qid)])
+    t.out.add(views.corrected(result) + esc(texts.SUGGEST_HEADER), rows)
+    # A follow-up before a choice (电话多少) is about the first of them, saying so.
+    t.session.remember(Context(answer="", query=qid, text=text, at=t.a.clock(), choices=tuple(h.id for h in shown)))
 
 
 def guess(t: Exchange, text: str, result: SearchResult, qid: str) -> None:

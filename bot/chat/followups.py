@@ -107,7 +107,10 @@ async def _about(t: Exchange, text: str, result: SearchResult, answer: str, pick
             return
         views.show_answer(t, answer, question if result.content else (ctx.text if ctx else text), None, qid)
         return
-    leads = leads_for(t, service.id, question)
+    leads = leads_for(t, service.id, question, follow_up=bool(result.content) or bool(result.asks))
+    if any(not lead.sentences for lead in leads):
+        # Asked about it, and the entry does not say: staff see it among what the assistant could not answer.
+        await record.enqueue_unanswered(t, text, result, qid)
     hint = views.corrected(result) + esc(texts.FOLLOWUP_HINT.format(title=service.title))
     t.out.add(hint + "\n" + render.service_card(service, views.card_intents(result, leads), leads)
               + views.english_line(t, service.id, result),

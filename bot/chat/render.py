@@ -81,8 +81,10 @@ def _lead_lines(leads: Iterable[Lead]) -> list[str]:
         if lead.sentences:
             out.append(f"{_bold(texts.LEAD_LABEL)}：")
             out += [esc(texts.QUOTE.format(text=sentence)) for sentence in lead.sentences]
-        else:
+        elif lead.aspect.missing:
             out.append(esc(texts.LEAD_MISSING.format(what=lead.aspect.missing)))
+        else:
+            out.append(esc(texts.LEAD_MISSING_GENERAL))
         out.append("")
     return out
 
