@@ -55,7 +55,8 @@ DEFAULT_FILES = ("eval/holdout_a.yaml", "eval/holdout_b.yaml", "eval/understandi
                  "eval/understanding_e.yaml")
 # The conversation files the turn and passage models are fitted on (not the held-out one, eval/README.md).
 DEFAULT_CONVERSATIONS = ("eval/conversations_a.yaml", "eval/conversations_b.yaml", "eval/conversations_c.yaml",
-                         "eval/conversations_d.yaml", "eval/conversations_e.yaml", "eval/conversations_g.yaml")
+                         "eval/conversations_d.yaml", "eval/conversations_e.yaml", "eval/conversations_g.yaml",
+                         "eval/conversations_h.yaml")
 L2 = 1.0
 # The example questions join the fit at this weight each (a labelled question of an evaluation file counts 1):
 # enough to teach what the files have little of, not enough to outweigh how real questions are asked.

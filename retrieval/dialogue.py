@@ -137,7 +137,7 @@ TARGET_FEATURES: tuple[str, ...] = (
 # What the turn is (its marks and shape). In a choice among a turn's targets these say something only together
 # with the target's type (还有 → the related list, 比 → a comparison), so each enters once per type.
 TURN_READINGS: tuple[str, ...] = ("pronoun", "back", "compare", "correct", "more", "sibling",
-                                  "content", "asks", "telling", "unknown", "declined", "own_answered")
+                                  "content", "asks", "telling", "unknown", "declined", "own_answered", "profile")
 TURN_FEATURES: tuple[str, ...] = TARGET_FEATURES + tuple(f"{r}*{t}" for r in TURN_READINGS for t in TYPES)
 
 
@@ -198,7 +198,9 @@ class Dialogue:
             other = s.counterpart(a, text)
             if other is not None:
                 targets.append(Target(Relation.COUNTERPART, other))
-            if a in SIBLING_ANSWERS:
+            # Another society is a target only when the turn names one or its field: a target is a reply
+            # that can be built (as a counterpart is one only when the other level's programme exists).
+            if a in SIBLING_ANSWERS and (a != "societies" or self._society(text)):
                 targets.append(Target(Relation.SIBLING, a))
             for h in hits[:OWN_CANDIDATES]:
                 if h.id != a:
@@ -216,7 +218,7 @@ class Dialogue:
         q = compact(text)
         turn = [float(marks.pronoun), float(marks.back), float(marks.compare), float(marks.correct),
                 float(marks.more), float(marks.sibling), min(len(content), 8) / 8, float(asks), min(telling, 4) / 4,
-                min(unknown, 4) / 4, float(declined), own_answered]
+                min(unknown, 4) / 4, float(declined), own_answered, float(result.intent is Intent.PROFILE)]
         explained: dict[str, Evidence] = {}
 
         def evidence(answer: str) -> Evidence:
@@ -240,6 +242,11 @@ class Dialogue:
                 float(self._named(t.answer, q)), op, float(bool(t.other) and self._named(t.other, q)),
             ] + [r * k for r in turn for k in types])
         return TurnRows(targets, np.array(rows, dtype=float).reshape(-1, len(TURN_FEATURES)), marks)
+
+    def _society(self, text: str) -> bool:
+        """Return True when a turn names a society or a field of one (as a question about the societies would)."""
+        societies = self.searcher.parts.societies
+        return societies.match(text + societies.cues[0]).found
 
     def _named(self, answer: str, q: str) -> bool:
         """Return True when the turn holds one of the answer's names (3 characters or more)."""

@@ -35,6 +35,8 @@ class PassageRow:
     x: np.ndarray
     right: np.ndarray
     asked: bool
+    settled: bool | None  # the word-overlap reader's pick was right (True) or not; None: it left it to the model
+    led: bool = True  # the reader settled on a sentence (not on leading with nothing)
 
 
 def collect(searcher: Any, files: Sequence[str]) -> list[PassageRow]:
@@ -52,7 +54,11 @@ def collect(searcher: Any, files: Sequence[str]) -> list[PassageRow]:
                 if not pairs:
                     continue
                 right = np.array([any(f in compact(s) for f in facts) for _, s in pairs], dtype=float)
-                rows.append(PassageRow(Path(path).name, turn["say"], x, right, bool(aspects)))
+                settled, _, _ = passages.settled(expect[0], turn["say"])
+                said = None if settled is None else bool(
+                    settled.lead is not None and any(f in compact(s) for f in facts for s in settled.lead.sentences))
+                rows.append(PassageRow(Path(path).name, turn["say"], x, right, bool(aspects), said,
+                                       settled is None or settled.lead is not None))
     return rows
 
 
@@ -62,7 +68,10 @@ def fit(rows: Sequence[PassageRow]) -> Choice:
 
 
 def choose(rows: Sequence[PassageRow], probs: Sequence[np.ndarray], precision: float) -> Thresholds:
-    """Choose where to lead with a sentence, and below which an asked aspect is said to be missing."""
+    """Choose where to lead with a sentence, and below which an asked aspect is said to be missing — on the
+    turns the word-overlap reader leaves to the model."""
+    left = [(r, p) for r, p in zip(rows, probs) if r.settled is None]
+    rows, probs = [r for r, _ in left], [p for _, p in left]
     grid = sorted({float(p.max()) for p in probs if len(p)} | {x / 100 for x in range(101)})
     answer = 1.0
     for t in reversed(grid):
@@ -85,6 +94,12 @@ def figures(rows: Sequence[PassageRow], probs: Sequence[np.ndarray], ths: Sequen
     """Return how often the sentence led with holds a fact, and how often a turn whose entry holds it gets it."""
     led = right = held = found = 0
     for r, p, th in zip(rows, probs, ths):
+        if r.settled is not None:
+            led += r.led
+            right += r.settled
+            held += bool(r.right.any())
+            found += r.settled
+            continue
         if not len(p):
             continue
         i = int(np.argmax(p))

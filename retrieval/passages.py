@@ -19,6 +19,7 @@ import numpy as np
 
 from .aspects import GENERAL, Aspect, Lead, asked, lead, organisation_sentences, sentences
 from .parts import Parts
+from .readings import detect_aspects
 from .text import compact, normalise
 
 _SENTENCE = re.compile(r"(?<=[。；！？])|\n")
@@ -155,23 +156,71 @@ class Passages:
             out.append(sum(v * d.get(f, 0.0) for f, v in q.items()) / (qn * dn))
         return out
 
+    def heuristic(self, answer: str, question: str) -> tuple[Lead | None, list[Aspect]]:
+        """Return what the word-overlap reader leads with (retrieval/aspects.py) and the aspects asked.
+
+        For each asked aspect the sentences with its cue words (a labelled list quoted by its labels); without
+        one, the sentence sharing most of the question's own words (a short block whose heading answers, whole).
+        A lead with no sentences: an aspect was asked that the entry does not state; None: nothing to lead with."""
+        s = self.searcher
+        pairs = self.sentences(answer)
+        service = s.catalogue.service(answer)
+        source: object = service if service is not None else pairs
+        plain = s.followup.strip_marks(question)
+        aspects = asked(plain, s.aspects)
+        if not pairs:
+            return (Lead(aspects[0], ()) if aspects else None), aspects
+        patterns = s.aspect_patterns
+        assert patterns is not None
+        own, related = self.words(answer, question)
+        unsaid: Lead | None = None
+        for aspect in aspects:
+            found = lead(source, plain, own, aspect, patterns, related=related)  # type: ignore[arg-type]
+            if found is not None and found.sentences:
+                return found, aspects
+            unsaid = unsaid or found
+        if unsaid is not None:
+            return unsaid, aspects
+        if "what" in detect_aspects(normalise(plain), s.lexicon):
+            return None, aspects  # 是个什么组织: the card's own description answers, not a sentence sharing 组织
+        general = lead(source, plain, [w for w in own if w not in s.lexicon.aspect_words], None, patterns,  # type: ignore[arg-type]
+                       related=tuple(w for w in related if w not in s.lexicon.aspect_words))
+        return general, aspects
+
+    def settled(self, answer: str, question: str) -> tuple[Chosen | None, list[Aspect], Lead | None]:
+        """Return what the word-overlap reader settles without the model (a pick, or a 'what is it' question
+        the card's description answers) or None, the aspects asked, and the aspect it found unstated."""
+        found, aspects = self.heuristic(answer, question)
+        if found is not None and found.sentences:
+            return Chosen(found, 1.0), aspects, None
+        s = self.searcher
+        if not aspects and "what" in detect_aspects(normalise(s.followup.strip_marks(question)), s.lexicon):
+            return Chosen(None), aspects, None
+        return None, aspects, found
+
     def choose(self, answer: str, question: str, limit: int = 2, follow_up: bool = False) -> Chosen:
         """Return the sentences to lead with (None: nothing to lead with; no sentences: the entry does not say).
 
-        A follow-up always asks something about the answer: when no sentence is likely, the entry does not say
-        it (a first question that only names the answer needs no lead)."""
+        The word-overlap reader speaks first — its picks are precise (labelled lists, whole short blocks); the
+        fitted model fills in where it found nothing, above the model's fitted threshold. An aspect asked that
+        neither finds is said to be unstated; so is anything else a follow-up asks when the model finds no likely
+        sentence, unless it asks for one of the card's own sections (电话, 条件: the card shows them)."""
+        settled, aspects, unstated = self.settled(answer, question)
+        if settled is not None:
+            return settled
         decision = self.searcher.decision
         model = decision.passages if decision is not None else None
-        pairs, x, aspects = self.rows(answer, question)
-        aspect = aspects[0] if aspects else (GENERAL if follow_up else None)
+        s = self.searcher
+        sections = detect_aspects(normalise(s.followup.strip_marks(question)), s.lexicon)
+        general = Lead(GENERAL, ()) if follow_up and not sections else None
+        pairs, x, _ = self.rows(answer, question)
         if model is None or not len(x):
-            return Chosen(Lead(aspect, ()) if aspect is not None else None)
+            return Chosen(unstated or general)
         ps = model.candidate.scores(x)
         order = np.argsort(-ps, kind="stable").tolist()
         best = float(ps[order[0]])
         if best < model.thresholds.answer:
-            # Unsure: something asked and nothing that answers it is said so; otherwise the card alone.
-            return Chosen(Lead(aspect, ()) if aspect is not None and best < model.thresholds.suggest else None, best)
+            return Chosen(unstated or (general if best < model.thresholds.suggest else None), best)
         # The best, and the next when it too is likely (a question may be answered by two sentences).
         chosen = [pairs[order[0]][1]] + [pairs[i][1] for i in order[1:limit] if ps[i] >= model.thresholds.suggest]
-        return Chosen(Lead(aspect or GENERAL, tuple(chosen)), best)
+        return Chosen(Lead(aspects[0] if aspects else GENERAL, tuple(chosen)), best)
