@@ -22,7 +22,7 @@ import numpy as np
 
 from .aspects import Aspect, AspectPatterns, Lead, lead, load_aspects
 from .config import RetrievalConfig, load_config
-from .correct import Corrector
+from .correct import Corrector, CorrectorIndex
 from .decide import decide
 from .dialogue import TURN_FEATURES, Dialogue
 from .passages import PASSAGE_FEATURES, Passages
@@ -33,7 +33,7 @@ from .examples import (ANSWER, INTENT, INTENTS, OUT_OF_SCOPE, Analyser, Example,
 from .features import (FEATURES, Candidate, QuestionFacts, candidate_ids, candidate_vector, characters_only,
                        question_vector)
 from .followup import FollowUpWords, load_followup
-from .index import Hit, Query, SearchIndex
+from .index import Doc, Hit, Query, SearchIndex
 from .intents import INTENT_FEATURES, intent_vector
 from .lexicon import Lexicon, load_lexicon
 from .loader import DATA_DIR, load_catalogue
@@ -182,8 +182,10 @@ class Searcher:
         taught_examples = [Example(q, ANSWER, sid, "taught") for sid, qs in self.learned.items() for q in qs] + \
             [Example(q, OUT_OF_SCOPE, "staff", "taught") for q in self.taught.out_of_scope]
         self.examples = parts.examples.extended(taught_examples)
-        self.corrector = Corrector(self._vocabulary(), self.tokenizer.is_common, self.tokenizer.cut,
-                                   quiet=self.lexicon.stopwords | self.lexicon.function_chars, known=self.index.knows)
+        self.corrector = Corrector(vocabulary(parts, self.index.docs, self.learned, self.taught.terms),
+                                   self.tokenizer.is_common, self.tokenizer.cut,
+                                   quiet=self.lexicon.stopwords | self.lexicon.function_chars, known=self.index.knows,
+                                   index=parts.corrector)
         self._fields = tuple(w for words in self.societies.fields.values() for w in words)
         self.passages = Passages(parts)
         self.dialogue = Dialogue(self)
@@ -233,6 +235,7 @@ class Searcher:
             policy=PolicySearch(policies, tokenizer, config, words, load_policy_words(lexicon), cache_dir),
             aspects=load_aspects(lexicon), aspect_patterns=AspectPatterns.of(lexicon),
             followup=load_followup(lexicon))
+        parts = replace(parts, corrector=CorrectorIndex.cached(vocabulary(parts, parts.index.docs), cache_dir))
         return cls(parts)
 
     def with_taught(self, taught: Taught) -> Searcher:
@@ -250,21 +253,6 @@ class Searcher:
     def with_decision(self, decision: DecisionModel) -> Searcher:
         """Return a searcher deciding with another fitted model (calibration scores each fold's fit)."""
         return Searcher(replace(self.parts, decision=decision), self.taught, self.mechanisms)
-
-    def _vocabulary(self) -> list[str]:
-        """Return the terms a typo may be corrected to: names of everything the catalogue answers, and taught."""
-        terms: list[str] = []
-        for s in self.catalogue.services:
-            terms += [s.title, *s.aliases]
-        for doc in self.index.docs:
-            terms += list(doc.phrases) + list(doc.cued_phrases)
-        terms += [w for w, _ in self.lexicon.user_words]
-        terms += [a for aliases in self.learned.values() for a in aliases]
-        terms += [meant for _, meant in self.taught.terms]
-        # What a follow-up asks (电话, 放宽): 电化 after a card is a typo of a question about it.
-        terms += [w for words in self.lexicon.intents.values() for w in words]
-        terms += [w for aspect in self.parts.aspects for w in aspect.asks]
-        return [normalise(t).replace(" ", "") for t in terms]
 
     # -- searching -------------------------------------------------------------------------------
 
@@ -625,6 +613,23 @@ class _Naming:
     names: tuple[str, ...]       # title and aliases, normalised
     bare: tuple[str, ...]        # … compacted, level words taken out (中国创新方法大赛 → 创新方法大赛)
     levels: frozenset[str]       # the levels they name ("national", "local")
+
+
+def vocabulary(parts: Parts, docs: Iterable[Doc], learned: Mapping[str, tuple[str, ...]] | None = None,
+               terms: Iterable[tuple[str, str]] = ()) -> list[str]:
+    """Return the terms a typo may be corrected to: names of everything the catalogue answers, and taught."""
+    out: list[str] = []
+    for s in parts.catalogue.services:
+        out += [s.title, *s.aliases]
+    for doc in docs:
+        out += list(doc.phrases) + list(doc.cued_phrases)
+    out += [w for w, _ in parts.lexicon.user_words]
+    out += [a for aliases in (learned or {}).values() for a in aliases]
+    out += [meant for _, meant in terms]
+    # What a follow-up asks (电话, 放宽): 电化 after a card is a typo of a question about it.
+    out += [w for words in parts.lexicon.intents.values() for w in words]
+    out += [w for aspect in parts.aspects for w in aspect.asks]
+    return [normalise(t).replace(" ", "") for t in out]
 
 
 def name_examples(catalogue: Catalogue) -> tuple[Example, ...]:
