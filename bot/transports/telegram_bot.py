@@ -47,7 +47,7 @@ from telegram.error import (BadRequest, Conflict, Forbidden, InvalidToken, Netwo
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
                           ContextTypes, MessageHandler, TypeHandler, filters)
 
-from ..app import StartupError, build_assistant
+from ..app import StartupError, build_assistant, freeze_heap
 from ..chat import texts
 from ..chat.core import Assistant
 from ..chat.replies import Reply, Sender
@@ -519,6 +519,7 @@ def run_telegram(settings: Settings) -> int:
                                f"({exc.strerror or exc})") from None
         try:
             assistant = await build_assistant(settings)
+            freeze_heap()
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
