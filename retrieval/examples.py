@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -90,7 +91,11 @@ class Neighbours:
 
     def ranked(self) -> list[tuple[str, float]]:
         """Return the answers by best similarity, highest first."""
-        return sorted(self.answers.items(), key=lambda kv: (-kv[1], kv[0]))
+        return list(self._ranked)
+
+    @cached_property
+    def _ranked(self) -> tuple[tuple[str, float], ...]:
+        return tuple(sorted(self.answers.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def intent(self, name: str) -> float:
         """Return the best similarity of the question to one intent's examples."""
@@ -235,6 +240,8 @@ class ExampleIndex:
                 weights[f].append(v / norm)
         self._postings = {f: (np.array(ids[f], dtype=np.int64), np.array(weights[f])) for f in ids}
         self._by_text: defaultdict[str, list[int]] | None = None
+        # The examples of each label, for the nearest out-of-scope example of the nearest topic.
+        self._members = [np.flatnonzero(self._label_of == i) for i in range(len(self._labels))]
 
     @classmethod
     def cached(cls, examples: Sequence[Example], analyser: Analyser, cache_dir: str | Path | None) -> ExampleIndex:
@@ -318,21 +325,21 @@ class ExampleIndex:
                 policies[label] = value
             elif value > oos:
                 oos, oos_at = value, i
-        top = np.argsort(-sims, kind="stable")[:NEAREST]
+        ordered = top_indices(sims, max(NEAREST, VOTERS))
         nearest = tuple(Near(self.examples[i].text, self.examples[i].kind, self.examples[i].label, float(sims[i]))
-                        for i in top.tolist() if sims[i] > 0)
+                        for i in ordered[:NEAREST].tolist() if sims[i] > 0)
         oos_example = ""
         if oos_at >= 0:
-            members = np.flatnonzero(self._label_of == oos_at)
+            members = self._members[oos_at]
             oos_example = self.examples[int(members[np.argmax(sims[members])])].text
         voters = np.where(self._is_answer, sims, 0.0)
-        top_answers = [i for i in np.argsort(-voters, kind="stable")[:VOTERS].tolist() if voters[i] > 0]
+        top_answers = [i for i in top_indices(voters, VOTERS).tolist() if voters[i] > 0]
         total = float(sum(voters[i] for i in top_answers)) or 1.0
         votes: dict[str, float] = {}
         for i in top_answers:
             label = self.examples[i].label
             votes[label] = votes.get(label, 0.0) + float(voters[i]) / total
-        everyone = [i for i in np.argsort(-sims, kind="stable")[:VOTERS].tolist() if sims[i] > 0]
+        everyone = [i for i in ordered[:VOTERS].tolist() if sims[i] > 0]
         total_all = float(sum(sims[i] for i in everyone)) or 1.0
         kinds: dict[str, float] = {}
         for i in everyone:
@@ -340,6 +347,18 @@ class ExampleIndex:
             key = e.label if e.kind == INTENT else e.kind
             kinds[key] = kinds.get(key, 0.0) + float(sims[i]) / total_all
         return Neighbours(answers, oos, intents, nearest, oos_example, votes, policies, kinds)
+
+
+def top_indices(values: np.ndarray, k: int) -> np.ndarray:
+    """Return the indexes of the k largest values, largest first, ties in index order: exactly
+    `np.argsort(-values, kind="stable")[:k]`, without sorting all of them."""
+    if len(values) <= 4 * k:
+        return np.argsort(-values, kind="stable")[:k]
+    neg = -values
+    kth = neg[np.argpartition(neg, k - 1)[:k]].max()  # the k-th largest value (negated)
+    better = np.flatnonzero(neg < kth)
+    chosen = np.concatenate([better, np.flatnonzero(neg == kth)[:k - len(better)]])
+    return chosen[np.argsort(neg[chosen], kind="stable")]
 
 
 def answer_examples(examples: Iterable[Example]) -> dict[str, list[str]]:

@@ -203,6 +203,9 @@ class SearchIndex:
         self._cues = tuple(sorted({w for i in self._cued for w in self.docs[i].requires}))
         self._requires = {d.key: d.requires for d in self.docs if d.requires}
         self._bigrams: dict[tuple[int, str], frozenset[str]] = {}
+        # The same, per answer: the union over its documents (explain reads an answer's at each level).
+        self._answer_terms: dict[tuple[str, str], frozenset[str]] = {}
+        self._answer_bigrams: dict[tuple[str, str], frozenset[str]] = {}
 
     @classmethod
     def cached(cls, docs: Sequence[Doc], tokenizer: Tokenizer, config: RetrievalConfig,
@@ -345,6 +348,27 @@ class SearchIndex:
             found = self._bigrams[key] = frozenset(text[j:j + 2] for j in range(len(text) - 1))
         return found
 
+    def answer_terms(self, answer: str, level: str) -> frozenset[str]:
+        """Return the words and sub-words of all of an answer's documents at a level (see terms)."""
+        key = (answer, level)
+        found = self._answer_terms.get(key)
+        if found is None:
+            if len(self._answer_terms) >= TOKEN_SET_CACHE:
+                self._answer_terms.clear()
+            found = self._answer_terms[key] = frozenset().union(*(self.terms(i, level) for i in self.docs_of(answer)))
+        return found
+
+    def answer_bigrams(self, answer: str, level: str) -> frozenset[str]:
+        """Return the character bigrams of all of an answer's documents at a level (see bigrams)."""
+        key = (answer, level)
+        found = self._answer_bigrams.get(key)
+        if found is None:
+            if len(self._answer_bigrams) >= TOKEN_SET_CACHE:
+                self._answer_bigrams.clear()
+            found = self._answer_bigrams[key] = frozenset().union(
+                *(self.bigrams(i, level) for i in self.docs_of(answer)))
+        return found
+
     def knows(self, token: str) -> bool:
         """Return True when some document contains the word (as a word or a sub-word)."""
         return token in self._fields["words"].postings or token in self._fields["parts"].postings
@@ -365,6 +389,10 @@ class SearchIndex:
         words, parts = self.tokenizer.analyse(text)
         return Query(text=text, compact=compact(text), tokens=words,
                      weighted=self.tokenizer.expand(words, self.config.synonym_weight), parts=parts)
+
+    def reads_like(self, other: SearchIndex) -> bool:
+        """Return True when `other` parses a question into the same Query (same tokeniser, same synonym weight)."""
+        return other.tokenizer is self.tokenizer and other.config.synonym_weight == self.config.synonym_weight
 
     def doc_freq(self, token: str) -> int:
         """Return how many documents contain the word."""

@@ -22,7 +22,7 @@ from .config import RetrievalConfig
 from .lexicon import Lexicon
 from .evidence import Evidence, Words, explain
 from .examples import Neighbours
-from .index import Doc, Hit, SearchIndex
+from .index import Doc, Hit, Query, SearchIndex
 from .outcome import Decision
 from .policies import Passage, PolicyDocument
 from .scorer import Part
@@ -116,18 +116,29 @@ class PolicySearch:
                 for key, p in self.passages.items()]
         self.index = SearchIndex.cached(docs, tokenizer, config, cache_dir, POLICY_CACHE) if docs else None
         self._names = {d.id: [compact(n) for n in (d.title, d.short, d.subtitle) if n] for d in self.documents}
+        # Each name's character bigrams (what _named counts), and each passage's compact text and sentences.
+        self._name_grams = {d: [{n[i:i + 2] for i in range(len(n) - 1)} for n in names]
+                            for d, names in self._names.items()}
         self._texts = {d.id: compact("".join(p.text + "".join(p.lead) for p in d.passages) + d.title)
                        for d in self.documents}
+        self._bodies = {key: compact(p.text + "".join(p.lead)) for key, p in self.passages.items()}
+        self._sentences: dict[str, list[str]] = {}
 
-    def candidates(self, text: str, neighbours: Neighbours, catalogue_p: float) -> PolicyCandidates:
-        """Return the candidate passages of a question and their feature rows."""
+    def candidates(self, text: str, neighbours: Neighbours, catalogue_p: float,
+                   parsed: tuple[SearchIndex, Query] | None = None) -> PolicyCandidates:
+        """Return the candidate passages of a question and their feature rows (`parsed`: an index and its
+        reading of the question, used when that index reads text as the passages' index does)."""
         if self.index is None:
             return PolicyCandidates([], np.zeros((0, len(POLICY_FEATURES))))
-        query = self.index.parse(text)
+        if parsed is not None and parsed[1].text == text and self.index.reads_like(parsed[0]):
+            query = parsed[1]
+        else:
+            query = self.index.parse(text)
         content = self.words.content(query.tokens)
         hits = self.index.rank(query, limit=POLICY_CANDIDATES).hits
         keys = [h.id for h in hits]
         ranked = sorted(neighbours.policies.items(), key=lambda kv: (-kv[1], kv[0]))
+        rank_of = {k: n for n, (k, _) in enumerate(ranked, 1)}
         for key, sim in ranked[:EXAMPLE_CANDIDATES]:
             if sim >= EXAMPLE_FLOOR and key not in keys:
                 keys.append(key)
@@ -154,9 +165,10 @@ class PolicySearch:
             others = max((v for k, v in scores.items() if k != key), default=0.0)
             rank = keys.index(key) + 1 if key in scores else 0
             ex = neighbours.policies.get(key, 0.0)
-            ex_rank = next((n for n, (k, _) in enumerate(ranked, 1) if k == key), 0)
-            ex_other = max((v for k, v in ranked if k != key), default=0.0)
-            body = compact(p.text + "".join(p.lead))
+            ex_rank = rank_of.get(key, 0)
+            # The best similarity of another passage: the first of the ranking that is not this one.
+            ex_other = next((v for k, v in ranked[:2] if k != key), 0.0)
+            body = self._bodies[key]
             rows.append(qv + [
                 math.log1p(score) / 4, score / best if best > 0 else 0.0, 1.0 / rank if rank else 0.0,
                 math.log((score + 1.0) / (others + 1.0)),
@@ -190,7 +202,10 @@ class PolicySearch:
         norm = normalise(text)
         if any(w in norm for w in self.policy_words.lead) and passage.lead:
             return "；".join(passage.lead)
-        sentences = [s.strip() for s in _SENTENCE.split(passage.text) if s.strip()]
+        sentences = self._sentences.get(passage.text)
+        if sentences is None:
+            sentences = self._sentences[passage.text] = [s.strip() for s in _SENTENCE.split(passage.text)
+                                                         if s.strip()]
         if not sentences:
             return ""
         asks_number = any(w in norm for w in self.policy_words.number)
@@ -205,8 +220,7 @@ class PolicySearch:
     def _named(self, q: str, document: str) -> float:
         """Return how much of one of a document's names the question holds (as character bigrams)."""
         best = 0.0
-        for name in self._names.get(document, ()):
-            grams = {name[i:i + 2] for i in range(len(name) - 1)}
+        for grams in self._name_grams.get(document, ()):
             if grams:
                 best = max(best, sum(1 for g in grams if g in q) / len(grams))
         return best

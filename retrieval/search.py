@@ -301,7 +301,7 @@ class Searcher:
     def policy_candidates(self, text: str, a: Analysis) -> PolicyCandidates:
         """Return a question's candidate passages of the policy documents, with their features."""
         assert self.parts.policy is not None
-        return self.parts.policy.candidates(text, a.facts.neighbours, a.confidence)
+        return self.parts.policy.candidates(text, a.facts.neighbours, a.confidence, (self.index, a.facts.query))
 
     def outcome(self, question: str, a: Analysis, intent: Intent, can_apply: bool) -> SearchResult:
         """Return the typed outcome of a scored analysis."""

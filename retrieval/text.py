@@ -119,6 +119,7 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@lru_cache(maxsize=4096)
 def compact(text: str) -> str:
     """Return normalised text without spaces or punctuation, for phrase matching."""
-    return "".join(ch for ch in normalise(text) if ch.isalnum())
+    return "".join(filter(str.isalnum, normalise(text)))
