@@ -101,6 +101,8 @@ class _Asked:
     telling: tuple[str, ...]   # the two most telling content words
     grams: tuple[str, ...]     # the content words' character bigrams (as Words.bigrams orders them)
     unknown: float
+    words: frozenset[str]      # the content words
+    with_synonyms: tuple[str, ...]   # … those that have synonyms
 
 
 def _asked(words: Words, index: SearchIndex, query: Query, content: list[str]) -> _Asked:
@@ -114,7 +116,8 @@ def _asked(words: Words, index: SearchIndex, query: Query, content: list[str]) -
                    if not index.knows(t) and not any(index.knows(s) for s in words.synonyms.get(t, ()))),
                   default=0.0)
     asked = _Asked(info, sum(info.values()) or 1.0, tuple(sorted(info, key=lambda t: -info[t])[:2]),
-                   tuple(words.bigrams(query.compact, content)), unknown)
+                   tuple(words.bigrams(query.compact, content)), unknown, frozenset(info),
+                   tuple(t for t in info if words.synonyms.get(t)))
     words.last_asked = (key, asked)
     return asked
 
@@ -128,11 +131,12 @@ def explain(words: Words, index: SearchIndex, query: Query, content: list[str], 
     info, total = asked.info, asked.total
     synonyms = words.synonyms
     # Per level, which content words the answer's documents (or the name the question holds) explain.
+    in_phrase = {t for t in info if t in phrase} if phrase else set()
     found = {}
     for level in ("name", "core", "all"):
         terms = index.answer_terms(answer, level)
-        found[level] = {t for t in info if t in terms or bool(phrase and t in phrase)
-                        or any(s in terms for s in synonyms.get(t, ()))}
+        found[level] = (asked.words & terms) | in_phrase | {
+            t for t in asked.with_synonyms if any(s in terms for s in synonyms[t])}
 
     def share(level: str) -> float:
         return sum(v for t, v in info.items() if t in found[level]) / total

@@ -93,9 +93,21 @@ class Neighbours:
         """Return the answers by best similarity, highest first."""
         return list(self._ranked)
 
+    def rank(self, answer_id: str) -> int:
+        """Return an answer's place in ranked() (1 for the first), 0 when none of its examples is near."""
+        return self._rank_of.get(answer_id, 0)
+
+    def best_other(self, answer_id: str) -> float:
+        """Return the best similarity to another answer's examples (0 when none is near)."""
+        return next((v for a, v in self._ranked[:2] if a != answer_id), 0.0)
+
     @cached_property
     def _ranked(self) -> tuple[tuple[str, float], ...]:
         return tuple(sorted(self.answers.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @cached_property
+    def _rank_of(self) -> dict[str, int]:
+        return {a: n for n, (a, _) in enumerate(self._ranked, 1)}
 
     def intent(self, name: str) -> float:
         """Return the best similarity of the question to one intent's examples."""
@@ -314,9 +326,9 @@ class ExampleIndex:
         intents: dict[str, float] = {}
         oos = 0.0
         oos_at = -1
-        for i in np.flatnonzero(best).tolist():
+        near = np.flatnonzero(best)
+        for i, value in zip(near.tolist(), best[near].tolist()):
             kind, label = self._labels[i]
-            value = float(best[i])
             if kind == ANSWER:
                 answers[label] = value
             elif kind == INTENT:

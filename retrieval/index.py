@@ -93,6 +93,14 @@ class Query:
     weighted: list[tuple[str, float]]
     parts: list[str]
 
+    def token_sets(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Return the weighted tokens and the sub-words as sets (made once: a query is read, never changed)."""
+        sets = self.__dict__.get("_sets")
+        if sets is None or sets[0] is not self.weighted or sets[1] is not self.parts:
+            sets = self.__dict__["_sets"] = (self.weighted, self.parts, frozenset(t for t, _ in self.weighted),
+                                             frozenset(self.parts))
+        return sets[2], sets[3]
+
 
 class _Found(Mapping[str, set[str]]):
     """For each answer id of a ranking: the question's tokens (and synonyms) found in its documents.
@@ -458,7 +466,8 @@ class SearchIndex:
     def _matched(self, i: int, query: Query) -> set[str]:
         """Return the question's tokens (and synonyms, sub-words) that document i contains."""
         words, parts = self._token_sets(i)
-        return {t for t, _ in query.weighted if t in words or t in parts} | {p for p in query.parts if p in parts}
+        weighted, subwords = query.token_sets()
+        return (weighted & words) | (weighted & parts) | (subwords & parts)
 
     def _token_sets(self, i: int) -> tuple[frozenset[str], frozenset[str]]:
         """Return the words and sub-words of document i as sets (made on first use, kept for TOKEN_SET_CACHE)."""

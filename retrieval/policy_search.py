@@ -122,7 +122,8 @@ class PolicySearch:
         self._texts = {d.id: compact("".join(p.text + "".join(p.lead) for p in d.passages) + d.title)
                        for d in self.documents}
         self._bodies = {key: compact(p.text + "".join(p.lead)) for key, p in self.passages.items()}
-        self._sentences: dict[str, list[str]] = {}
+        # Each passage's sentences, with their character bigrams and whether they hold a figure.
+        self._sentences: dict[str, list[tuple[str, list[str], bool]]] = {}
 
     def candidates(self, text: str, neighbours: Neighbours, catalogue_p: float,
                    parsed: tuple[SearchIndex, Query] | None = None) -> PolicyCandidates:
@@ -204,18 +205,20 @@ class PolicySearch:
             return "；".join(passage.lead)
         sentences = self._sentences.get(passage.text)
         if sentences is None:
-            sentences = self._sentences[passage.text] = [s.strip() for s in _SENTENCE.split(passage.text)
-                                                         if s.strip()]
+            sentences = self._sentences[passage.text] = [
+                (s, [s[i:i + 2] for i in range(len(s) - 1)], bool(_DIGIT.search(s)))
+                for s in (s.strip() for s in _SENTENCE.split(passage.text)) if s]
         if not sentences:
             return ""
         asks_number = any(w in norm for w in self.policy_words.number)
         grams = {norm[i:i + 2] for i in range(len(norm) - 1)}
 
-        def score(s: str) -> tuple[float, int]:
-            shared = sum(1 for i in range(len(s) - 1) if s[i:i + 2] in grams)
-            return (shared + (5 if asks_number and _DIGIT.search(s) else 0), -len(s))
+        def score(sentence: tuple[str, list[str], bool]) -> tuple[float, int]:
+            s, pairs, digits = sentence
+            shared = sum(map(grams.__contains__, pairs))
+            return (shared + (5 if asks_number and digits else 0), -len(s))
 
-        return max(sentences, key=score)
+        return max(sentences, key=score)[0]
 
     def _named(self, q: str, document: str) -> float:
         """Return how much of one of a document's names the question holds (as character bigrams)."""

@@ -190,6 +190,7 @@ class Searcher:
         self.passages = Passages(parts)
         self.dialogue = Dialogue(self)
         self._namings: dict[str, _Naming] = {}
+        self._last_named: dict[int, tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]] = {}
         self._answer_text: dict[str, str] = {}
         for doc in self.index.docs:
             self._answer_text[doc.answer] = self._answer_text.get(doc.answer, "") + compact(doc.name + doc.body)
@@ -441,11 +442,20 @@ class Searcher:
             "characters": characters_only(content) and not hit.phrase,
             "unnamed_programme": service is not None and programme_share(
                 norm, self._naming(hit.id).names, self.lexicon, self._fields) < PROGRAMME_SHARE,
-            "other_agency": any(g in query.compact and g not in text for g in self.lexicon.agencies),
+            "other_agency": any(g not in text for g in self._named_in(query.compact, self.lexicon.agencies)),
             # 上海市科普大使: a place the question names that the answer's text never mentions.
-            "other_place": any(r in query.compact and r not in text for r in self.lexicon.regions),
+            "other_place": any(r not in text for r in self._named_in(query.compact, self.lexicon.regions)),
             "level_conflict": service is not None and level_conflict(norm, normalise(service.title), self.lexicon),
         }
+
+    def _named_in(self, q: str, words: tuple[str, ...]) -> tuple[str, ...]:
+        """Return the words (agencies, regions) a compact question holds, in their order (remembered for the last
+        question: each of its candidates asks)."""
+        key = (q, words)
+        last = self._last_named.get(id(words))
+        if last is None or last[0] != key:
+            last = self._last_named[id(words)] = (key, tuple(w for w in words if w in q))
+        return last[1]
 
     def _organisation(self, query: Query) -> str:
         """Return tast or cast when the question is about the organisation itself: it starts with its name and
