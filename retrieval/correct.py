@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 # Pinyin input methods blur these: z/zh, c/ch, s/sh, an/ang, en/eng, in/ing; the corrector does too.
 _FUZZY = ((re.compile(r"^zh"), "z"), (re.compile(r"^ch"), "c"), (re.compile(r"^sh"), "s"),
           (re.compile(r"ang$"), "an"), (re.compile(r"eng$"), "en"), (re.compile(r"ing$"), "in"))
+# Longest text the corrector reads (of a normalised question): its work grows with the text, and a typo in a long
+# message is read well enough from the words around it.
+MAX_CORRECTED = 120
 # Windows longer than this many characters are not tried (the longest title is about 30); pinyin typed
 # as letters is longer than the characters it stands for.
 MAX_WINDOW = 16
@@ -278,7 +281,9 @@ class Corrector:
         return sorted(((t, c) for t, c in out.items() if t != window), key=lambda tc: (tc[1], -len(tc[0]), tc[0]))
 
     def rewrites(self, text: str, limit: int = 4) -> list[Rewrite]:
-        """Return the most promising rewrites of a (normalised) question, best first."""
+        """Return the most promising rewrites of a (normalised) question, best first (its first MAX_CORRECTED
+        characters are read)."""
+        text = text[:MAX_CORRECTED]
         tokens = [t for t in self._cut(text) if t]
         spans: list[tuple[int, int, str]] = []
         pos = 0

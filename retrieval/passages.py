@@ -19,7 +19,7 @@ import numpy as np
 
 from .aspects import GENERAL, Aspect, Lead, asked, lead, organisation_sentences, sentences
 from .parts import Parts
-from .text import compact, normalise
+from .text import bounded, compact, normalise
 
 _SENTENCE = re.compile(r"(?<=[。；！？])|\n")
 _DIGIT = re.compile(r"\d")
@@ -160,6 +160,7 @@ class Passages:
 
         A follow-up always asks something about the answer: when no sentence is likely, the entry does not say
         it (a first question that only names the answer needs no lead)."""
+        question = bounded(question)
         decision = self.searcher.decision
         model = decision.passages if decision is not None else None
         pairs, x, aspects = self.rows(answer, question)

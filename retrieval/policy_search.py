@@ -26,7 +26,7 @@ from .index import Doc, Hit, Query, SearchIndex
 from .outcome import Decision
 from .policies import Passage, PolicyDocument
 from .scorer import Part
-from .text import compact, normalise
+from .text import bounded, compact, normalise
 from .tokenize import Tokenizer
 
 # File name of the passages' index inside the cache directory.
@@ -131,6 +131,7 @@ class PolicySearch:
         reading of the question, used when that index reads text as the passages' index does)."""
         if self.index is None:
             return PolicyCandidates([], np.zeros((0, len(POLICY_FEATURES))))
+        text = bounded(text)
         if parsed is not None and parsed[1].text == text and self.index.reads_like(parsed[0]):
             query = parsed[1]
         else:
@@ -200,7 +201,7 @@ class PolicySearch:
     def lead_sentence(self, passage: Passage, text: str) -> str:
         """Return the passage's sentence that answers first: one with a figure when the question asks for one,
         the 牵头单位 when it asks who leads, else the sentence sharing most of the question's words."""
-        norm = normalise(text)
+        norm = normalise(bounded(text))
         if any(w in norm for w in self.policy_words.lead) and passage.lead:
             return "；".join(passage.lead)
         sentences = self._sentences.get(passage.text)

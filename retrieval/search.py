@@ -22,7 +22,7 @@ import numpy as np
 
 from .aspects import Aspect, AspectPatterns, Lead, lead, load_aspects
 from .config import RetrievalConfig, load_config
-from .correct import Corrector, CorrectorIndex
+from .correct import MAX_CORRECTED, Corrector, CorrectorIndex
 from .decide import decide
 from .dialogue import TURN_FEATURES, Dialogue
 from .passages import PASSAGE_FEATURES, Passages
@@ -47,14 +47,14 @@ from .readings import (chitchat_only, detect_aspects, level_conflict, levels, ot
                        programme_share, strip_levels)
 from .scorer import DECISION_FILE, DecisionModel, load_decision
 from .societies import Societies, SocietyMatch
-from .text import compact, normalise
+from .text import bounded, compact, normalise
 from .tokenize import Tokenizer
 
-# Longest question text searched; the rest is ignored (Telegram allows 4096 characters).
+# Longest question text kept in the log and shown to staff (Telegram allows 4096 characters); the search reads
+# the first MAX_READ (retrieval/text.py), the typo corrector the first MAX_CORRECTED (retrieval/correct.py).
 MAX_QUESTION = 500
-# Longest text the typo corrector reads: its work grows with the text, and a typo in a long message is
-# read well enough from the words around it.
-MAX_CORRECTED = 120
+# Longest text of a service read to find similar ones.
+MAX_SIMILAR = 500
 
 # Shortest name that decides between close answers by itself (天津赛区 is a part of a name, not one).
 PHRASE_LEAD = 5
@@ -262,7 +262,7 @@ class Searcher:
         model = self.parts.decision
         if model is None:
             raise ModelMissing("data/decision.yaml is missing: run python -m retrieval.calibrate --write")
-        question = question[:MAX_QUESTION]
+        question = bounded(question)
         text, terms = self._apply_terms(question)
         taught = self._taught(question, text, terms)
         if taught is not None:
@@ -271,7 +271,7 @@ class Searcher:
         intent, can_apply = self.intent_of(first)
         best = first
         if first.confidence < model.thresholds.answer and intent is not Intent.SMALLTALK and self.mechanisms.corrector:
-            for rewrite in self.corrector.rewrites(normalise(text)[:MAX_CORRECTED]):
+            for rewrite in self.corrector.rewrites(normalise(text)):
                 again = self.scored(self.analyse(rewrite.text, terms + rewrite.changes, rewrite.cost))
                 if again.confidence > best.confidence:
                     best = again
@@ -379,18 +379,19 @@ class Searcher:
 
     def versions(self, question: str) -> list[Analysis]:
         """Return every reading of a question — as typed, then each rewrite of the corrector — unscored."""
-        question = question[:MAX_QUESTION]
+        question = bounded(question)
         text, terms = self._apply_terms(question)
         out = [self.analyse(text, terms)]
         if self.mechanisms.corrector:
             out += [self.analyse(r.text, terms + r.changes, r.cost)
-                    for r in self.corrector.rewrites(normalise(text)[:MAX_CORRECTED])]
+                    for r in self.corrector.rewrites(normalise(text))]
         return out
 
     def analyse(self, text: str, corrections: tuple[tuple[str, str], ...] = (), cost: int = 0,
                 exclude: Iterable[int] = ()) -> Analysis:
         """Read a question and return its candidates with their features (not yet scored); `exclude` leaves
         examples out of the nearest ones (calibration reads each example against the others)."""
+        text = bounded(text)
         norm = normalise(text)
         query = self.index.parse(text)
         content = tuple(self.words.content(query.tokens))
@@ -480,7 +481,7 @@ class Searcher:
 
     def explain(self, question: str, answer: str, words: tuple[str, ...] | None = None) -> Evidence:
         """Return how much of a question's content (or of `words`) one answer explains."""
-        query = self.index.parse(question[:MAX_QUESTION])
+        query = self.index.parse(bounded(question))
         content = list(words) if words is not None else self.words.content(query.tokens)
         return explain(self.words, self.index, query, content, answer)
 
@@ -498,7 +499,7 @@ class Searcher:
         # with the introduction says what it does; either alone drifts to one shared word.
         fused: dict[str, float] = {}
         for text in (service.title, service.title + " " + service.introduction.plain()):
-            hits = self.index.rank(self.index.parse(text[:MAX_QUESTION]), limit=limit + 4).hits
+            hits = self.index.rank(self.index.parse(text[:MAX_SIMILAR]), limit=limit + 4).hits
             ranked = [h.id for h in hits if h.id != service_id and h.id in self.catalogue.by_id]
             for n, sid in enumerate(ranked):
                 fused[sid] = fused.get(sid, 0.0) + 1.0 / (3 + n)
@@ -511,7 +512,7 @@ class Searcher:
         it, and with level words taken out one of its names holds one of the service's whole (最美科技工作者).
         """
         service = self.catalogue.service(service_id)
-        turn = compact(self.parts.followup.strip_marks(question))
+        turn = compact(self.parts.followup.strip_marks(bounded(question)))
         # The level is what the turn is about only when it leads (全国的那个…, 那全国总决赛呢); in 推荐到全国的有几个
         # it is where Tianjin's own programme sends people.
         lead = next((w for w in (*self.lexicon.national, *self.lexicon.local) if turn.startswith(w)), "")
@@ -545,11 +546,12 @@ class Searcher:
              related: tuple[str, ...] = ()) -> Lead | None:
         """Return the sentences of an entry (or of a sentence list) that answer the question (retrieval/aspects.py)."""
         assert self.parts.aspect_patterns is not None
-        return lead(source, question, words, aspect, self.parts.aspect_patterns, limit, related)  # type: ignore[arg-type]
+        return lead(source, bounded(question), words, aspect, self.parts.aspect_patterns, limit,  # type: ignore[arg-type]
+                    related)
 
     def best_documents(self, question: str, answer: str, limit: int = 2) -> list[str]:
         """Return the keys of an answer's documents that fit the question best (article:40 …)."""
-        return [k for k, _ in self.index.rank_documents(self.index.parse(question[:MAX_QUESTION]), answer, limit)]
+        return [k for k, _ in self.index.rank_documents(self.index.parse(bounded(question)), answer, limit)]
 
     def _apply_terms(self, question: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         """Apply taught terms (typed → meant) to a question; return the text to search and what changed."""
@@ -663,4 +665,4 @@ def _org_names(name: str, short: str, city: str) -> list[str]:
 
 
 __all__ = ["Analysis", "Decision", "Intent", "ModelMissing", "Reason", "SearchResult", "Searcher", "Taught",
-           "INTENT", "MAX_QUESTION"]
+           "INTENT", "MAX_CORRECTED", "MAX_QUESTION"]

@@ -99,11 +99,12 @@ class Tokenizer:
         last few texts' results are remembered: one question is read by the index, the examples and the
         policy passages alike (forgotten whenever jieba learns a word).
         """
-        found = self._analysed.get(text)
+        key = normalise(text)  # what is analysed: texts that normalise alike are read alike
+        found = self._analysed.get(key)
         if found is None:
             if len(self._analysed) >= ANALYSED_TEXTS:
                 self._analysed.clear()
-            found = self._analysed[text] = self._analyse(text)
+            found = self._analysed[key] = self._analyse(text)
         return list(found[0]), list(found[1])
 
     def _analyse(self, text: str) -> tuple[list[str], list[str]]:
