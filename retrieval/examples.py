@@ -252,8 +252,11 @@ class ExampleIndex:
                 weights[f].append(v / norm)
         self._postings = {f: (np.array(ids[f], dtype=np.int64), np.array(weights[f])) for f in ids}
         self._by_text: defaultdict[str, list[int]] | None = None
-        # The examples of each label, for the nearest out-of-scope example of the nearest topic.
+        # The examples of each label, for the nearest out-of-scope example of the nearest topic; all of them in
+        # label order, with where each label's begin (every label has an example).
         self._members = [np.flatnonzero(self._label_of == i) for i in range(len(self._labels))]
+        self._by_label = np.concatenate(self._members) if self._members else np.zeros(0, dtype=np.int64)
+        self._label_starts = np.cumsum([0] + [len(m) for m in self._members[:-1]]).astype(np.int64)
 
     @classmethod
     def cached(cls, examples: Sequence[Example], analyser: Analyser, cache_dir: str | Path | None) -> ExampleIndex:
@@ -306,10 +309,14 @@ class ExampleIndex:
         # The norm counts the question's unknown features too: words no example has make it less like all.
         unknown = sum((v * (math.log(len(self.examples) + 1) + 1.0)) ** 2 for f, v in feats.items() if f not in self.idf)
         norm = math.sqrt(sum(v * v for v in vec.values()) + unknown) or 1.0
-        for f, v in vec.items():
-            ix, w = self._postings[f]
-            sims[ix] += (v / norm) * w
-        return sims
+        if not vec:
+            return sims
+        # Each example's sum in the order of the question's features, as `sims[ix] += (v / norm) * w` feature
+        # after feature would add them (bincount adds its weights in order), in one pass.
+        postings = [self._postings[f] for f in vec]
+        ix = np.concatenate([p[0] for p in postings])
+        weights = np.concatenate([(v / norm) * p[1] for v, p in zip(vec.values(), postings)])
+        return np.bincount(ix, weights=weights, minlength=len(self.examples)).astype(float, copy=False)
 
     def neighbours(self, text: str, exclude: Iterable[int] = ()) -> Neighbours:
         """Return the best similarity per label and the nearest examples of a question (without the examples
@@ -319,8 +326,9 @@ class ExampleIndex:
         sims = self.similarities(text)
         for i in exclude:
             sims[i] = 0.0
-        best = np.zeros(len(self._labels))
-        np.maximum.at(best, self._label_of, sims)
+        # Each label's best similarity: the maximum over its examples (listed together by _by_label).
+        best = np.maximum.reduceat(sims[self._by_label], self._label_starts) if len(sims) else np.zeros(0)
+        best = np.maximum(best, 0.0)
         answers: dict[str, float] = {}
         policies: dict[str, float] = {}
         intents: dict[str, float] = {}
