@@ -37,7 +37,7 @@ async def build_assistant(settings: Settings, data_dir: str | Path | None = None
     """Load and validate everything, open the database and return a started assistant."""
     try:
         catalogue = load_catalogue(data_dir)
-        searcher = Searcher.build(catalogue, data_dir, cache_dir=cache_dir(settings.bot_db_path))
+        searcher = Searcher.build(catalogue, data_dir, cache_dir=cache_dir(settings.bot_db_path)).warm()
         flows = load_flows(flows_dir, set(catalogue.by_id))
         finder = load_finder(catalogue=catalogue)
     except (CatalogueError, FlowError, FinderError) as exc:

@@ -167,7 +167,8 @@ class CorrectorIndex:
         self._add(_terms(vocabulary))
 
     def _add(self, terms: Iterable[str]) -> None:
-        added = tuple(t for t in terms if t not in set(self.vocabulary))
+        known = set(self.vocabulary)
+        added = tuple(dict.fromkeys(t for t in terms if t not in known))
         self.vocabulary += added
         for term in added:
             for key in _keys(term):
@@ -186,14 +187,17 @@ class CorrectorIndex:
 
     def extended(self, vocabulary: Iterable[str]) -> CorrectorIndex:
         """Return the index of this vocabulary and more terms (taught ones); this one is unchanged."""
-        extra = [t for t in _terms(vocabulary) if t not in set(self.vocabulary)]
+        known = set(self.vocabulary)
+        extra = [t for t in _terms(vocabulary) if t not in known]
         if not extra:
             return self
         out = CorrectorIndex()
         out.vocabulary = self.vocabulary
-        for mine, theirs in ((out.exact, self.exact), (out.dropped, self.dropped), (out.swapped, self.swapped),
-                             (out.spelled, self.spelled), (out.initials, self.initials)):
-            mine.update({k: set(v) for k, v in theirs.items()})  # type: ignore[attr-defined]
+        pairs: tuple[tuple[Any, Any], ...] = ((out.exact, self.exact), (out.dropped, self.dropped),
+                                              (out.swapped, self.swapped), (out.spelled, self.spelled),
+                                              (out.initials, self.initials))
+        for mine, theirs in pairs:
+            mine.update({k: set(v) for k, v in theirs.items()})
         out._add(extra)
         return out
 
@@ -219,9 +223,10 @@ class CorrectorIndex:
                 if vocab == terms and len(tables) == 5 and all(isinstance(t, dict) for t in tables):
                     index = cls()
                     index.vocabulary = vocab
+                    mine: Any
                     for mine, table in zip((index.exact, index.dropped, index.swapped, index.spelled,
                                             index.initials), tables):
-                        mine.update(table)  # type: ignore[attr-defined]
+                        mine.update(table)
                     return index
             except (ValueError, EOFError, TypeError):
                 pass

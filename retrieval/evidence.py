@@ -48,12 +48,22 @@ class Words:
         self.synonyms = lexicon.synonyms
         self._number = lexicon.pattern("number_token")
         self._info = info
+        # Whether each token seen is a content word (the same for every question it is in).
+        self._content: dict[str, bool] = {}
         # The last question explain read, with what it read of it (see _asked).
-        self.last_asked: tuple[object, object] | None = None
+        self.last_asked: tuple[object, _Asked] | None = None
 
     def content(self, tokens: list[str]) -> list[str]:
         """Return the distinct content words among a question's tokens."""
-        return [t for t in dict.fromkeys(tokens) if not self._number.match(t) and not self._filler(t)]
+        return [t for t in dict.fromkeys(tokens) if self._is_content(t)]
+
+    def _is_content(self, token: str) -> bool:
+        found = self._content.get(token)
+        if found is None:
+            if len(self._content) >= 50_000:
+                self._content.clear()
+            found = self._content[token] = not self._number.match(token) and not self._filler(token)
+        return found
 
     def _filler(self, token: str) -> bool:
         """Return True for a token made only of aspect words and function characters (咨询电话, 人能, 要交)."""
@@ -110,7 +120,7 @@ def _asked(words: Words, index: SearchIndex, query: Query, content: list[str]) -
     key = (index, query.compact, tuple(content))
     last = words.last_asked
     if last is not None and last[0] == key:
-        return last[1]  # type: ignore[no-any-return]
+        return last[1]
     info = {t: words.information(t) for t in content}
     unknown = max((v for t, v in info.items()
                    if not index.knows(t) and not any(index.knows(s) for s in words.synonyms.get(t, ()))),

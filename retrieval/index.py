@@ -235,6 +235,7 @@ class SearchIndex:
             except (ValueError, EOFError, TypeError, KeyError, IndexError) as exc:
                 log.warning("search index cache %s does not hold an index (%s); rebuilding it", path, exc)
         index = cls(docs, tokenizer, config)
+        index.warm()  # so that the cache holds every text a search reads (the documents' cores too)
         write_cache(path, key, marshal.dumps(index._dump()))
         return index
 
@@ -377,6 +378,13 @@ class SearchIndex:
                 *(self.bigrams(i, level) for i in self.docs_of(answer)))
         return found
 
+    def warm(self) -> None:
+        """Compute what a search would compute on first use: every answer's words and bigrams at each level."""
+        for answer in self._docs_of:
+            for level in ("name", "core", "all"):
+                self.answer_terms(answer, level)
+                self.answer_bigrams(answer, level)
+
     def knows(self, token: str) -> bool:
         """Return True when some document contains the word (as a word or a sub-word)."""
         return token in self._fields["words"].postings or token in self._fields["parts"].postings
@@ -463,7 +471,7 @@ class SearchIndex:
             if posting is not None:
                 scores[posting[0]] += weight * w * posting[1]
 
-    def _matched(self, i: int, query: Query) -> set[str]:
+    def _matched(self, i: int, query: Query) -> frozenset[str]:
         """Return the question's tokens (and synonyms, sub-words) that document i contains."""
         words, parts = self._token_sets(i)
         weighted, subwords = query.token_sets()

@@ -184,6 +184,13 @@ class PolicySearch:
             evidence.append(e)
         return PolicyCandidates(keys, np.array(rows, dtype=float).reshape(-1, len(POLICY_FEATURES)), evidence)
 
+    def warm(self) -> None:
+        """Compute what a search would compute on first use (the passages' words, bigrams and sentences)."""
+        if self.index is not None:
+            self.index.warm()
+        for passage in self.passages.values():
+            self.lead_sentence(passage, "")
+
     def decide(self, text: str, cands: PolicyCandidates, model: Part) -> PolicyResult:
         """Return the policy outcome of a question's candidates under the fitted model."""
         if not cands.keys:

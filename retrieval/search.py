@@ -61,6 +61,11 @@ PHRASE_LEAD = 5
 # A programme the question names is the best service's when its names hold at least this share of its characters.
 PROGRAMME_SHARE = 0.5
 
+# Questions searched once at start (Searcher.warm): one of each kind, so that no user's first one pays for a path.
+WARM_QUESTIONS = ("青托对年龄有什么要求", "青拖申报条件", "kpds", "我是高校老师35岁有什么适合我的", "天津市化学学会电话",
+                  "发展科技小院这项工作由市科协哪个部门牵头", "how to apply for the youth talent program",
+                  "天津明天会下雨吗", "你好", "我想找人工客服")
+
 # Profile lists: how many ranked services to choose from, and what a fitting audience or need tag adds to a
 # probability-ordered list.
 PROFILE_POOL = 30
@@ -238,6 +243,19 @@ class Searcher:
             followup=load_followup(lexicon))
         parts = replace(parts, corrector=CorrectorIndex.cached(vocabulary(parts, parts.index.docs), cache_dir))
         return cls(parts)
+
+    def warm(self) -> Searcher:
+        """Compute at start what searches would otherwise compute on first use, while users wait: every answer's
+        words and bigrams at each level (entries and policy passages), every service's names, and the readings
+        of a few questions of each kind (typo, profile, society, policy, English). Return this searcher."""
+        self.index.warm()
+        if self.parts.policy is not None:
+            self.parts.policy.warm()
+        for service in self.catalogue.services:
+            self._naming(service.id)
+        for question in WARM_QUESTIONS:
+            self.search(question)
+        return self
 
     def with_taught(self, taught: Taught) -> Searcher:
         """Return a searcher with these taught items (built from the shared parts; this one is unchanged)."""
