@@ -1,6 +1,6 @@
 """Bot load benchmark: the project's bot and a minimal bot (the floor) against the fake Bot API server, N chats.
 
-    python -m benchmarks.bot_load [--chats 50] [--rounds 3] [--runs 3] [--telegram-limits] [--json]
+    python -m benchmarks.bot_load [--chats 50] [--rounds 3] [--runs 3] [--long-text 10] [--telegram-limits] [--json]
 
 The fake Bot API server (tests/fake_bot_api.py) runs in its own process, as a real one would. Each
 round, every chat sends one question at the same moment. Per run (a fresh bot and server) it reports
@@ -14,7 +14,12 @@ flood limits off so that each bot's own work is measured: the project's bot, sta
 starts it, and the floor (benchmarks/floor.py): a minimal python-telegram-bot bot replying a fixed
 300-character HTML text with four buttons, no database. The figures printed last are the medians over
 the runs, with their ratios and the machine's load average: the machine is shared, so a busy neighbour
-shows up there rather than as a mystery. `--telegram-limits` also measures the project's bot as deployed,
+shows up there rather than as a mystery. `--long-text K` also measures the project's bot while K of the
+chats send 1,000 characters of random text drawn from the catalogue's own characters (the costliest text
+to read) instead of questions — the other chats' latency is reported, to compare with the runs without —
+and the event-loop time of single messages: the CPU time of the assistant handling one message at a time
+(questions, and long random texts as a first message and right after an answer card, where the follow-up
+reading and the corrector run too). `--telegram-limits` also measures the project's bot as deployed,
 with python-telegram-bot's AIORateLimiter keeping to Telegram's flood limits (at most 30 messages a
 second overall — so a burst of 50 chats takes at least 50/30 s to answer, whatever the bot does).
 """
@@ -27,6 +32,7 @@ import gc
 import json
 import logging
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -39,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import build_assistant, freeze_heap
+from bot.chat.replies import Sender
 from bot.settings import Settings
 from bot.transports.telegram_bot import serve
 from retrieval.bench import percentile
@@ -51,6 +58,7 @@ QUESTIONS = ["青托对年龄有什么要求", "我们公司想查国外专利",
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ("cpu_ms_per_message", "messages_per_s", "bot_p50_ms", "bot_p99_ms", "end_to_end_p50_ms",
            "end_to_end_p99_ms")
+LONG_TEXT = 1000
 BOTS = ("project", "floor")
 
 
@@ -95,8 +103,47 @@ async def _running(bot: str, base: str, rate_limits: bool) -> AsyncIterator[None
             gc.unfreeze()
 
 
-async def one_run(chats: int, rounds: int, bot: str = "project", rate_limits: bool = False) -> dict[str, float]:
-    """Start a fake server and a bot, send `rounds` bursts of `chats` questions; return the figures."""
+def random_texts(count: int, seed: int) -> list[str]:
+    """Return `count` texts of LONG_TEXT characters drawn from the catalogue's titles and introductions."""
+    from retrieval.loader import load_catalogue
+
+    alphabet = "".join(s.title + s.introduction.plain() for s in load_catalogue().services)
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(LONG_TEXT)) for _ in range(count)]
+
+
+async def message_costs(texts: list[str]) -> dict[str, float]:
+    """Return the most event-loop time (ms of the loop thread's CPU) one message took: each question alone, each
+    long text alone, each long text right after an answer card (median of three tries each)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(bot_db_path=str(Path(tmp) / "costs.sqlite3"), bot_user_key_secret="bench",
+                            bot_user_burst=10_000, bot_user_per_minute=100_000)
+        assistant = await build_assistant(settings)
+        try:
+            async def cost(user: int, text: str, after: str | None = None) -> float:
+                sender = Sender(user_id=user, chat_id=user, chat_type="private", is_staff=False)
+                if after is not None:
+                    await assistant.text(sender, after)
+                start = time.thread_time()
+                await assistant.text(sender, text)
+                return (time.thread_time() - start) * 1000
+
+            def worst(values: list[list[float]]) -> float:
+                return round(max(statistics.median(v) for v in values), 2)
+
+            questions = [[await cost(100 + n, q) for _ in range(3)] for n, q in enumerate(QUESTIONS)]
+            fresh = [[await cost(200 + n, t) for _ in range(3)] for n, t in enumerate(texts)]
+            after = [[await cost(300 + n, t, "青托对年龄有什么要求") for _ in range(3)] for n, t in enumerate(texts)]
+        finally:
+            await assistant.storage.close()
+    return {"question_max_ms": worst(questions), "long_text_max_ms": worst(fresh),
+            "long_text_after_a_card_max_ms": worst(after), "long_texts": len(texts)}
+
+
+async def one_run(chats: int, rounds: int, bot: str = "project", rate_limits: bool = False,
+                  long_text: int = 0) -> dict[str, float]:
+    """Start a fake server and a bot, send `rounds` bursts of `chats` questions; return the figures (of the chats
+    that sent questions, when `long_text` of them sent long random text instead)."""
     server = subprocess.Popen([sys.executable, "-m", "tests.fake_bot_api"], cwd=ROOT, stdout=subprocess.PIPE,
                               text=True)
     try:
@@ -115,7 +162,9 @@ async def one_run(chats: int, rounds: int, bot: str = "project", rate_limits: bo
             for r in range(rounds):
                 users = list(range(next_user, next_user + chats))
                 next_user += chats
-                updates = [builder.message_update(QUESTIONS[(u + r) % len(QUESTIONS)], user_id=u) for u in users]
+                noise = dict(zip(users[:long_text], random_texts(long_text, r)))
+                updates = [builder.message_update(noise.get(u) or QUESTIONS[(u + r) % len(QUESTIONS)], user_id=u)
+                           for u in users]
                 ids = dict(zip(users, await asyncio.to_thread(_call, base, "/control/push", updates)))
                 # One blocking request per round (in a thread): the benchmark itself costs no CPU here.
                 got = await asyncio.to_thread(_call, base, "/control/wait",
@@ -125,10 +174,12 @@ async def one_run(chats: int, rounds: int, bot: str = "project", rate_limits: bo
                 replied = {int(c): t for c, t in got["replied"].items()}
                 pushed = {int(c): t for c, t in got["pushed"].items()}
                 delivered = {int(c): t for c, t in got["delivered"].items()}
-                e2e += [(replied[u] - pushed[u]) * 1000 for u in users]
-                added += [(replied[u] - delivered[u]) * 1000 for u in users]
+                asked = [u for u in users if u not in noise]
+                e2e += [(replied[u] - pushed[u]) * 1000 for u in asked]
+                added += [(replied[u] - delivered[u]) * 1000 for u in asked]
                 busy += max(replied.values()) - min(pushed.values())
             cpu = time.process_time() - cpu
+
     finally:
         server.terminate()
         server.wait(10)
@@ -148,21 +199,31 @@ def _median(results: list[dict[str, float]]) -> dict[str, float]:
     return {k: round(statistics.median(r[k] for r in results), 2) for k in FIGURES}
 
 
-async def run(chats: int, rounds: int, runs: int, as_json: bool, telegram_limits: bool = False) -> dict[str, Any]:
+async def run(chats: int, rounds: int, runs: int, as_json: bool, telegram_limits: bool = False,
+              long_text: int = 0) -> dict[str, Any]:
     """Run both bots `runs` times, interleaved; print each run, the medians and their ratios; return the report."""
     load_before = os.getloadavg()
     results: dict[str, list[dict[str, float]]] = {b: [] for b in BOTS}
+    noisy: list[dict[str, float]] = []
     for n in range(runs):
         for bot in (BOTS if n % 2 else BOTS[::-1]):  # floor first, then project first, …
             figures = await one_run(chats, rounds, bot)
             results[bot].append(figures)
             if not as_json:
                 print(f"run {n + 1} {bot}: {_line(figures)}", flush=True)
+        if long_text:
+            noisy.append(await one_run(chats, rounds, "project", long_text=long_text))
+            if not as_json:
+                print(f"run {n + 1} project, {long_text} chats sending {LONG_TEXT} random characters: "
+                      f"{_line(noisy[-1])}", flush=True)
     report: dict[str, Any] = {b: _median(results[b]) for b in BOTS}
     project, floor = report["project"], report["floor"]
     report["ratios"] = {"cpu_per_message": round(project["cpu_ms_per_message"] / floor["cpu_ms_per_message"], 2),
                         "bot_p99": round(project["bot_p99_ms"] / floor["bot_p99_ms"], 2)}
     report["targets"] = {"cpu_per_message": 1.5, "bot_p99": 2.0}
+    if long_text:
+        report["project_long_text"] = {"chats_sending_long_text": long_text, **_median(noisy)}
+        report["loop_time_per_message"] = await message_costs(random_texts(10, 99))
     if telegram_limits:
         limited = [await one_run(chats, rounds, "project", rate_limits=True) for _ in range(runs)]
         report["project_telegram_limits"] = _median(limited)
@@ -178,6 +239,13 @@ async def run(chats: int, rounds: int, runs: int, as_json: bool, telegram_limits
               f"{_line(report[bot])}")
     print(f"project / floor: CPU per message {report['ratios']['cpu_per_message']:.2f}× [≤ 1.5], "
           f"bot-added p99 {report['ratios']['bot_p99']:.2f}× [≤ 2]")
+    if long_text:
+        print(f"project while {long_text} of the chats send {LONG_TEXT} random characters (the others' figures): "
+              f"{_line(report['project_long_text'])}")
+        costs = report["loop_time_per_message"]
+        print(f"event-loop time of one message, the most: a question {costs['question_max_ms']:.1f} ms; "
+              f"{LONG_TEXT} random characters {costs['long_text_max_ms']:.1f} ms, right after a card "
+              f"{costs['long_text_after_a_card_max_ms']:.1f} ms [≤ 20]")
     if telegram_limits:
         print(f"project with Telegram's flood limits (as deployed): {_line(report['project_telegram_limits'])}")
     print(f"machine: {os.cpu_count()} CPUs, load average {report['load']['before']} before, "
@@ -191,12 +259,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chats", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=3, help="independent runs of each bot; medians are reported")
+    parser.add_argument("--long-text", type=int, default=0, metavar="K",
+                        help=f"also measure the project's bot while K chats send {LONG_TEXT} random characters")
     parser.add_argument("--telegram-limits", action="store_true",
                         help="also measure the project's bot with Telegram's flood limits (as deployed)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    asyncio.run(run(args.chats, args.rounds, args.runs, args.json, args.telegram_limits))
+    asyncio.run(run(args.chats, args.rounds, args.runs, args.json, args.telegram_limits, args.long_text))
     return 0
 
 

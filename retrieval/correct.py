@@ -46,6 +46,8 @@ MAX_WINDOW = 16
 MAX_LATIN_WINDOW = 48
 # A window spans at most this many words (spaces between typed syllables do not count).
 MAX_WORDS = 6
+# Windows whose candidates are remembered (see Corrector._candidates).
+WINDOWS_REMEMBERED = 4096
 # At most this many readings combinations of one term or window are indexed (多音字 multiply them).
 MAX_READINGS = 8
 _LATIN = re.compile(r"^[a-z]+$")
@@ -259,9 +261,19 @@ class Corrector:
         self._known = known or (lambda word: False)
         # Function characters and filler words: a window never starts or ends with one (的学会 is not 土地学会).
         self._quiet = frozenset(quiet)
+        self._windows: dict[str, list[tuple[str, int]]] = {}
 
     def _candidates(self, window: str) -> list[tuple[str, int]]:
-        """Return (term, cost) for a window of the question: 0 sounds the same, 1 one syllable off."""
+        """Return (term, cost) for a window of the question: 0 sounds the same, 1 one syllable off (remembered for
+        the last windows read: a message is read again as a follow-up)."""
+        found = self._windows.get(window)
+        if found is None:
+            if len(self._windows) >= WINDOWS_REMEMBERED:
+                self._windows.clear()
+            found = self._windows[window] = self._lookup(window)
+        return found
+
+    def _lookup(self, window: str) -> list[tuple[str, int]]:
         ix = self.index
         if _LATIN.match(window):
             found = [(t, 0) for t in ix.spelled.get(window, ())]

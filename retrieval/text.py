@@ -17,7 +17,7 @@ _T2S = opencc.OpenCC("t2s")
 # Cc (controls) and Cf (format: bidi overrides, zero-width joiners …) never carry meaning in a question.
 # Longest text of a message that any part of retrieval reads (search, follow-ups, lead sentences, policy passages);
 # the rest is ignored: every question of the evaluation sets is shorter, and reading grows with the text.
-MAX_READ = 200
+MAX_READ = 150
 
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
 

@@ -62,6 +62,8 @@ class Tokenizer:
         self.synonyms = lexicon.synonyms
         # Content words of each synonym, tokenised once; cleared whenever jieba learns a word.
         self._synonym_words: dict[str, list[str]] = {}
+        # Each word's information, once computed (see information).
+        self._information: dict[str, float] = {}
         # The last texts analysed, with their words (see analyse); cleared whenever jieba learns a word.
         self._analysed: dict[str, tuple[list[str], list[str]]] = {}
         for word, freq in lexicon.user_words:
@@ -142,10 +144,16 @@ class Tokenizer:
 
     def information(self, token: str) -> float:
         """Return how much a word says in general Chinese, from jieba's frequencies (rare says more)."""
-        general = self._general.get(token)
-        if general is None:
-            general = self._jieba.FREQ.get(token, 0)
-        return math.log((self._general_total + 1) / (general + 1))
+        found = self._information.get(token)
+        if found is None:
+            # A word jieba learns keeps its general frequency (_general): the value never changes.
+            general = self._general.get(token)
+            if general is None:
+                general = self._jieba.FREQ.get(token, 0)
+            if len(self._information) >= 100_000:
+                self._information.clear()
+            found = self._information[token] = math.log((self._general_total + 1) / (general + 1))
+        return found
 
     def synonym_words(self, synonym: str) -> list[str]:
         """Return the content words of a synonym (tokenised once, until jieba learns a new word)."""
