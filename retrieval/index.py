@@ -211,6 +211,7 @@ class SearchIndex:
         self._cues = tuple(sorted({w for i in self._cued for w in self.docs[i].requires}))
         self._requires = {d.key: d.requires for d in self.docs if d.requires}
         self._bigrams: dict[tuple[int, str], frozenset[str]] = {}
+        self._last_bm25: tuple[Query, object, object, np.ndarray] | None = None
         # The same, per answer: the union over its documents (explain reads an answer's at each level).
         self._answer_terms: dict[tuple[str, str], frozenset[str]] = {}
         self._answer_bigrams: dict[tuple[str, str], frozenset[str]] = {}
@@ -489,20 +490,28 @@ class SearchIndex:
 
     def rank_documents(self, query: Query, answer: str, limit: int = 3) -> list[tuple[str, float]]:
         """Return the best documents (key, score) of one answer for the query (articles of the rules …)."""
+        scores = self._bm25(query)
+        own = [(self.docs[i].key, float(scores[i])) for i in self._docs_of.get(answer, ()) if scores[i] > 0]
+        return sorted(own, key=lambda x: -x[1])[:limit]
+
+    def _bm25(self, query: Query) -> np.ndarray:
+        """Return every document's BM25 score of the query's words and sub-words (read-only; remembered for the
+        last query: its ranking, its profile pool and its answers' best documents all start from it)."""
+        last = self._last_bm25
+        if last is not None and last[0] is query and last[1] is query.weighted and last[2] is query.parts:
+            return last[3]
         scores = np.zeros(len(self.docs))
         self._score("words", query.weighted, 1.0, scores)
-        self._score("parts", list(query.weighted) + [(p, 1.0) for p in query.parts], self.config.parts_weight, scores)
-        own = [(self.docs[i].key, float(scores[i])) for i in range(len(self.docs))
-               if self.docs[i].answer == answer and scores[i] > 0]
-        return sorted(own, key=lambda x: -x[1])[:limit]
+        part_tokens = [(t, w) for t, w in query.weighted] + [(p, 1.0) for p in query.parts]
+        self._score("parts", part_tokens, self.config.parts_weight, scores)
+        scores.flags.writeable = False
+        self._last_bm25 = (query, query.weighted, query.parts, scores)
+        return scores
 
     def rank(self, query: Query, limit: int = 10) -> Ranking:
         """Score every answer for the query and return the best `limit` hits."""
         cfg = self.config
-        scores = np.zeros(len(self.docs))
-        self._score("words", query.weighted, 1.0, scores)
-        part_tokens = [(t, w) for t, w in query.weighted] + [(p, 1.0) for p in query.parts]
-        self._score("parts", part_tokens, cfg.parts_weight, scores)
+        scores = self._bm25(query).copy()
         info = {t: self.tokenizer.information(t) for t in query.tokens}
         phrases = self._phrase_hits(query, info)
         total = sum(info.values()) or 1.0
