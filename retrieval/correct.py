@@ -47,7 +47,7 @@ MAX_LATIN_WINDOW = 48
 # A window spans at most this many words (spaces between typed syllables do not count).
 MAX_WORDS = 6
 # Windows whose candidates are remembered (see Corrector._candidates).
-WINDOWS_REMEMBERED = 4096
+WINDOWS_REMEMBERED = 512
 # At most this many readings combinations of one term or window are indexed (多音字 multiply them).
 MAX_READINGS = 8
 _LATIN = re.compile(r"^[a-z]+$")
@@ -166,11 +166,20 @@ class CorrectorIndex:
         self.swapped: dict[tuple[str, ...], set[str]] = defaultdict(set)   # two neighbours swapped
         self.spelled: dict[str, set[str]] = defaultdict(set)                # pinyin typed as letters
         self.initials: dict[str, set[str]] = defaultdict(set)               # initials typed (kpds)
+        self._starts: frozenset[tuple[str, ...]] | None = None
         self._add(_terms(vocabulary))
+
+    def starts(self) -> frozenset[tuple[str, ...]]:
+        """Return the first two syllables of every term's readings (a window whose deletions start otherwise
+        sounds like no term)."""
+        if self._starts is None:
+            self._starts = frozenset(key[:2] for key in self.exact)
+        return self._starts
 
     def _add(self, terms: Iterable[str]) -> None:
         known = set(self.vocabulary)
         added = tuple(dict.fromkeys(t for t in terms if t not in known))
+        self._starts = None
         self.vocabulary += added
         for term in added:
             for key in _keys(term):
@@ -281,11 +290,17 @@ class Corrector:
                 found = [(t, 1) for t in ix.initials.get(window, ())]
             return sorted(found, key=lambda tc: tc[0])
         out: dict[str, int] = {}
+        starts = ix.starts()
         for key in _keys(window):
             for t in ix.exact.get(key, ()):
                 out[t] = 0
             if len(key) >= 5:
-                for d in _drops(key):  # the window has one syllable too many
+                # The window has one syllable too many. A term's reading starts with the first two syllables left:
+                # (k0, k1) when a later one is dropped, (k1, k2) or (k0, k2) when the first or the second is.
+                drops = [key[:i] + key[i + 1:] for i in range(2, len(key))] if key[:2] in starts else []
+                drops += [key[1:]] if key[1:3] in starts else []
+                drops += [key[:1] + key[2:]] if (key[0], key[2]) in starts else []
+                for d in drops:
                     for t in ix.exact.get(d, ()):
                         out.setdefault(t, 1)
             if len(key) >= 4:
