@@ -111,6 +111,7 @@ class _Asked:
     telling: tuple[str, ...]   # the two most telling content words
     grams: tuple[str, ...]     # the content words' character bigrams (as Words.bigrams orders them)
     unknown: float
+    gram_set: frozenset[str]   # … as a set
     words: frozenset[str]      # the content words
     with_synonyms: tuple[str, ...]   # … those that have synonyms
 
@@ -122,11 +123,12 @@ def _asked(words: Words, index: SearchIndex, query: Query, content: list[str]) -
     if last is not None and last[0] == key:
         return last[1]
     info = {t: words.information(t) for t in content}
+    grams = words.bigrams(query.compact, content)
     unknown = max((v for t, v in info.items()
                    if not index.knows(t) and not any(index.knows(s) for s in words.synonyms.get(t, ()))),
                   default=0.0)
     asked = _Asked(info, sum(info.values()) or 1.0, tuple(sorted(info, key=lambda t: -info[t])[:2]),
-                   tuple(words.bigrams(query.compact, content)), unknown, frozenset(info),
+                   tuple(grams), unknown, frozenset(grams), frozenset(info),
                    tuple(t for t in info if words.synonyms.get(t)))
     words.last_asked = (key, asked)
     return asked
@@ -158,8 +160,8 @@ def explain(words: Words, index: SearchIndex, query: Query, content: list[str], 
     def gram_share(level: str) -> float:
         if not grams:
             return 1.0
-        text = index.answer_bigrams(answer, level)
-        return sum(1 for g in grams if g in text) / len(grams)
+        # The bigrams are distinct: how many the text has is the size of the overlap.
+        return len(asked.gram_set & index.answer_bigrams(answer, level)) / len(grams)
 
     missing = max((v for t, v in info.items() if t not in found["all"]), default=0.0)
     return Evidence(information=total, explained=share("all"), core=share("core"), name=share("name"),

@@ -124,6 +124,7 @@ class PolicySearch:
         self._bodies = {key: compact(p.text + "".join(p.lead)) for key, p in self.passages.items()}
         # Each passage's sentences, with their character bigrams and whether they hold a figure.
         self._sentences: dict[str, list[tuple[str, list[str], bool]]] = {}
+        self._last_reading: tuple[str, tuple[str, bool, bool, frozenset[str]]] | None = None
 
     def candidates(self, text: str, neighbours: Neighbours, catalogue_p: float,
                    parsed: tuple[SearchIndex, Query] | None = None) -> PolicyCandidates:
@@ -208,8 +209,8 @@ class PolicySearch:
     def lead_sentence(self, passage: Passage, text: str) -> str:
         """Return the passage's sentence that answers first: one with a figure when the question asks for one,
         the 牵头单位 when it asks who leads, else the sentence sharing most of the question's words."""
-        norm = normalise(bounded(text))
-        if any(w in norm for w in self.policy_words.lead) and passage.lead:
+        norm, asks_lead, asks_number, grams = self._reading(text)
+        if asks_lead and passage.lead:
             return "；".join(passage.lead)
         sentences = self._sentences.get(passage.text)
         if sentences is None:
@@ -218,8 +219,6 @@ class PolicySearch:
                 for s in (s.strip() for s in _SENTENCE.split(passage.text)) if s]
         if not sentences:
             return ""
-        asks_number = any(w in norm for w in self.policy_words.number)
-        grams = {norm[i:i + 2] for i in range(len(norm) - 1)}
 
         def score(sentence: tuple[str, list[str], bool]) -> tuple[float, int]:
             s, pairs, digits = sentence
@@ -227,6 +226,17 @@ class PolicySearch:
             return (shared + (5 if asks_number and digits else 0), -len(s))
 
         return max(sentences, key=score)[0]
+
+    def _reading(self, text: str) -> tuple[str, bool, bool, frozenset[str]]:
+        """Return what lead_sentence reads of a question: its normal form, whether it asks who leads and for a
+        figure, and its character bigrams (remembered for the last question: each of its passages asks)."""
+        last = self._last_reading
+        if last is None or last[0] != text:
+            norm = normalise(bounded(text))
+            last = self._last_reading = (text, (norm, any(w in norm for w in self.policy_words.lead),
+                                                any(w in norm for w in self.policy_words.number),
+                                                frozenset(norm[i:i + 2] for i in range(len(norm) - 1))))
+        return last[1]
 
     def _named(self, q: str, document: str) -> float:
         """Return how much of one of a document's names the question holds (as character bigrams)."""
