@@ -45,10 +45,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _console(settings: Settings) -> int:
-    from .app import build_assistant
+    from .app import build_assistant, freeze_heap
     from .transports.console import run_console
 
     assistant = await build_assistant(settings)
+    freeze_heap()
     try:
         await run_console(assistant)
     finally:

@@ -29,7 +29,7 @@ from .index import Hit, SearchIndex
 from .model import Catalogue
 from .outcome import Decision, Intent, Reason
 from .parts import Parts
-from .text import compact, normalise
+from .text import bounded, compact, normalise
 from .tokenize import Tokenizer
 
 
@@ -264,6 +264,7 @@ class Dialogue:
 
     def relate(self, text: str, state: Sequence[Shown], result: Outcome) -> TurnOutcome:
         """Return the target a turn is about, or None when its own search decides."""
+        text = bounded(text)
         decision = self.searcher.parts.decision
         model = decision.turns if decision is not None else None
         if model is None or not state or result.intent in (Intent.SMALLTALK, Intent.HUMAN):

@@ -48,10 +48,22 @@ class Words:
         self.synonyms = lexicon.synonyms
         self._number = lexicon.pattern("number_token")
         self._info = info
+        # Whether each token seen is a content word (the same for every question it is in).
+        self._content: dict[str, bool] = {}
+        # The last question explain read, with what it read of it (see _asked).
+        self.last_asked: tuple[object, _Asked] | None = None
 
     def content(self, tokens: list[str]) -> list[str]:
         """Return the distinct content words among a question's tokens."""
-        return [t for t in dict.fromkeys(tokens) if not self._number.match(t) and not self._filler(t)]
+        return [t for t in dict.fromkeys(tokens) if self._is_content(t)]
+
+    def _is_content(self, token: str) -> bool:
+        found = self._content.get(token)
+        if found is None:
+            if len(self._content) >= 50_000:
+                self._content.clear()
+            found = self._content[token] = not self._number.match(token) and not self._filler(token)
+        return found
 
     def _filler(self, token: str) -> bool:
         """Return True for a token made only of aspect words and function characters (咨询电话, 人能, 要交)."""
@@ -90,38 +102,68 @@ class Words:
         return out
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """What explain reads of a question, the same for every answer it is asked about."""
+
+    info: dict[str, float]     # content word → information, in the question's order
+    total: float
+    telling: tuple[str, ...]   # the two most telling content words
+    grams: tuple[str, ...]     # the content words' character bigrams (as Words.bigrams orders them)
+    unknown: float
+    gram_set: frozenset[str]   # … as a set
+    words: frozenset[str]      # the content words
+    with_synonyms: tuple[str, ...]   # … those that have synonyms
+
+
+def _asked(words: Words, index: SearchIndex, query: Query, content: list[str]) -> _Asked:
+    """Return what explain reads of a question (remembered for the last question: each of its candidates asks)."""
+    key = (index, query.compact, tuple(content))
+    last = words.last_asked
+    if last is not None and last[0] == key:
+        return last[1]
+    info = {t: words.information(t) for t in content}
+    grams = words.bigrams(query.compact, content)
+    unknown = max((v for t, v in info.items()
+                   if not index.knows(t) and not any(index.knows(s) for s in words.synonyms.get(t, ()))),
+                  default=0.0)
+    asked = _Asked(info, sum(info.values()) or 1.0, tuple(sorted(info, key=lambda t: -info[t])[:2]),
+                   tuple(grams), unknown, frozenset(grams), frozenset(info),
+                   tuple(t for t in info if words.synonyms.get(t)))
+    words.last_asked = (key, asked)
+    return asked
+
+
 def explain(words: Words, index: SearchIndex, query: Query, content: list[str], answer: str, phrase: str = ""
             ) -> Evidence:
     """Return how much of the question's content one answer explains (over all of its documents)."""
-    docs = index.docs_of(answer)
-    if not content or not docs:
+    if not content or not index.docs_of(answer):
         return Evidence()
-    info = {t: words.information(t) for t in content}
-    total = sum(info.values()) or 1.0
-    levels = {level: frozenset().union(*(index.terms(i, level) for i in docs)) for level in ("name", "core", "all")}
-
-    def has(t: str, level: str) -> bool:
-        found = levels[level]
-        return t in found or bool(phrase and t in phrase) or any(s in found for s in words.synonyms.get(t, ()))
+    asked = _asked(words, index, query, content)
+    info, total = asked.info, asked.total
+    synonyms = words.synonyms
+    # Per level, which content words the answer's documents (or the name the question holds) explain.
+    in_phrase = {t for t in info if t in phrase} if phrase else set()
+    found = {}
+    for level in ("name", "core", "all"):
+        terms = index.answer_terms(answer, level)
+        found[level] = (asked.words & terms) | in_phrase | {
+            t for t in asked.with_synonyms if any(s in terms for s in synonyms[t])}
 
     def share(level: str) -> float:
-        return sum(v for t, v in info.items() if has(t, level)) / total
+        return sum(v for t, v in info.items() if t in found[level]) / total
 
-    telling = sorted(info, key=lambda t: -info[t])[:2]
-    focus = sum(info[t] for t in telling if has(t, "core")) / (sum(info[t] for t in telling) or 1.0)
-
-    grams = words.bigrams(query.compact, content)
+    telling = asked.telling
+    focus = sum(info[t] for t in telling if t in found["core"]) / (sum(info[t] for t in telling) or 1.0)
+    grams = asked.grams
 
     def gram_share(level: str) -> float:
         if not grams:
             return 1.0
-        found = frozenset().union(*(index.bigrams(i, level) for i in docs))
-        return sum(1 for g in grams if g in found) / len(grams)
+        # The bigrams are distinct: how many the text has is the size of the overlap.
+        return len(asked.gram_set & index.answer_bigrams(answer, level)) / len(grams)
 
-    unknown = max((v for t, v in info.items()
-                   if not index.knows(t) and not any(index.knows(s) for s in words.synonyms.get(t, ()))),
-                  default=0.0)
-    missing = max((v for t, v in info.items() if not has(t, "all")), default=0.0)
+    missing = max((v for t, v in info.items() if t not in found["all"]), default=0.0)
     return Evidence(information=total, explained=share("all"), core=share("core"), name=share("name"),
                     bigrams=gram_share("all"), core_bigrams=gram_share("core"), name_bigrams=gram_share("name"),
-                    unknown=unknown, focus=focus, missing=missing)
+                    unknown=asked.unknown, focus=focus, missing=missing)

@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -90,7 +91,23 @@ class Neighbours:
 
     def ranked(self) -> list[tuple[str, float]]:
         """Return the answers by best similarity, highest first."""
-        return sorted(self.answers.items(), key=lambda kv: (-kv[1], kv[0]))
+        return list(self._ranked)
+
+    def rank(self, answer_id: str) -> int:
+        """Return an answer's place in ranked() (1 for the first), 0 when none of its examples is near."""
+        return self._rank_of.get(answer_id, 0)
+
+    def best_other(self, answer_id: str) -> float:
+        """Return the best similarity to another answer's examples (0 when none is near)."""
+        return next((v for a, v in self._ranked[:2] if a != answer_id), 0.0)
+
+    @cached_property
+    def _ranked(self) -> tuple[tuple[str, float], ...]:
+        return tuple(sorted(self.answers.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @cached_property
+    def _rank_of(self) -> dict[str, int]:
+        return {a: n for n, (a, _) in enumerate(self._ranked, 1)}
 
     def intent(self, name: str) -> float:
         """Return the best similarity of the question to one intent's examples."""
@@ -235,6 +252,11 @@ class ExampleIndex:
                 weights[f].append(v / norm)
         self._postings = {f: (np.array(ids[f], dtype=np.int64), np.array(weights[f])) for f in ids}
         self._by_text: defaultdict[str, list[int]] | None = None
+        # The examples of each label, for the nearest out-of-scope example of the nearest topic; all of them in
+        # label order, with where each label's begin (every label has an example).
+        self._members = [np.flatnonzero(self._label_of == i) for i in range(len(self._labels))]
+        self._by_label = np.concatenate(self._members) if self._members else np.zeros(0, dtype=np.int64)
+        self._label_starts = np.cumsum([0] + [len(m) for m in self._members[:-1]]).astype(np.int64)
 
     @classmethod
     def cached(cls, examples: Sequence[Example], analyser: Analyser, cache_dir: str | Path | None) -> ExampleIndex:
@@ -287,10 +309,14 @@ class ExampleIndex:
         # The norm counts the question's unknown features too: words no example has make it less like all.
         unknown = sum((v * (math.log(len(self.examples) + 1) + 1.0)) ** 2 for f, v in feats.items() if f not in self.idf)
         norm = math.sqrt(sum(v * v for v in vec.values()) + unknown) or 1.0
-        for f, v in vec.items():
-            ix, w = self._postings[f]
-            sims[ix] += (v / norm) * w
-        return sims
+        if not vec:
+            return sims
+        # Each example's sum in the order of the question's features, as `sims[ix] += (v / norm) * w` feature
+        # after feature would add them (bincount adds its weights in order), in one pass.
+        postings = [self._postings[f] for f in vec]
+        ix = np.concatenate([p[0] for p in postings])
+        weights = np.concatenate([(v / norm) * p[1] for v, p in zip(vec.values(), postings)])
+        return np.bincount(ix, weights=weights, minlength=len(self.examples)).astype(float, copy=False)
 
     def neighbours(self, text: str, exclude: Iterable[int] = ()) -> Neighbours:
         """Return the best similarity per label and the nearest examples of a question (without the examples
@@ -300,16 +326,17 @@ class ExampleIndex:
         sims = self.similarities(text)
         for i in exclude:
             sims[i] = 0.0
-        best = np.zeros(len(self._labels))
-        np.maximum.at(best, self._label_of, sims)
+        # Each label's best similarity: the maximum over its examples (listed together by _by_label).
+        best = np.maximum.reduceat(sims[self._by_label], self._label_starts) if len(sims) else np.zeros(0)
+        best = np.maximum(best, 0.0)
         answers: dict[str, float] = {}
         policies: dict[str, float] = {}
         intents: dict[str, float] = {}
         oos = 0.0
         oos_at = -1
-        for i in np.flatnonzero(best).tolist():
+        near = np.flatnonzero(best)
+        for i, value in zip(near.tolist(), best[near].tolist()):
             kind, label = self._labels[i]
-            value = float(best[i])
             if kind == ANSWER:
                 answers[label] = value
             elif kind == INTENT:
@@ -318,21 +345,21 @@ class ExampleIndex:
                 policies[label] = value
             elif value > oos:
                 oos, oos_at = value, i
-        top = np.argsort(-sims, kind="stable")[:NEAREST]
+        ordered = top_indices(sims, max(NEAREST, VOTERS))
         nearest = tuple(Near(self.examples[i].text, self.examples[i].kind, self.examples[i].label, float(sims[i]))
-                        for i in top.tolist() if sims[i] > 0)
+                        for i in ordered[:NEAREST].tolist() if sims[i] > 0)
         oos_example = ""
         if oos_at >= 0:
-            members = np.flatnonzero(self._label_of == oos_at)
+            members = self._members[oos_at]
             oos_example = self.examples[int(members[np.argmax(sims[members])])].text
         voters = np.where(self._is_answer, sims, 0.0)
-        top_answers = [i for i in np.argsort(-voters, kind="stable")[:VOTERS].tolist() if voters[i] > 0]
+        top_answers = [i for i in top_indices(voters, VOTERS).tolist() if voters[i] > 0]
         total = float(sum(voters[i] for i in top_answers)) or 1.0
         votes: dict[str, float] = {}
         for i in top_answers:
             label = self.examples[i].label
             votes[label] = votes.get(label, 0.0) + float(voters[i]) / total
-        everyone = [i for i in np.argsort(-sims, kind="stable")[:VOTERS].tolist() if sims[i] > 0]
+        everyone = [i for i in ordered[:VOTERS].tolist() if sims[i] > 0]
         total_all = float(sum(sims[i] for i in everyone)) or 1.0
         kinds: dict[str, float] = {}
         for i in everyone:
@@ -340,6 +367,18 @@ class ExampleIndex:
             key = e.label if e.kind == INTENT else e.kind
             kinds[key] = kinds.get(key, 0.0) + float(sims[i]) / total_all
         return Neighbours(answers, oos, intents, nearest, oos_example, votes, policies, kinds)
+
+
+def top_indices(values: np.ndarray, k: int) -> np.ndarray:
+    """Return the indexes of the k largest values, largest first, ties in index order: exactly
+    `np.argsort(-values, kind="stable")[:k]`, without sorting all of them."""
+    if len(values) <= 4 * k:
+        return np.argsort(-values, kind="stable")[:k]
+    neg = -values
+    kth = neg[np.argpartition(neg, k - 1)[:k]].max()  # the k-th largest value (negated)
+    better = np.flatnonzero(neg < kth)
+    chosen = np.concatenate([better, np.flatnonzero(neg == kth)[:k - len(better)]])
+    return chosen[np.argsort(neg[chosen], kind="stable")]
 
 
 def answer_examples(examples: Iterable[Example]) -> dict[str, list[str]]:

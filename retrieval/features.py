@@ -132,10 +132,9 @@ def candidate_vector(facts: QuestionFacts, hit: Hit, scores: dict[str, float], b
     best = max(scores.values(), default=0.0)
     others = max((v for k, v in scores.items() if k != hit.id), default=0.0)
     score = scores.get(hit.id, 0.0)
-    ranked = facts.neighbours.ranked()
     ex = facts.neighbours.answer(hit.id)
-    ex_rank = next((n for n, (a, _) in enumerate(ranked, 1) if a == hit.id), 0)
-    ex_other = max((v for a, v in ranked if a != hit.id), default=0.0)
+    ex_rank = facts.neighbours.rank(hit.id)
+    ex_other = facts.neighbours.best_other(hit.id)
     e = evidence
     q = facts.query.compact
     english = sum(1 for ch in q if "a" <= ch <= "z") / len(q) if q else 0.0

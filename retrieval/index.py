@@ -93,6 +93,14 @@ class Query:
     weighted: list[tuple[str, float]]
     parts: list[str]
 
+    def token_sets(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Return the weighted tokens and the sub-words as sets (made once: a query is read, never changed)."""
+        sets = self.__dict__.get("_sets")
+        if sets is None or sets[0] is not self.weighted or sets[1] is not self.parts:
+            sets = self.__dict__["_sets"] = (self.weighted, self.parts, frozenset(t for t, _ in self.weighted),
+                                             frozenset(self.parts))
+        return sets[2], sets[3]
+
 
 class _Found(Mapping[str, set[str]]):
     """For each answer id of a ranking: the question's tokens (and synonyms) found in its documents.
@@ -203,6 +211,10 @@ class SearchIndex:
         self._cues = tuple(sorted({w for i in self._cued for w in self.docs[i].requires}))
         self._requires = {d.key: d.requires for d in self.docs if d.requires}
         self._bigrams: dict[tuple[int, str], frozenset[str]] = {}
+        self._last_bm25: tuple[Query, object, object, np.ndarray] | None = None
+        # The same, per answer: the union over its documents (explain reads an answer's at each level).
+        self._answer_terms: dict[tuple[str, str], frozenset[str]] = {}
+        self._answer_bigrams: dict[tuple[str, str], frozenset[str]] = {}
 
     @classmethod
     def cached(cls, docs: Sequence[Doc], tokenizer: Tokenizer, config: RetrievalConfig,
@@ -224,6 +236,7 @@ class SearchIndex:
             except (ValueError, EOFError, TypeError, KeyError, IndexError) as exc:
                 log.warning("search index cache %s does not hold an index (%s); rebuilding it", path, exc)
         index = cls(docs, tokenizer, config)
+        index.warm()  # so that the cache holds every text a search reads (the documents' cores too)
         write_cache(path, key, marshal.dumps(index._dump()))
         return index
 
@@ -345,6 +358,34 @@ class SearchIndex:
             found = self._bigrams[key] = frozenset(text[j:j + 2] for j in range(len(text) - 1))
         return found
 
+    def answer_terms(self, answer: str, level: str) -> frozenset[str]:
+        """Return the words and sub-words of all of an answer's documents at a level (see terms)."""
+        key = (answer, level)
+        found = self._answer_terms.get(key)
+        if found is None:
+            if len(self._answer_terms) >= TOKEN_SET_CACHE:
+                self._answer_terms.clear()
+            found = self._answer_terms[key] = frozenset().union(*(self.terms(i, level) for i in self.docs_of(answer)))
+        return found
+
+    def answer_bigrams(self, answer: str, level: str) -> frozenset[str]:
+        """Return the character bigrams of all of an answer's documents at a level (see bigrams)."""
+        key = (answer, level)
+        found = self._answer_bigrams.get(key)
+        if found is None:
+            if len(self._answer_bigrams) >= TOKEN_SET_CACHE:
+                self._answer_bigrams.clear()
+            found = self._answer_bigrams[key] = frozenset().union(
+                *(self.bigrams(i, level) for i in self.docs_of(answer)))
+        return found
+
+    def warm(self) -> None:
+        """Compute what a search would compute on first use: every answer's words and bigrams at each level."""
+        for answer in self._docs_of:
+            for level in ("name", "core", "all"):
+                self.answer_terms(answer, level)
+                self.answer_bigrams(answer, level)
+
     def knows(self, token: str) -> bool:
         """Return True when some document contains the word (as a word or a sub-word)."""
         return token in self._fields["words"].postings or token in self._fields["parts"].postings
@@ -365,6 +406,10 @@ class SearchIndex:
         words, parts = self.tokenizer.analyse(text)
         return Query(text=text, compact=compact(text), tokens=words,
                      weighted=self.tokenizer.expand(words, self.config.synonym_weight), parts=parts)
+
+    def reads_like(self, other: SearchIndex) -> bool:
+        """Return True when `other` parses a question into the same Query (same tokeniser, same synonym weight)."""
+        return other.tokenizer is self.tokenizer and other.config.synonym_weight == self.config.synonym_weight
 
     def doc_freq(self, token: str) -> int:
         """Return how many documents contain the word."""
@@ -427,10 +472,11 @@ class SearchIndex:
             if posting is not None:
                 scores[posting[0]] += weight * w * posting[1]
 
-    def _matched(self, i: int, query: Query) -> set[str]:
+    def _matched(self, i: int, query: Query) -> frozenset[str]:
         """Return the question's tokens (and synonyms, sub-words) that document i contains."""
         words, parts = self._token_sets(i)
-        return {t for t, _ in query.weighted if t in words or t in parts} | {p for p in query.parts if p in parts}
+        weighted, subwords = query.token_sets()
+        return (weighted & words) | (weighted & parts) | (subwords & parts)
 
     def _token_sets(self, i: int) -> tuple[frozenset[str], frozenset[str]]:
         """Return the words and sub-words of document i as sets (made on first use, kept for TOKEN_SET_CACHE)."""
@@ -444,20 +490,28 @@ class SearchIndex:
 
     def rank_documents(self, query: Query, answer: str, limit: int = 3) -> list[tuple[str, float]]:
         """Return the best documents (key, score) of one answer for the query (articles of the rules …)."""
+        scores = self._bm25(query)
+        own = [(self.docs[i].key, float(scores[i])) for i in self._docs_of.get(answer, ()) if scores[i] > 0]
+        return sorted(own, key=lambda x: -x[1])[:limit]
+
+    def _bm25(self, query: Query) -> np.ndarray:
+        """Return every document's BM25 score of the query's words and sub-words (read-only; remembered for the
+        last query: its ranking, its profile pool and its answers' best documents all start from it)."""
+        last = self._last_bm25
+        if last is not None and last[0] is query and last[1] is query.weighted and last[2] is query.parts:
+            return last[3]
         scores = np.zeros(len(self.docs))
         self._score("words", query.weighted, 1.0, scores)
-        self._score("parts", list(query.weighted) + [(p, 1.0) for p in query.parts], self.config.parts_weight, scores)
-        own = [(self.docs[i].key, float(scores[i])) for i in range(len(self.docs))
-               if self.docs[i].answer == answer and scores[i] > 0]
-        return sorted(own, key=lambda x: -x[1])[:limit]
+        part_tokens = [(t, w) for t, w in query.weighted] + [(p, 1.0) for p in query.parts]
+        self._score("parts", part_tokens, self.config.parts_weight, scores)
+        scores.flags.writeable = False
+        self._last_bm25 = (query, query.weighted, query.parts, scores)
+        return scores
 
     def rank(self, query: Query, limit: int = 10) -> Ranking:
         """Score every answer for the query and return the best `limit` hits."""
         cfg = self.config
-        scores = np.zeros(len(self.docs))
-        self._score("words", query.weighted, 1.0, scores)
-        part_tokens = [(t, w) for t, w in query.weighted] + [(p, 1.0) for p in query.parts]
-        self._score("parts", part_tokens, cfg.parts_weight, scores)
+        scores = self._bm25(query).copy()
         info = {t: self.tokenizer.information(t) for t in query.tokens}
         phrases = self._phrase_hits(query, info)
         total = sum(info.values()) or 1.0

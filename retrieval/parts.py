@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .aspects import Aspect, AspectPatterns
 from .config import RetrievalConfig
+from .correct import CorrectorIndex
 from .evidence import Words
 from .examples import ExampleIndex
 from .followup import FollowUpWords
@@ -37,3 +38,5 @@ class Parts:
     aspects: tuple[Aspect, ...] = ()
     aspect_patterns: AspectPatterns | None = None
     followup: FollowUpWords = FollowUpWords((), (), ())
+    # The typo corrector's index of the catalogue's vocabulary (what staff taught extends it per searcher).
+    corrector: CorrectorIndex | None = None

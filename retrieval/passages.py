@@ -20,7 +20,7 @@ import numpy as np
 from .aspects import GENERAL, Aspect, Lead, asked, lead, organisation_sentences, sentences
 from .parts import Parts
 from .readings import detect_aspects
-from .text import compact, normalise
+from .text import bounded, compact, normalise
 
 _SENTENCE = re.compile(r"(?<=[。；！？])|\n")
 _DIGIT = re.compile(r"\d")
@@ -205,6 +205,7 @@ class Passages:
         fitted model fills in where it found nothing, above the model's fitted threshold. An aspect asked that
         neither finds is said to be unstated; so is anything else a follow-up asks when the model finds no likely
         sentence, unless it asks for one of the card's own sections (电话, 条件: the card shows them)."""
+        question = bounded(question)
         settled, aspects, unstated = self.settled(answer, question)
         if settled is not None:
             return settled

@@ -22,11 +22,11 @@ from .config import RetrievalConfig
 from .lexicon import Lexicon
 from .evidence import Evidence, Words, explain
 from .examples import Neighbours
-from .index import Doc, Hit, SearchIndex
+from .index import Doc, Hit, Query, SearchIndex
 from .outcome import Decision
 from .policies import Passage, PolicyDocument
 from .scorer import Part
-from .text import compact, normalise
+from .text import bounded, compact, normalise
 from .tokenize import Tokenizer
 
 # File name of the passages' index inside the cache directory.
@@ -116,18 +116,32 @@ class PolicySearch:
                 for key, p in self.passages.items()]
         self.index = SearchIndex.cached(docs, tokenizer, config, cache_dir, POLICY_CACHE) if docs else None
         self._names = {d.id: [compact(n) for n in (d.title, d.short, d.subtitle) if n] for d in self.documents}
+        # Each name's character bigrams (what _named counts), and each passage's compact text and sentences.
+        self._name_grams = {d: [{n[i:i + 2] for i in range(len(n) - 1)} for n in names]
+                            for d, names in self._names.items()}
         self._texts = {d.id: compact("".join(p.text + "".join(p.lead) for p in d.passages) + d.title)
                        for d in self.documents}
+        self._bodies = {key: compact(p.text + "".join(p.lead)) for key, p in self.passages.items()}
+        # Each passage's sentences, with their character bigrams and whether they hold a figure.
+        self._sentences: dict[str, list[tuple[str, list[str], bool]]] = {}
+        self._last_reading: tuple[str, tuple[str, bool, bool, frozenset[str]]] | None = None
 
-    def candidates(self, text: str, neighbours: Neighbours, catalogue_p: float) -> PolicyCandidates:
-        """Return the candidate passages of a question and their feature rows."""
+    def candidates(self, text: str, neighbours: Neighbours, catalogue_p: float,
+                   parsed: tuple[SearchIndex, Query] | None = None) -> PolicyCandidates:
+        """Return the candidate passages of a question and their feature rows (`parsed`: an index and its
+        reading of the question, used when that index reads text as the passages' index does)."""
         if self.index is None:
             return PolicyCandidates([], np.zeros((0, len(POLICY_FEATURES))))
-        query = self.index.parse(text)
+        text = bounded(text)
+        if parsed is not None and parsed[1].text == text and self.index.reads_like(parsed[0]):
+            query = parsed[1]
+        else:
+            query = self.index.parse(text)
         content = self.words.content(query.tokens)
         hits = self.index.rank(query, limit=POLICY_CANDIDATES).hits
         keys = [h.id for h in hits]
         ranked = sorted(neighbours.policies.items(), key=lambda kv: (-kv[1], kv[0]))
+        rank_of = {k: n for n, (k, _) in enumerate(ranked, 1)}
         for key, sim in ranked[:EXAMPLE_CANDIDATES]:
             if sim >= EXAMPLE_FLOOR and key not in keys:
                 keys.append(key)
@@ -154,9 +168,10 @@ class PolicySearch:
             others = max((v for k, v in scores.items() if k != key), default=0.0)
             rank = keys.index(key) + 1 if key in scores else 0
             ex = neighbours.policies.get(key, 0.0)
-            ex_rank = next((n for n, (k, _) in enumerate(ranked, 1) if k == key), 0)
-            ex_other = max((v for k, v in ranked if k != key), default=0.0)
-            body = compact(p.text + "".join(p.lead))
+            ex_rank = rank_of.get(key, 0)
+            # The best similarity of another passage: the first of the ranking that is not this one.
+            ex_other = next((v for k, v in ranked[:2] if k != key), 0.0)
+            body = self._bodies[key]
             rows.append(qv + [
                 math.log1p(score) / 4, score / best if best > 0 else 0.0, 1.0 / rank if rank else 0.0,
                 math.log((score + 1.0) / (others + 1.0)),
@@ -169,6 +184,13 @@ class PolicySearch:
             ])
             evidence.append(e)
         return PolicyCandidates(keys, np.array(rows, dtype=float).reshape(-1, len(POLICY_FEATURES)), evidence)
+
+    def warm(self) -> None:
+        """Compute what a search would compute on first use (the passages' words, bigrams and sentences)."""
+        if self.index is not None:
+            self.index.warm()
+        for passage in self.passages.values():
+            self.lead_sentence(passage, "")
 
     def decide(self, text: str, cands: PolicyCandidates, model: Part) -> PolicyResult:
         """Return the policy outcome of a question's candidates under the fitted model."""
@@ -187,26 +209,39 @@ class PolicySearch:
     def lead_sentence(self, passage: Passage, text: str) -> str:
         """Return the passage's sentence that answers first: one with a figure when the question asks for one,
         the 牵头单位 when it asks who leads, else the sentence sharing most of the question's words."""
-        norm = normalise(text)
-        if any(w in norm for w in self.policy_words.lead) and passage.lead:
+        norm, asks_lead, asks_number, grams = self._reading(text)
+        if asks_lead and passage.lead:
             return "；".join(passage.lead)
-        sentences = [s.strip() for s in _SENTENCE.split(passage.text) if s.strip()]
+        sentences = self._sentences.get(passage.text)
+        if sentences is None:
+            sentences = self._sentences[passage.text] = [
+                (s, [s[i:i + 2] for i in range(len(s) - 1)], bool(_DIGIT.search(s)))
+                for s in (s.strip() for s in _SENTENCE.split(passage.text)) if s]
         if not sentences:
             return ""
-        asks_number = any(w in norm for w in self.policy_words.number)
-        grams = {norm[i:i + 2] for i in range(len(norm) - 1)}
 
-        def score(s: str) -> tuple[float, int]:
-            shared = sum(1 for i in range(len(s) - 1) if s[i:i + 2] in grams)
-            return (shared + (5 if asks_number and _DIGIT.search(s) else 0), -len(s))
+        def score(sentence: tuple[str, list[str], bool]) -> tuple[float, int]:
+            s, pairs, digits = sentence
+            shared = sum(map(grams.__contains__, pairs))
+            return (shared + (5 if asks_number and digits else 0), -len(s))
 
-        return max(sentences, key=score)
+        return max(sentences, key=score)[0]
+
+    def _reading(self, text: str) -> tuple[str, bool, bool, frozenset[str]]:
+        """Return what lead_sentence reads of a question: its normal form, whether it asks who leads and for a
+        figure, and its character bigrams (remembered for the last question: each of its passages asks)."""
+        last = self._last_reading
+        if last is None or last[0] != text:
+            norm = normalise(bounded(text))
+            last = self._last_reading = (text, (norm, any(w in norm for w in self.policy_words.lead),
+                                                any(w in norm for w in self.policy_words.number),
+                                                frozenset(norm[i:i + 2] for i in range(len(norm) - 1))))
+        return last[1]
 
     def _named(self, q: str, document: str) -> float:
         """Return how much of one of a document's names the question holds (as character bigrams)."""
         best = 0.0
-        for name in self._names.get(document, ()):
-            grams = {name[i:i + 2] for i in range(len(name) - 1)}
+        for grams in self._name_grams.get(document, ()):
             if grams:
                 best = max(best, sum(1 for g in grams if g in q) / len(grams))
         return best

@@ -81,16 +81,8 @@ def programme_share(normalised: str, names: Sequence[str], lexicon: Lexicon, fie
     names no programme. A field before 工程 (土木工程, 电气工程) is a discipline, not a programme."""
     if not lexicon.programme_ends:
         return 1.0
-    ends = _any_of(lexicon.programme_ends)
-    not_before = f"(?![{re.escape(lexicon.programme_not_before)}])" if lexicon.programme_not_before else ""
-    text = strip_levels(re.sub(r"\s+", "", normalised), lexicon)
-    fields = tuple(fields)
     shares = []
-    for m in re.finditer(ends + not_before, text):
-        before = re.sub(r"[\d_a-z]+$", "", text[:m.start()])  # 131工程: a number is in no name's words
-        # 土木工程: a field, then an ending that is itself a field word, is a discipline, not a programme.
-        if not before or (m.group(0) in fields and any(before.endswith(f) for f in fields)):
-            continue
+    for before in _programmes_named(normalised, lexicon, tuple(fields)):
 
         def run(name: str) -> int:
             n = 0
@@ -100,6 +92,30 @@ def programme_share(normalised: str, names: Sequence[str], lexicon: Lexicon, fie
 
         shares.append(max((run(n) for n in names), default=0) / PROGRAMME_NAME)
     return min(shares, default=1.0)
+
+
+_last_programmes: list[tuple[tuple[str, Lexicon, tuple[str, ...]], tuple[str, ...]]] = []
+
+
+def _programmes_named(normalised: str, lexicon: Lexicon, fields: tuple[str, ...]) -> tuple[str, ...]:
+    """Return what comes before each programme ending the question names (remembered for the last question: each
+    of its candidates asks)."""
+    key = (normalised, lexicon, fields)
+    last = _last_programmes[0] if _last_programmes else None
+    if last is not None and last[0][0] == normalised and last[0][1] is lexicon and last[0][2] == fields:
+        return last[1]
+    ends = _any_of(lexicon.programme_ends)
+    not_before = f"(?![{re.escape(lexicon.programme_not_before)}])" if lexicon.programme_not_before else ""
+    text = strip_levels(re.sub(r"\s+", "", normalised), lexicon)
+    found = []
+    for m in re.finditer(ends + not_before, text):
+        before = re.sub(r"[\d_a-z]+$", "", text[:m.start()])  # 131工程: a number is in no name's words
+        # 土木工程: a field, then an ending that is itself a field word, is a discipline, not a programme.
+        if not before or (m.group(0) in fields and any(before.endswith(f) for f in fields)):
+            continue
+        found.append(before)
+    _last_programmes[:] = [(key, tuple(found))]
+    return tuple(found)
 
 
 def level_conflict(normalised: str, title: str, lexicon: Lexicon) -> bool:

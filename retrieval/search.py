@@ -22,7 +22,7 @@ import numpy as np
 
 from .aspects import Aspect, AspectPatterns, Lead, lead, load_aspects
 from .config import RetrievalConfig, load_config
-from .correct import Corrector
+from .correct import MAX_CORRECTED, Corrector, CorrectorIndex
 from .decide import decide
 from .dialogue import TURN_FEATURES, Dialogue
 from .passages import PASSAGE_FEATURES, Passages
@@ -33,7 +33,7 @@ from .examples import (ANSWER, INTENT, INTENTS, OUT_OF_SCOPE, Analyser, Example,
 from .features import (FEATURES, Candidate, QuestionFacts, candidate_ids, candidate_vector, characters_only,
                        question_vector)
 from .followup import FollowUpWords, load_followup
-from .index import Hit, Query, SearchIndex
+from .index import Doc, Hit, Query, SearchIndex
 from .intents import INTENT_FEATURES, intent_vector
 from .lexicon import Lexicon, load_lexicon
 from .loader import DATA_DIR, load_catalogue
@@ -47,19 +47,24 @@ from .readings import (chitchat_only, detect_aspects, level_conflict, levels, ot
                        programme_share, strip_levels)
 from .scorer import DECISION_FILE, DecisionModel, load_decision
 from .societies import Societies, SocietyMatch
-from .text import compact, normalise
+from .text import bounded, compact, normalise
 from .tokenize import Tokenizer
 
-# Longest question text searched; the rest is ignored (Telegram allows 4096 characters).
+# Longest question text kept in the log and shown to staff (Telegram allows 4096 characters); the search reads
+# the first MAX_READ (retrieval/text.py), the typo corrector the first MAX_CORRECTED (retrieval/correct.py).
 MAX_QUESTION = 500
-# Longest text the typo corrector reads: its work grows with the text, and a typo in a long message is
-# read well enough from the words around it.
-MAX_CORRECTED = 120
+# Longest text of a service read to find similar ones.
+MAX_SIMILAR = 500
 
 # Shortest name that decides between close answers by itself (天津赛区 is a part of a name, not one).
 PHRASE_LEAD = 5
 # A programme the question names is the best service's when its names hold at least this share of its characters.
 PROGRAMME_SHARE = 0.5
+
+# Questions searched once at start (Searcher.warm): one of each kind, so that no user's first one pays for a path.
+WARM_QUESTIONS = ("青托对年龄有什么要求", "青拖申报条件", "kpds", "我是高校老师35岁有什么适合我的", "天津市化学学会电话",
+                  "发展科技小院这项工作由市科协哪个部门牵头", "how to apply for the youth talent program",
+                  "天津明天会下雨吗", "你好", "我想找人工客服")
 
 # Profile lists: how many ranked services to choose from, and what a fitting audience or need tag adds to a
 # probability-ordered list.
@@ -182,12 +187,15 @@ class Searcher:
         taught_examples = [Example(q, ANSWER, sid, "taught") for sid, qs in self.learned.items() for q in qs] + \
             [Example(q, OUT_OF_SCOPE, "staff", "taught") for q in self.taught.out_of_scope]
         self.examples = parts.examples.extended(taught_examples)
-        self.corrector = Corrector(self._vocabulary(), self.tokenizer.is_common, self.tokenizer.cut,
-                                   quiet=self.lexicon.stopwords | self.lexicon.function_chars, known=self.index.knows)
+        self.corrector = Corrector(vocabulary(parts, self.index.docs, self.learned, self.taught.terms),
+                                   self.tokenizer.is_common, self.tokenizer.cut,
+                                   quiet=self.lexicon.stopwords | self.lexicon.function_chars, known=self.index.knows,
+                                   index=parts.corrector)
         self._fields = tuple(w for words in self.societies.fields.values() for w in words)
         self.passages = Passages(parts)
         self.dialogue = Dialogue(self)
         self._namings: dict[str, _Naming] = {}
+        self._last_named: dict[int, tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]] = {}
         self._answer_text: dict[str, str] = {}
         for doc in self.index.docs:
             self._answer_text[doc.answer] = self._answer_text.get(doc.answer, "") + compact(doc.name + doc.body)
@@ -233,7 +241,21 @@ class Searcher:
             policy=PolicySearch(policies, tokenizer, config, words, load_policy_words(lexicon), cache_dir),
             aspects=load_aspects(lexicon), aspect_patterns=AspectPatterns.of(lexicon),
             followup=load_followup(lexicon))
+        parts = replace(parts, corrector=CorrectorIndex.cached(vocabulary(parts, parts.index.docs), cache_dir))
         return cls(parts)
+
+    def warm(self) -> Searcher:
+        """Compute at start what searches would otherwise compute on first use, while users wait: every answer's
+        words and bigrams at each level (entries and policy passages), every service's names, and the readings
+        of a few questions of each kind (typo, profile, society, policy, English). Return this searcher."""
+        self.index.warm()
+        if self.parts.policy is not None:
+            self.parts.policy.warm()
+        for service in self.catalogue.services:
+            self._naming(service.id)
+        for question in WARM_QUESTIONS:
+            self.search(question)
+        return self
 
     def with_taught(self, taught: Taught) -> Searcher:
         """Return a searcher with these taught items (built from the shared parts; this one is unchanged)."""
@@ -251,21 +273,6 @@ class Searcher:
         """Return a searcher deciding with another fitted model (calibration scores each fold's fit)."""
         return Searcher(replace(self.parts, decision=decision), self.taught, self.mechanisms)
 
-    def _vocabulary(self) -> list[str]:
-        """Return the terms a typo may be corrected to: names of everything the catalogue answers, and taught."""
-        terms: list[str] = []
-        for s in self.catalogue.services:
-            terms += [s.title, *s.aliases]
-        for doc in self.index.docs:
-            terms += list(doc.phrases) + list(doc.cued_phrases)
-        terms += [w for w, _ in self.lexicon.user_words]
-        terms += [a for aliases in self.learned.values() for a in aliases]
-        terms += [meant for _, meant in self.taught.terms]
-        # What a follow-up asks (电话, 放宽): 电化 after a card is a typo of a question about it.
-        terms += [w for words in self.lexicon.intents.values() for w in words]
-        terms += [w for aspect in self.parts.aspects for w in aspect.asks]
-        return [normalise(t).replace(" ", "") for t in terms]
-
     # -- searching -------------------------------------------------------------------------------
 
     def search(self, question: str) -> SearchResult:
@@ -273,7 +280,7 @@ class Searcher:
         model = self.parts.decision
         if model is None:
             raise ModelMissing("data/decision.yaml is missing: run python -m retrieval.calibrate --write")
-        question = question[:MAX_QUESTION]
+        question = bounded(question)
         text, terms = self._apply_terms(question)
         taught = self._taught(question, text, terms)
         if taught is not None:
@@ -282,7 +289,7 @@ class Searcher:
         intent, can_apply = self.intent_of(first)
         best = first
         if first.confidence < model.thresholds.answer and intent is not Intent.SMALLTALK and self.mechanisms.corrector:
-            for rewrite in self.corrector.rewrites(normalise(text)[:MAX_CORRECTED]):
+            for rewrite in self.corrector.rewrites(normalise(text)):
                 again = self.scored(self.analyse(rewrite.text, terms + rewrite.changes, rewrite.cost))
                 if again.confidence > best.confidence:
                     best = again
@@ -313,7 +320,7 @@ class Searcher:
     def policy_candidates(self, text: str, a: Analysis) -> PolicyCandidates:
         """Return a question's candidate passages of the policy documents, with their features."""
         assert self.parts.policy is not None
-        return self.parts.policy.candidates(text, a.facts.neighbours, a.confidence)
+        return self.parts.policy.candidates(text, a.facts.neighbours, a.confidence, (self.index, a.facts.query))
 
     def outcome(self, question: str, a: Analysis, intent: Intent, can_apply: bool) -> SearchResult:
         """Return the typed outcome of a scored analysis."""
@@ -390,18 +397,19 @@ class Searcher:
 
     def versions(self, question: str) -> list[Analysis]:
         """Return every reading of a question — as typed, then each rewrite of the corrector — unscored."""
-        question = question[:MAX_QUESTION]
+        question = bounded(question)
         text, terms = self._apply_terms(question)
         out = [self.analyse(text, terms)]
         if self.mechanisms.corrector:
             out += [self.analyse(r.text, terms + r.changes, r.cost)
-                    for r in self.corrector.rewrites(normalise(text)[:MAX_CORRECTED])]
+                    for r in self.corrector.rewrites(normalise(text))]
         return out
 
     def analyse(self, text: str, corrections: tuple[tuple[str, str], ...] = (), cost: int = 0,
                 exclude: Iterable[int] = ()) -> Analysis:
         """Read a question and return its candidates with their features (not yet scored); `exclude` leaves
         examples out of the nearest ones (calibration reads each example against the others)."""
+        text = bounded(text)
         norm = normalise(text)
         query = self.index.parse(text)
         content = tuple(self.words.content(query.tokens))
@@ -453,11 +461,20 @@ class Searcher:
             "characters": characters_only(content) and not hit.phrase,
             "unnamed_programme": service is not None and programme_share(
                 norm, self._naming(hit.id).names, self.lexicon, self._fields) < PROGRAMME_SHARE,
-            "other_agency": any(g in query.compact and g not in text for g in self.lexicon.agencies),
+            "other_agency": any(g not in text for g in self._named_in(query.compact, self.lexicon.agencies)),
             # 上海市科普大使: a place the question names that the answer's text never mentions.
-            "other_place": any(r in query.compact and r not in text for r in self.lexicon.regions),
+            "other_place": any(r not in text for r in self._named_in(query.compact, self.lexicon.regions)),
             "level_conflict": service is not None and level_conflict(norm, normalise(service.title), self.lexicon),
         }
+
+    def _named_in(self, q: str, words: tuple[str, ...]) -> tuple[str, ...]:
+        """Return the words (agencies, regions) a compact question holds, in their order (remembered for the last
+        question: each of its candidates asks)."""
+        key = (q, words)
+        last = self._last_named.get(id(words))
+        if last is None or last[0] != key:
+            last = self._last_named[id(words)] = (key, tuple(w for w in words if w in q))
+        return last[1]
 
     def _organisation(self, query: Query) -> str:
         """Return tast or cast when the question is about the organisation itself: it starts with its name and
@@ -482,7 +499,7 @@ class Searcher:
 
     def explain(self, question: str, answer: str, words: tuple[str, ...] | None = None) -> Evidence:
         """Return how much of a question's content (or of `words`) one answer explains."""
-        query = self.index.parse(question[:MAX_QUESTION])
+        query = self.index.parse(bounded(question))
         content = list(words) if words is not None else self.words.content(query.tokens)
         return explain(self.words, self.index, query, content, answer)
 
@@ -500,7 +517,7 @@ class Searcher:
         # with the introduction says what it does; either alone drifts to one shared word.
         fused: dict[str, float] = {}
         for text in (service.title, service.title + " " + service.introduction.plain()):
-            hits = self.index.rank(self.index.parse(text[:MAX_QUESTION]), limit=limit + 4).hits
+            hits = self.index.rank(self.index.parse(text[:MAX_SIMILAR]), limit=limit + 4).hits
             ranked = [h.id for h in hits if h.id != service_id and h.id in self.catalogue.by_id]
             for n, sid in enumerate(ranked):
                 fused[sid] = fused.get(sid, 0.0) + 1.0 / (3 + n)
@@ -513,7 +530,7 @@ class Searcher:
         it, and with level words taken out one of its names holds one of the service's whole (最美科技工作者).
         """
         service = self.catalogue.service(service_id)
-        turn = compact(self.parts.followup.strip_marks(question))
+        turn = compact(self.parts.followup.strip_marks(bounded(question)))
         # The level is what the turn is about only when it leads (全国的那个…, 那全国总决赛呢); in 推荐到全国的有几个
         # it is where Tianjin's own programme sends people.
         lead = next((w for w in (*self.lexicon.national, *self.lexicon.local) if turn.startswith(w)), "")
@@ -547,11 +564,12 @@ class Searcher:
              related: tuple[str, ...] = ()) -> Lead | None:
         """Return the sentences of an entry (or of a sentence list) that answer the question (retrieval/aspects.py)."""
         assert self.parts.aspect_patterns is not None
-        return lead(source, question, words, aspect, self.parts.aspect_patterns, limit, related)  # type: ignore[arg-type]
+        return lead(source, bounded(question), words, aspect, self.parts.aspect_patterns, limit,  # type: ignore[arg-type]
+                    related)
 
     def best_documents(self, question: str, answer: str, limit: int = 2) -> list[str]:
         """Return the keys of an answer's documents that fit the question best (article:40 …)."""
-        return [k for k, _ in self.index.rank_documents(self.index.parse(question[:MAX_QUESTION]), answer, limit)]
+        return [k for k, _ in self.index.rank_documents(self.index.parse(bounded(question)), answer, limit)]
 
     def _apply_terms(self, question: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         """Apply taught terms (typed → meant) to a question; return the text to search and what changed."""
@@ -627,6 +645,23 @@ class _Naming:
     levels: frozenset[str]       # the levels they name ("national", "local")
 
 
+def vocabulary(parts: Parts, docs: Iterable[Doc], learned: Mapping[str, tuple[str, ...]] | None = None,
+               terms: Iterable[tuple[str, str]] = ()) -> list[str]:
+    """Return the terms a typo may be corrected to: names of everything the catalogue answers, and taught."""
+    out: list[str] = []
+    for s in parts.catalogue.services:
+        out += [s.title, *s.aliases]
+    for doc in docs:
+        out += list(doc.phrases) + list(doc.cued_phrases)
+    out += [w for w, _ in parts.lexicon.user_words]
+    out += [a for aliases in (learned or {}).values() for a in aliases]
+    out += [meant for _, meant in terms]
+    # What a follow-up asks (电话, 放宽): 电化 after a card is a typo of a question about it.
+    out += [w for words in parts.lexicon.intents.values() for w in words]
+    out += [w for aspect in parts.aspects for w in aspect.asks]
+    return [normalise(t).replace(" ", "") for t in out]
+
+
 def name_examples(catalogue: Catalogue) -> tuple[Example, ...]:
     """Return every answer's names as examples of it: a title or alias typed alone is a question about it."""
     out = [Example(n, ANSWER, s.id, "names") for s in catalogue.services for n in (s.title, *s.aliases)]
@@ -648,4 +683,4 @@ def _org_names(name: str, short: str, city: str) -> list[str]:
 
 
 __all__ = ["Analysis", "Decision", "Intent", "ModelMissing", "Reason", "SearchResult", "Searcher", "Taught",
-           "INTENT", "MAX_QUESTION"]
+           "INTENT", "MAX_CORRECTED", "MAX_QUESTION"]

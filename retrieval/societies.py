@@ -70,10 +70,15 @@ class Societies:
         words = {name: [w for w in cut(core) if len(w) >= 2] for name, core in self.cores}
         counts = Counter(w for ws in words.values() for w in set(ws))
         self._words = {name: [w for w in ws if counts[w] <= 2] for name, ws in words.items()}
+        # Each society's name compacted, with and without the city prefix.
+        self._compact = {name: compact(name) for name, _ in self.cores}
+        self._short = {name: compact(self._prefix.sub("", name)) for name, _ in self.cores}
 
     def match(self, question: str) -> SocietyMatch:
         """Return what the question asks about the societies (empty when it does not speak of Tianjin's)."""
         q = compact(question)
+        if not any(c in q for c in self.cues):  # (what the next line asks cannot hold; without cutting the text)
+            return SocietyMatch()
         # A cue counts as a word (化学学会, 农学会), not inside one (企业科协会员 has no 协会).
         if not any(w.endswith(c) for w in self._cut(q) for c in self.cues):
             return SocietyMatch()
@@ -94,11 +99,11 @@ class Societies:
                        for c in cue_at)
 
         names = [name for name, core in self.cores
-                 if compact(name) in q or compact(self._prefix.sub("", name)) in q or
+                 if self._compact[name] in q or self._short[name] in q or
                  (len(core) >= 2 and core in rest and near_cue(core))]
         if not names:
             names = [name for name, _ in self.cores if any(w in rest and near_cue(w) for w in self._words[name])]
-        shorts = {name: compact(self._prefix.sub("", name)) for name in names}
+        shorts = {name: self._short[name] for name in names}
         names = [n for n in names if not any(shorts[n] != shorts[m] and shorts[n] in shorts[m] for m in names)]
         discipline, field = "", ""
         if not names:

@@ -34,6 +34,8 @@ PHRASE_FREQ = 5000
 # Longer titles and aliases are not added: as one opaque word they would hide their parts (天津, 青年,
 # 科技奖) from the search; the phrase matcher finds them whole instead.
 MAX_DICT_PHRASE = 4
+# Texts whose analysis is remembered (the words of the last questions; documents are read once, at build).
+ANALYSED_TEXTS = 64
 # File name of jieba's parsed dictionary inside the cache directory.
 DICTIONARY_CACHE = "jieba-dictionary.cache"
 
@@ -60,6 +62,10 @@ class Tokenizer:
         self.synonyms = lexicon.synonyms
         # Content words of each synonym, tokenised once; cleared whenever jieba learns a word.
         self._synonym_words: dict[str, list[str]] = {}
+        # Each word's information, once computed (see information).
+        self._information: dict[str, float] = {}
+        # The last texts analysed, with their words (see analyse); cleared whenever jieba learns a word.
+        self._analysed: dict[str, tuple[list[str], list[str]]] = {}
         for word, freq in lexicon.user_words:
             self._add_word(word, freq)
         self.add_phrases(phrases)
@@ -73,6 +79,7 @@ class Tokenizer:
         self._jieba.add_word(word, freq)
         self._state.update(f"{word}\t{freq}\n".encode("utf-8"))
         self._synonym_words.clear()
+        self._analysed.clear()
 
     def fingerprint(self) -> str:
         """Return a key over everything that decides how this tokeniser cuts text."""
@@ -90,8 +97,19 @@ class Tokenizer:
 
         Sub-words are what jieba's search mode adds (托举 inside 青年人才托举工程) and let a partial
         mention match; they are scored in a separate, lighter field. They are derived from the one cut
-        exactly as jieba's cut_for_search derives them, instead of cutting the text a second time.
+        exactly as jieba's cut_for_search derives them, instead of cutting the text a second time. The
+        last few texts' results are remembered: one question is read by the index, the examples and the
+        policy passages alike (forgotten whenever jieba learns a word).
         """
+        key = normalise(text)  # what is analysed: texts that normalise alike are read alike
+        found = self._analysed.get(key)
+        if found is None:
+            if len(self._analysed) >= ANALYSED_TEXTS:
+                self._analysed.clear()
+            found = self._analysed[key] = self._analyse(text)
+        return list(found[0]), list(found[1])
+
+    def _analyse(self, text: str) -> tuple[list[str], list[str]]:
         freq = self._jieba.FREQ
         stop = self.stopwords
         # HMM off: jieba's guessing of unknown words glues neighbours into words no document has (成立科协,
@@ -126,10 +144,16 @@ class Tokenizer:
 
     def information(self, token: str) -> float:
         """Return how much a word says in general Chinese, from jieba's frequencies (rare says more)."""
-        general = self._general.get(token)
-        if general is None:
-            general = self._jieba.FREQ.get(token, 0)
-        return math.log((self._general_total + 1) / (general + 1))
+        found = self._information.get(token)
+        if found is None:
+            # A word jieba learns keeps its general frequency (_general): the value never changes.
+            general = self._general.get(token)
+            if general is None:
+                general = self._jieba.FREQ.get(token, 0)
+            if len(self._information) >= 100_000:
+                self._information.clear()
+            found = self._information[token] = math.log((self._general_total + 1) / (general + 1))
+        return found
 
     def synonym_words(self, synonym: str) -> list[str]:
         """Return the content words of a synonym (tokenised once, until jieba learns a new word)."""

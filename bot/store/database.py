@@ -2,7 +2,9 @@
 that wait in memory while the database refuses them.
 
 Writes: every operation runs in one transaction (a turn of the conversation collects its writes with
-`batch()` and commits them together). A transient failure — busy/locked, disk full, I/O, read-only —
+`batch()` and commits them together), sent to the connection's thread as one call: BEGIN, the
+statements and COMMIT (or ROLLBACK) cost one hop between the event loop and aiosqlite's thread, not one
+per statement; a read is one hop too (execute and fetch together). A transient failure — busy/locked, disk full, I/O, read-only —
 keeps the writes in memory, in order, and retries them; anything else (a wrong column, a wrong
 parameter count) is a bug and raises at once. The queue is flushed strictly in order, so an older
 write never lands over a newer one; a write may carry a key (a session's) that stays in `dirty` until
@@ -247,18 +249,27 @@ class Database:
             return True
 
     async def _run(self, ops: list[Write]) -> None:
+        """Commit the writes as one transaction, in one call on the connection's thread."""
         db = self.connection
-        await db.execute("BEGIN IMMEDIATE")
+        await db._execute(self._transaction, db._conn, ops)  # aiosqlite's queue to its thread: one hop
+
+    def _transaction(self, conn: sqlite3.Connection, ops: list[Write]) -> None:
+        """On the connection's thread: BEGIN IMMEDIATE, every write, COMMIT; ROLLBACK if any fails."""
+        self.execute_on_thread(conn, "BEGIN IMMEDIATE", ())
         try:
             for op in ops:
-                await db.execute(op.sql, op.params)
-            await db.execute("COMMIT")
+                self.execute_on_thread(conn, op.sql, op.params)
+            self.execute_on_thread(conn, "COMMIT", ())
         except BaseException:
             try:
-                await db.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
             raise
+
+    def execute_on_thread(self, conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> None:
+        """Run one statement of a transaction on the connection's thread (the tests make it fail here)."""
+        conn.execute(sql, params)
 
     def _enqueue(self, ops: list[Write]) -> None:
         self._queue.append(ops)
@@ -315,8 +326,8 @@ class Database:
         return sum(len(ops) for ops in self._queue)
 
     async def read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        async with self.connection.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        """Return the rows of a query (executed and fetched in one call on the connection's thread)."""
+        return list(await self.connection.execute_fetchall(sql, params))
 
     @asynccontextmanager
     async def change(self) -> AsyncIterator[aiosqlite.Connection]:

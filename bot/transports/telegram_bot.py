@@ -42,12 +42,12 @@ from starlette.routing import Route
 from telegram import (BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Message,
                       MessageEntity, Update)
 from telegram.constants import ChatType, ParseMode
-from telegram.error import (BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError,
-                            TimedOut)
+from telegram.error import (BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter,
+                            TelegramError, TimedOut)
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
                           ContextTypes, MessageHandler, TypeHandler, filters)
 
-from ..app import StartupError, build_assistant
+from ..app import StartupError, build_assistant, freeze_heap
 from ..chat import texts
 from ..chat.core import Assistant
 from ..chat.replies import Reply, Sender
@@ -58,6 +58,11 @@ log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 3
 POLL_TIMEOUT = 30
+# While updates are in flight a getUpdates returns at once (with them): ask again when one was handled, or
+# after this long for new ones.
+INFLIGHT_POLL_SECONDS = 0.25
+# A getUpdates read may take its long-poll timeout plus this (python-telegram-bot's default read timeout).
+READ_ALLOWANCE = 5.0
 # A 409 Conflict this soon after start means another instance was polling first: this one gives way.
 CONFLICT_GRACE_SECONDS = 20.0
 # Telegram updates are a few kilobytes; anything near this is not from Telegram.
@@ -312,36 +317,58 @@ async def sync_loop(assistant: Assistant, every: float, app: Application | None 
             log.exception("sync with the database failed")
 
 
+async def _fetch(app: Application, offset: int | None, timeout: int) -> list[Any]:
+    """Return the updates from `offset` on as Telegram sent them (JSON objects, not yet parsed).
+
+    This is `Bot.get_updates` without its parsing of every update (python-telegram-bot's own request path,
+    `_post`, which its get_updates calls too; its public do_api_request warns for known methods).
+    """
+    data = {"offset": offset, "timeout": timeout, "allowed_updates": Update.ALL_TYPES}
+    # getUpdates answers within `timeout` seconds; the read may take that long, plus the usual allowance.
+    result = await app.bot._post("getUpdates", data, read_timeout=timeout + READ_ALLOWANCE)
+    return result if isinstance(result, list) else []
+
+
+def _parse(app: Application, data: Any) -> Update:
+    """Return the Update of one update's JSON: the one place an update is parsed, once per update."""
+    update = Update.de_json(data, app.bot)
+    app.bot.insert_callback_data(update)
+    return update
+
+
 async def poll(app: Application, stop: asyncio.Event, grace: float = CONFLICT_GRACE_SECONDS) -> None:
     """Fetch and handle updates until `stop`; acknowledge an update only once it and all before it were handled.
 
     Updates are handled concurrently as they arrive. Telegram's offset confirms every update below it,
-    so while some update is still being handled the offset stays at it: the next getUpdates returns it
-    again at once (recognised as in flight, not handled twice), and this loop then waits briefly for
-    some handling to finish instead of asking again straight away.
+    so while some update is still being handled the offset stays at it and getUpdates returns it again
+    at once: such a poll cannot wait for new updates. So while anything is in flight the loop asks again
+    only once some handling finished (one getUpdates for all that finished meanwhile), or after
+    INFLIGHT_POLL_SECONDS for new updates; what it gets back is JSON, and only updates not seen before
+    are parsed and handled — an update in flight is neither parsed nor handled twice.
     """
     started = time.monotonic()
     inflight: dict[int, asyncio.Task[None]] = {}
-    settled = asyncio.Event()
+    finished = asyncio.Event()  # something in flight was handled since the last getUpdates
     next_id: int | None = None
     failures = 0
 
     def done(update_id: int, _task: object = None) -> None:
         inflight.pop(update_id, None)
-        settled.set()
+        finished.set()
 
     while not stop.is_set():
+        if inflight and not finished.is_set():
+            await _first(finished.wait(), stop.wait(), timeout=INFLIGHT_POLL_SECONDS)
+            if stop.is_set():
+                break
+        finished.clear()
         offset = min(inflight) if inflight else next_id
-        fetch = asyncio.ensure_future(app.bot.get_updates(offset=offset, timeout=0 if inflight else POLL_TIMEOUT,
-                                                          allowed_updates=Update.ALL_TYPES))
-        stopper = asyncio.ensure_future(stop.wait())
-        await asyncio.wait({fetch, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        stopper.cancel()
-        if not fetch.done():
+        fetch = asyncio.ensure_future(_fetch(app, offset, 0 if inflight else POLL_TIMEOUT))
+        if not await _first(fetch, stop.wait()):
             fetch.cancel()  # not acknowledged: Telegram delivers these again next time
             break
         try:
-            updates = list(fetch.result())
+            raw = fetch.result()
         except Conflict as exc:
             if time.monotonic() - started < grace:
                 raise SecondInstance(str(exc)) from None
@@ -363,26 +390,34 @@ async def poll(app: Application, stop: asyncio.Event, grace: float = CONFLICT_GR
             await asyncio.sleep(wait)
             continue
         failures = 0
-        fresh = [u for u in updates if next_id is None or u.update_id >= next_id]
-        for u in fresh:
-            task = asyncio.create_task(app.process_update(u))
-            inflight[u.update_id] = task
-            task.add_done_callback(functools.partial(done, u.update_id))
-        if updates:
-            next_id = max(next_id or 0, updates[-1].update_id + 1)
-        if inflight and not fresh:
-            settled.clear()
-            try:
-                await asyncio.wait_for(settled.wait(), 0.25)
-            except asyncio.TimeoutError:
-                pass
+        for data in raw:
+            update_id = int(data["update_id"])
+            if next_id is not None and update_id < next_id:
+                continue  # in flight, or handled: parsed once already
+            next_id = update_id + 1
+            task = asyncio.create_task(app.process_update(_parse(app, data)))
+            inflight[update_id] = task
+            task.add_done_callback(functools.partial(done, update_id))
     if inflight:  # a graceful stop finishes what it started
         await asyncio.gather(*inflight.values(), return_exceptions=True)
     if next_id is not None:
         try:  # acknowledge what was handled, so that a clean stop leaves nothing to redo
-            await app.bot.get_updates(offset=next_id, timeout=0)
+            await _fetch(app, next_id, 0)
         except TelegramError:
             pass
+
+
+async def _first(*waits: Any, timeout: float | None = None) -> bool:
+    """Wait until the first of `waits` (coroutines or futures) is done, or `timeout`; return whether the first
+    one given is done. The others are cancelled, unless the first one given is not done (it is the caller's)."""
+    first = asyncio.ensure_future(waits[0])
+    others = [asyncio.ensure_future(w) for w in waits[1:]]
+    await asyncio.wait([first, *others], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    for w in others:
+        w.cancel()
+    if not first.done() and not asyncio.isfuture(waits[0]):
+        first.cancel()
+    return first.done()
 
 
 def webhook_app(app: Application, secret: str, path: str) -> Any:
@@ -484,6 +519,7 @@ def run_telegram(settings: Settings) -> int:
                                f"({exc.strerror or exc})") from None
         try:
             assistant = await build_assistant(settings)
+            freeze_heap()
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):

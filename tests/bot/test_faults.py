@@ -30,15 +30,15 @@ class FailingWrites:
 
     def __init__(self, storage: Storage, monkeypatch, message: str = "database or disk is full") -> None:
         self.storage = storage
-        execute = storage.database.connection.execute
+        execute = storage.database.execute_on_thread
 
-        def broken(sql, *args, **kwargs):
+        def broken(conn, sql, params):
             if sql == "COMMIT" and self.on:
                 raise sqlite3.OperationalError(message)
-            return execute(sql, *args, **kwargs)
+            return execute(conn, sql, params)
 
         self.on = True
-        monkeypatch.setattr(storage.database.connection, "execute", broken)
+        monkeypatch.setattr(storage.database, "execute_on_thread", broken)
 
     def stop(self) -> None:
         self.on = False

@@ -98,14 +98,14 @@ async def test_locked_database_keeps_answering_and_retries(assistant, storage):
 
 
 async def test_unwritable_database_does_not_break_answers(assistant, storage, monkeypatch):
-    execute = storage.database.connection.execute
+    execute = storage.database.execute_on_thread
 
-    def broken(sql, *args, **kwargs):
+    def broken(conn, sql, params):
         if sql == "COMMIT":
             raise sqlite3.OperationalError("database or disk is full")
-        return execute(sql, *args, **kwargs)
+        return execute(conn, sql, params)
 
-    monkeypatch.setattr(storage.database.connection, "execute", broken)
+    monkeypatch.setattr(storage.database, "execute_on_thread", broken)
     replies = await assistant.text(USER, "科技小院")
     assert "54 推动天津科技小院建设" in replies[0].html
     assert storage.pending_writes >= 1
@@ -187,3 +187,22 @@ async def test_migration_moves_review_items_into_queues_and_drops_ticket_copies(
         assert await s.taught.version() == 7  # a running bot does not mistake the new counter for no change
     finally:
         await s.close()
+
+
+async def test_a_turn_is_one_hop_to_the_database_thread_per_transaction(assistant, storage, monkeypatch):
+    """A turn reads the chat's session once (then from memory) and commits its writes in one call."""
+    conn = storage.database.connection
+    hops: list[str] = []
+    queue = conn._execute
+
+    async def counted(fn, *args, **kwargs):
+        hops.append(getattr(fn, "__name__", repr(fn)))
+        return await queue(fn, *args, **kwargs)
+
+    monkeypatch.setattr(conn, "_execute", counted)
+    await assistant.text(USER, "青托对年龄有什么要求")  # a new chat: its session is read, the turn committed
+    assert len(hops) == 2, hops
+    hops.clear()
+    await assistant.text(USER, "电话多少")  # its session is in memory now: the commit alone
+    assert len(hops) == 1, hops
+    assert (await storage.stats.stats(1))["questions"] == 2

@@ -46,6 +46,7 @@ def test_one_run_reports_every_figure(capsys):
     assert set(report) == {"machine", "questions", "cold_start", "latency_ms", "synthetic", "targets"}
     cold = report["cold_start"]
     assert cold["median_s"] > 0 and cold["cpu_median_s"] > 0 and cold["peak_rss_mib"] > 0 and cold["first_start_without_caches_s"] > 0
+    assert cold["bare_jieba_median_s"] > 0 and cold["ratio_to_jieba"] > 0
     latency = report["latency_ms"]
     assert latency["services"] == 72 and latency["questions"] == report["questions"]["count"] > 100
     assert latency["project"]["p99"] > 0 and latency["baseline"]["p99"] > 0 and latency["p99_ratio_to_baseline"] > 0

@@ -12,6 +12,7 @@ import pytest
 
 from retrieval import cache as cache_module
 from retrieval.config import RetrievalConfig
+from retrieval.correct import CORRECTOR_CACHE, READINGS_CACHE
 from retrieval.evaluate import load_questions
 from retrieval.index import INDEX_CACHE, SearchIndex
 from retrieval.examples import EXAMPLES_CACHE
@@ -118,7 +119,9 @@ def test_cache_files_are_private_and_complete(cache_dir, cached):
     assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
     for name in (INDEX_CACHE, DICTIONARY_CACHE):
         assert stat.S_IMODE((cache_dir / name).stat().st_mode) == 0o600
-    assert sorted(p.name for p in cache_dir.iterdir()) == sorted([INDEX_CACHE, EXAMPLES_CACHE, POLICY_CACHE, DICTIONARY_CACHE])
+    # The characters' readings are read once per process (by whichever build comes first: maybe not this one).
+    files = {p.name for p in cache_dir.iterdir()} - {READINGS_CACHE}
+    assert sorted(files) == sorted([INDEX_CACHE, EXAMPLES_CACHE, POLICY_CACHE, DICTIONARY_CACHE, CORRECTOR_CACHE])
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
@@ -182,7 +185,9 @@ def test_build_without_cache_dir_writes_no_index(catalogue, var, monkeypatch):
     var.rename(var.parent / "kechuang-assistant")
     monkeypatch.chdir(var.parent)
     Searcher.build(catalogue)
-    assert [p.name for p in (var.parent / "kechuang-assistant").iterdir()] == [DICTIONARY_CACHE]
+    # What belongs to the libraries (jieba's dictionary, pypinyin's readings) is kept per user, nothing else.
+    kept = {p.name for p in (var.parent / "kechuang-assistant").iterdir()}
+    assert DICTIONARY_CACHE in kept and kept <= {DICTIONARY_CACHE, READINGS_CACHE}
     assert not list(var.parent.rglob(INDEX_CACHE))
 
 
@@ -268,3 +273,35 @@ async def test_the_assistant_keeps_its_caches_beside_its_database(tmp_path, sett
         assert again.searcher.search("青托申报条件").best == answer
     finally:
         await again.storage.close()
+
+
+def test_cached_corrector_index_equals_a_fresh_build_and_a_bad_file_is_rebuilt(searcher, parts, var):
+    from retrieval.correct import CorrectorIndex
+
+    vocabulary = searcher.corrector.vocabulary
+    fresh = CorrectorIndex(vocabulary)
+    written = CorrectorIndex.cached(vocabulary, var)
+    read = CorrectorIndex.cached(vocabulary, var)
+    for index in (written, read):
+        assert index.vocabulary == fresh.vocabulary
+        assert (index.exact, index.dropped, index.swapped, index.spelled, index.initials) == \
+            (fresh.exact, fresh.dropped, fresh.swapped, fresh.spelled, fresh.initials)
+    path = var / CORRECTOR_CACHE
+    path.write_bytes(path.read_bytes()[:100])
+    assert CorrectorIndex.cached(vocabulary, var).exact == fresh.exact
+    head = path.read_bytes()[: len(cache_module.MAGIC) + 64]
+    cache_module.write_cache(path, head[len(cache_module.MAGIC):].decode(), b"\x00\x01 not marshal")
+    assert CorrectorIndex.cached(vocabulary, var).exact == fresh.exact
+    for q in ("青拖申报", "kpds", "院士作站", "qingtuo shenbao tiaojian", "科普大史", "创焦会"):
+        assert searcher.corrector.rewrites(q) == from_cache(parts, var).corrector.rewrites(q)
+
+
+def test_readings_table_holds_pypinyins_readings_of_every_character():
+    from retrieval import correct
+
+    correct.load_readings(None)
+    table = correct._READINGS
+    assert table is not None and len(table) > 20_000
+    for ch in "青托行长重乐的了科普大使创交会院士工作站㐀龥":
+        assert table.get(ch, ()) == correct._pinyin_readings(ch), ch
+    assert correct.readings("a") == () and correct.readings("，") == ()

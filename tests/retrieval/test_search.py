@@ -94,6 +94,27 @@ def test_long_question_is_cut_not_crashed(searcher):
     assert r.best.id == "13"
 
 
+def test_every_reading_of_a_message_stops_at_the_same_bound(searcher):
+    """Search, follow-ups, lead sentences, policy passages and the corrector read a bounded part of a message."""
+    import random
+
+    from retrieval.correct import MAX_CORRECTED
+    from retrieval.text import MAX_READ
+
+    rng = random.Random(3)
+    alphabet = "".join(s.title + s.introduction.plain() for s in searcher.catalogue.services)
+    text = "青拖对年龄有什么要求，" + "".join(rng.choice(alphabet) for _ in range(1000))
+    head = text[:MAX_READ]
+    assert searcher.search(text) == searcher.search(head)
+    assert searcher.best_documents(text, "societies") == searcher.best_documents(head, "societies")
+    assert searcher.explain(text, "13") == searcher.explain(head, "13")
+    assert searcher.corrector.rewrites(text) == searcher.corrector.rewrites(text[:MAX_CORRECTED])
+    assert searcher.passages.choose("13", text) == searcher.passages.choose("13", head)
+    policy = searcher.parts.policy
+    passage = next(iter(policy.passages.values()))
+    assert policy.lead_sentence(passage, text) == policy.lead_sentence(passage, head)
+
+
 def test_removing_the_last_learned_alias_really_removes_it(fresh_searcher):
     """Regression: with_learned({}) used to keep the previously taught index."""
     question = "想咨询一下管科技馆讲解员那个事"
