@@ -73,11 +73,15 @@ def test_probabilities_rank_the_hits_and_sum_to_at_most_one(searcher):
 
 
 def test_the_decision_is_two_thresholds_and_the_intent():
-    th = Thresholds(answer=0.9, suggest=0.3)
+    th = Thresholds(answer=0.9, suggest=0.3, profile=0.97, english=0.95, guess=0.5)
     assert decide(0.95, Intent.QUESTION, th) == (Decision.ANSWERED, Reason.CONFIDENT)
     assert decide(0.5, Intent.QUESTION, th) == (Decision.SUGGEST, Reason.GUESS)
+    assert decide(0.4, Intent.QUESTION, th) == (Decision.SUGGEST, Reason.CHOICES)
     assert decide(0.5, Intent.PROFILE, th) == (Decision.SUGGEST, Reason.PROFILE)
-    assert decide(0.95, Intent.PROFILE, th) == (Decision.ANSWERED, Reason.CONFIDENT)
+    assert decide(0.95, Intent.PROFILE, th) == (Decision.SUGGEST, Reason.PROFILE)  # a self-description: its own threshold
+    assert decide(0.98, Intent.PROFILE, th) == (Decision.ANSWERED, Reason.CONFIDENT)
+    assert decide(0.92, Intent.QUESTION, th, english=True) == (Decision.SUGGEST, Reason.GUESS)
+    assert decide(0.99, Intent.QUESTION, th, nothing=True) == (Decision.UNANSWERED, Reason.EMPTY)
     assert decide(0.1, Intent.QUESTION, th) == (Decision.UNANSWERED, Reason.NO_MATCH)
     assert decide(0.99, Intent.SMALLTALK, th) == (Decision.UNANSWERED, Reason.SMALLTALK)
     assert decide(0.99, Intent.HUMAN, th) == (Decision.UNANSWERED, Reason.HUMAN)
