@@ -29,6 +29,7 @@ import json
 import logging
 import signal
 import time
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
@@ -46,6 +47,7 @@ from telegram.error import (BadRequest, Conflict, Forbidden, InvalidToken, Netwo
                             TimedOut)
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
                           ContextTypes, MessageHandler, TypeHandler, filters)
+from telegram.warnings import PTBUserWarning
 
 from ..app import StartupError, build_assistant
 from ..chat import texts
@@ -63,6 +65,11 @@ CONFLICT_GRACE_SECONDS = 20.0
 # Telegram updates are a few kilobytes; anything near this is not from Telegram.
 MAX_WEBHOOK_BODY = 256 * 1024
 PURGE_EVERY = 3600.0
+# getUpdates may take its long-poll timeout plus this before the reply counts as timed out.
+POLL_READ_MARGIN = 5.0
+
+# getUpdates is called through do_api_request, so that each update is parsed on its own (see fetch_updates).
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 
 
 class SecondInstance(RuntimeError):
@@ -312,6 +319,27 @@ async def sync_loop(assistant: Assistant, every: float, app: Application | None 
             log.exception("sync with the database failed")
 
 
+async def fetch_updates(app: Application, offset: int | None, timeout: int) -> list[dict[str, Any]]:
+    """Call getUpdates and return the updates unparsed (python-telegram-bot's get_updates fails the whole batch
+    when it cannot read one update, and so would never acknowledge it)."""
+    kwargs: dict[str, Any] = {"timeout": timeout, "allowed_updates": list(Update.ALL_TYPES)}
+    if offset is not None:
+        kwargs["offset"] = offset
+    result = await app.bot.do_api_request("getUpdates", api_kwargs=kwargs, read_timeout=timeout + POLL_READ_MARGIN)
+    return [u for u in result if isinstance(u, dict) and isinstance(u.get("update_id"), int)] \
+        if isinstance(result, list) else []
+
+
+def parse_update(app: Application, raw: dict[str, Any]) -> Update | None:
+    """Return the update, or None (logged once, without its content) when the library cannot read it."""
+    try:
+        return Update.de_json(raw, app.bot)
+    except Exception as exc:  # noqa: BLE001 - whatever the library raises for a shape it does not know
+        log.error("update %s cannot be read by python-telegram-bot (%s: %s; fields %s): skipped and acknowledged",
+                  raw.get("update_id"), type(exc).__name__, str(exc)[:200], sorted(raw)[:10])
+        return None
+
+
 async def poll(app: Application, stop: asyncio.Event, grace: float = CONFLICT_GRACE_SECONDS) -> None:
     """Fetch and handle updates until `stop`; acknowledge an update only once it and all before it were handled.
 
@@ -332,8 +360,7 @@ async def poll(app: Application, stop: asyncio.Event, grace: float = CONFLICT_GR
 
     while not stop.is_set():
         offset = min(inflight) if inflight else next_id
-        fetch = asyncio.ensure_future(app.bot.get_updates(offset=offset, timeout=0 if inflight else POLL_TIMEOUT,
-                                                          allowed_updates=Update.ALL_TYPES))
+        fetch = asyncio.ensure_future(fetch_updates(app, offset, 0 if inflight else POLL_TIMEOUT))
         stopper = asyncio.ensure_future(stop.wait())
         await asyncio.wait({fetch, stopper}, return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
@@ -341,7 +368,7 @@ async def poll(app: Application, stop: asyncio.Event, grace: float = CONFLICT_GR
             fetch.cancel()  # not acknowledged: Telegram delivers these again next time
             break
         try:
-            updates = list(fetch.result())
+            raw = fetch.result()
         except Conflict as exc:
             if time.monotonic() - started < grace:
                 raise SecondInstance(str(exc)) from None
@@ -363,13 +390,16 @@ async def poll(app: Application, stop: asyncio.Event, grace: float = CONFLICT_GR
             await asyncio.sleep(wait)
             continue
         failures = 0
-        fresh = [u for u in updates if next_id is None or u.update_id >= next_id]
+        # Each update is read once, when it is new: one the library cannot read is logged, skipped and
+        # acknowledged with the rest (a poison update must not stop the bot, nor come back at each start).
+        fresh = [u for u in (parse_update(app, r) for r in raw if next_id is None or r["update_id"] >= next_id)
+                 if u is not None]
         for u in fresh:
             task = asyncio.create_task(app.process_update(u))
             inflight[u.update_id] = task
             task.add_done_callback(functools.partial(done, u.update_id))
-        if updates:
-            next_id = max(next_id or 0, updates[-1].update_id + 1)
+        if raw:
+            next_id = max(next_id or 0, max(r["update_id"] for r in raw) + 1)
         if inflight and not fresh:
             settled.clear()
             try:
@@ -400,12 +430,15 @@ def webhook_app(app: Application, secret: str, path: str) -> Any:
             if len(body) > MAX_WEBHOOK_BODY:
                 return Response(status_code=413)
         try:
-            update = Update.de_json(json.loads(body), app.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
+            data = json.loads(body)
+            json.dumps(data, ensure_ascii=False).encode()  # lone surrogates: not from Telegram
+        except (ValueError, RecursionError):  # malformed, too deeply nested, or not UTF-8 (UnicodeError)
             return Response(status_code=400)
-        if update is None:
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return Response(status_code=400)
-        await app.process_update(update)
+        update = parse_update(app, data)
+        if update is not None:  # one the library cannot read is logged and acknowledged, never retried
+            await app.process_update(update)
         return Response()
 
     return Starlette(routes=[Route("/" + path, receive, methods=["POST"])])
