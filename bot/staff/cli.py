@@ -124,6 +124,14 @@ async def teach(args: argparse.Namespace, storage: Storage, settings: Settings) 
     item = await _pending(storage, args.query_id)
     if item is None:
         return _error(f"no pending question with id {args.query_id!r} (see: python -m bot.review list)")
+    try:
+        return await _teach(args, storage, item)
+    except ChangeRefused as exc:  # checked again in the change's transaction: someone was quicker, or purged
+        reason = "its text was purged (retention)" if str(exc) == "item_purged" else "it was dealt with meanwhile"
+        return _error(f"question {args.query_id!r} cannot be changed: {reason}")
+
+
+async def _teach(args: argparse.Namespace, storage: Storage, item: ReviewItem) -> int:
     if args.cmd == "dismiss":
         await changes.dismiss(storage, [item], signin.CLI)
         print(f"dismissed {item.sample!r}")

@@ -130,7 +130,9 @@ def api(handler: ApiHandler) -> Callable[[Request], Awaitable[Response]]:
 
 REFUSALS = {"no_change": "没有这条记录。", "already_undone": "这项修改已经撤销过了。",
             "not_undoable": "这项操作无法撤销（例如已发出的回复）。",
-            "ticket_gone": "这条留言已经处理过，或用户的会话信息已清除。"}
+            "ticket_gone": "这条留言已经处理过，或用户的会话信息已清除。",
+            "item_gone": "这个问题已经处理过了（请刷新页面）。",
+            "item_purged": "这个问题的原文已按保存期限清除，无法据此教学（可以忽略它）。"}
 
 
 def page(handler: PageHandler) -> Callable[[Request], Awaitable[Response]]:
