@@ -23,6 +23,7 @@ from retrieval.model import Catalogue
 from retrieval.search import Searcher, SearchResult
 
 from ..chat import texts, views
+from ..chat.core import RateLimiter
 from ..chat.render import service_card, to_plain
 from ..chat.taught import read_taught
 from ..settings import Settings
@@ -43,6 +44,10 @@ QUEUE_WINDOW = 500        # items read per queue before grouping near-duplicates
 
 
 SWEEP_EVERY = 10.0        # seconds between sweeps for abandoned suggestions
+
+
+SIGN_IN_BURST = 10        # sign-in attempts one address may make at once …
+SIGN_IN_PER_MINUTE = 10   # … and then per minute
 
 
 DECISIONS = {"answered": "直接回答", "suggest": "给出候选（您是不是想问）", "unanswered": "未答出"}
@@ -81,6 +86,8 @@ class StaffConsole:
         self.clock = clock
         self.flow_titles = flow_titles or {}
         self.secure = (settings.bot_admin_url or "").startswith("https://")
+        # Sign-in attempts per address: 10 at once, then 10 a minute (guessing a token is hopeless anyway).
+        self.sign_in_attempts = RateLimiter(SIGN_IN_BURST, SIGN_IN_PER_MINUTE)
         self._version = -1
         self._swept = float("-inf")
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),

@@ -70,7 +70,8 @@ async def json_body(request: Request) -> dict[str, Any]:
         return {}
     try:
         data = json.loads(raw)
-    except ValueError:
+        json.dumps(data, ensure_ascii=False).encode()  # lone surrogates (\ud800) could never be stored or shown
+    except (ValueError, RecursionError):  # malformed, not UTF-8, lone surrogates, or nested too deeply
         raise ApiError(400, "请求内容不是合法的 JSON。") from None
     if not isinstance(data, dict):
         raise ApiError(400, "请求内容应为 JSON 对象。")
