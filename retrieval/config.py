@@ -54,6 +54,9 @@ def load_config(data_dir: str | Path | None = None) -> RetrievalConfig:
     known = {"bm25", "name_repeat", "parts_weight", "synonym_weight", "phrase_bonus", "suggest_count", "thresholds"}
     if not isinstance(raw, dict) or set(raw) - known:
         raise CatalogueError(path, None, None, f"expected a mapping with keys {', '.join(sorted(known))}")
+    for section in ("bm25", "thresholds"):
+        if not isinstance(raw.get(section) or {}, dict):
+            raise CatalogueError(path, None, section, "expected a mapping")
     th_known = {f.name for f in fields(Thresholds)}
     unknown = sorted(set(raw.get("thresholds") or {}) - th_known)
     if unknown:

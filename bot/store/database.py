@@ -89,8 +89,10 @@ def new_id() -> str:
 class Database:
     """The connection, its schema, and how writes reach it (batched, queued while refused)."""
 
-    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time, retry_seconds: float = 5.0) -> None:
+    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time, retry_seconds: float = 5.0,
+                 create: bool = True) -> None:
         self.path = str(path)
+        self.create = create
         self.clock = clock
         self._conn: aiosqlite.Connection | None = None
         self._queue: deque[list[Write]] = deque()
@@ -105,13 +107,19 @@ class Database:
         """Open (creating if needed), check and migrate the database; raise StorageError if it is unusable."""
         where = f"BOT_DB_PATH {self.path}"
         uri = self.path.startswith("file:")  # SQLite URI (file:…?mode=ro …), as sqlite3 accepts it
-        if self.path != ":memory:" and not uri:
+        target = self.path
+        if self.path != ":memory:" and not uri and not self.create:
+            if not Path(self.path).is_file():
+                raise StorageError(f"{where}: there is no database there (the bot creates it when it starts; "
+                                   f"check the path)")
+            target, uri = Path(self.path).resolve().as_uri() + "?mode=rw", True  # never created here
+        elif self.path != ":memory:" and not uri:
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"{where}: cannot create its directory ({exc.strerror or exc})") from None
         try:
-            self._conn = await aiosqlite.connect(self.path, timeout=5.0, isolation_level=None, uri=uri)
+            self._conn = await aiosqlite.connect(target, timeout=5.0, isolation_level=None, uri=uri)
             self._conn.row_factory = sqlite3.Row
             await self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if self.path != ":memory:" and "mode=ro" not in self.path:

@@ -35,8 +35,10 @@ CLOSE_UNDO_SECONDS = 86400.0
 class Storage:
     """The assistant's SQLite database and its repositories."""
 
-    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time, retry_seconds: float = 5.0) -> None:
-        self.database = Database(path, clock=clock, retry_seconds=retry_seconds)
+    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time, retry_seconds: float = 5.0,
+                 create: bool = True) -> None:
+        """`create` False: open an existing database only (the staff tools; only the bot creates one)."""
+        self.database = Database(path, clock=clock, retry_seconds=retry_seconds, create=create)
         self.queries = QueryLog(self.database)
         self.inbox = ReviewQueue(self.database)
         self.taught = Taught(self.database)
