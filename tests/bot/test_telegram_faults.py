@@ -175,3 +175,43 @@ def test_sigterm_in_webhook_mode_stops_cleanly(tmp_path):
         assert bot.returncode == 0, err
         assert "Traceback" not in err
 
+
+
+def _queries(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM queries").fetchone()[0])
+
+
+def test_the_database_deleted_under_a_running_bot_is_noticed_and_its_new_rows_kept(tmp_path):
+    db = tmp_path / "deleted.sqlite3"
+    with FakeBotAPI() as api:
+        bot = _start_bot(api, db)
+        try:
+            api.wait_for(lambda: api.calls("setMyCommands"), 30)
+            for c in range(8000, 8003):
+                api.send_text("青托申报", user_id=c)
+            api.wait_for(lambda: len(_answered(api, range(8000, 8003))) == 3, 30)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            for c in range(8100, 8110):
+                api.send_text("青托申报", user_id=c)
+            api.wait_for(lambda: len(_answered(api, range(8100, 8110))) == 10, 30)
+            review = subprocess.run([sys.executable, "-m", "bot.review", "list"], cwd=ROOT, capture_output=True,
+                                    text=True, timeout=60, env={**os.environ, "BOT_DB_PATH": str(db)})
+            assert review.returncode != 0 and "no database" in review.stderr and not db.exists()
+            bot.send_signal(signal.SIGTERM)
+            _, err = bot.communicate(timeout=30)
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+        assert bot.returncode == 0 and "DELETED" in err and "Traceback" not in err, err
+        assert _queries(db) == 10  # written into a new database at stop, not lost with the deleted file
+        bot = _start_bot(api, db)  # and a restart keeps them
+        try:
+            api.wait_for(lambda: api.calls("setMyCommands") and len(api.calls("setMyCommands")) >= 2, 30)
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(30)
+        assert _queries(db) == 10
