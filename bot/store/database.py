@@ -143,6 +143,8 @@ class Database:
             self._conn = await aiosqlite.connect(target, timeout=5.0, isolation_level=None, uri=uri)
             self._conn.row_factory = sqlite3.Row
             await self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # Erased text is overwritten, not merely unlinked, whatever the platform's SQLite defaults to.
+            await self._conn.execute("PRAGMA secure_delete = ON")
             if self.path != ":memory:" and "mode=ro" not in self.path:
                 await self._conn.execute("PRAGMA journal_mode = WAL")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
@@ -393,6 +395,20 @@ class Database:
         async with self._lock:
             await self._flush_locked()
         return self.pending_writes
+
+    async def truncate_log(self) -> None:
+        """Fold the write-ahead log into the database file and empty it, so that its old frames do not keep what
+        was just erased (best effort: while another connection reads, the next purge does it)."""
+        if self._conn is None or self.path == ":memory:":
+            return
+        async with self._lock:
+            try:
+                rows = await self.read("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as exc:
+                log.warning("could not empty the write-ahead log after erasing: %s", exc)
+                return
+        if rows and rows[0][0]:
+            log.info("the write-ahead log could not be emptied now (another connection reads); next time")
 
     @property
     def pending_writes(self) -> int:

@@ -76,8 +76,8 @@ class Storage:
             yield
 
     async def purge(self, retention_days: int) -> None:
-        db = self.database
         """Erase raw text older than the retention period (questions, queue samples, tickets, idle sessions)."""
+        db = self.database
         cutoff = db.clock() - retention_days * 86400
         async with db.batch():
             await db.write("UPDATE queries SET text = NULL, norm = '' WHERE ts < ? AND text IS NOT NULL",
@@ -100,3 +100,6 @@ class Storage:
             await db.write("DELETE FROM login_tokens WHERE expires_at < ?", (now - 86400,))
             await db.write("DELETE FROM console_sessions WHERE expires_at < ?", (now - 86400,))
         self.sessions.forget_idle(cutoff)
+        # secure_delete (set at open) overwrote the erased text in the database file; the log's old frames
+        # still hold it until they are folded in and the log emptied.
+        await db.truncate_log()
