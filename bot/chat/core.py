@@ -126,6 +126,10 @@ class Assistant:
         """Return the pseudonymous key of the sender (the same in every chat)."""
         return user_key(self._secret or "unset", sender.user_id)
 
+    def chat_label(self, chat_id: int) -> str:
+        """Return how logs name a chat: the start of its keyed hash (a private chat's is its user's key)."""
+        return user_key(self._secret or "unset", chat_id)[:8]
+
     def session_key(self, sender: Sender) -> str:
         """Return the key of the sender's session in this chat (private chats keep the user key)."""
         if sender.chat_id == sender.user_id or sender.chat_type in ("private", "console"):

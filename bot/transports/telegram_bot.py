@@ -103,6 +103,12 @@ def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
                                  for row in reply.buttons])
 
 
+def _chat(app: Application, chat_id: int) -> str:
+    """Return how the logs name a chat: its keyed hash (a private chat's is its user's key), never its id."""
+    front = app.bot_data.get("frontend")
+    return front.assistant.chat_label(chat_id) if isinstance(front, TelegramFrontend) else "(unknown)"
+
+
 async def deliver(app: Application, chat_id: int, reply: Reply, edit: Message | None = None,
                   backoff: float = 0.5) -> bool:
     """Send (or edit) one reply; return True on success.
@@ -131,21 +137,21 @@ async def deliver(app: Application, chat_id: int, reply: Reply, edit: Message | 
             return True
         except TimedOut:
             if not editing:
-                log.warning("sending to chat %s timed out; not resending (it has probably arrived)", target)
+                log.warning("sending to chat %s timed out; not resending (it has probably arrived)", _chat(app, target))
                 return False
             log.warning("editing a message timed out, attempt %d", attempt)
         except RetryAfter:
-            log.error("Telegram kept asking to slow down; gave up a message to chat %s", target)
+            log.error("Telegram kept asking to slow down; gave up a message to chat %s", _chat(app, target))
             return False
         except Forbidden as exc:
-            log.info("chat %s cannot be messaged: %s", target, exc)
+            log.info("chat %s cannot be messaged: %s", _chat(app, target), exc)
             return False
         except BadRequest:
             raise
         except NetworkError as exc:
             log.warning("sending to Telegram failed (%s), attempt %d", exc, attempt)
         await asyncio.sleep(min(backoff * 2 ** attempt, 8))
-    log.error("gave up sending a message to chat %s after %d attempts", target, SEND_ATTEMPTS)
+    log.error("gave up sending a message to chat %s after %d attempts", _chat(app, target), SEND_ATTEMPTS)
     return False
 
 

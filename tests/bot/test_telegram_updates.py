@@ -1,5 +1,5 @@
-"""Updates python-telegram-bot cannot read (a poison update), against the real Application and the fake Bot API:
-logged once, acknowledged, skipped; the questions queued behind them are answered."""
+"""The real Application against the fake Bot API: updates python-telegram-bot cannot read (logged once,
+acknowledged, skipped), odd webhook posts, and what the logs may say about a chat."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ import logging
 import urllib.request
 from dataclasses import replace
 
+from telegram.ext import Application
+
+from bot.chat.replies import Sender
 from bot.transports.telegram_bot import serve
 from tests.conftest import free_port, listening, sent
 
@@ -77,3 +80,22 @@ async def test_webhook_acknowledges_a_poison_update_and_refuses_odd_json_with_40
     finally:
         stop.set()
         await asyncio.wait_for(task, 15)
+
+
+async def test_a_send_that_fails_logs_the_chats_keyed_hash_not_its_id(assistant, settings, fake_api, caplog):
+    caplog.set_level(logging.INFO, logger="bot.transports.telegram_bot")
+    cfg = replace(settings, telegram_api_base_url=fake_api.base_url)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(cfg, assistant, stop, builder=Application.builder().read_timeout(0.3)))
+    try:
+        await asyncio.to_thread(fake_api.wait_for, lambda: fake_api.calls("setMyCommands"), 10)
+        fake_api.fail("sendMessage", "slow", delay=1.0)
+        fake_api.send_text("科技小院", user_id=555000111)
+        await sent(fake_api, 555000111)
+        await asyncio.to_thread(fake_api.wait_for, lambda: "timed out" in caplog.text, 10)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+    assert "555000111" not in caplog.text
+    assert assistant.chat_label(555000111) in caplog.text
+    assert assistant.chat_label(555000111) == assistant.key(Sender(user_id=555000111, chat_id=555000111))[:8]
