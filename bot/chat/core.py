@@ -36,28 +36,34 @@ log = logging.getLogger(__name__)
 
 
 class RateLimiter:
-    """A token bucket per user: `burst` messages at once, then `per_minute` on average."""
+    """A token bucket per key: `burst` messages at once, then `per_minute` on average.
 
-    def __init__(self, burst: int, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+    A refused key is told so at most once per `notice_every` seconds, however it goes on sending.
+    """
+
+    def __init__(self, burst: int, per_minute: int, clock: Callable[[], float] = time.monotonic,
+                 notice_every: float = 60.0) -> None:
         self.burst = float(burst)
         self.rate = per_minute / 60.0
         self.clock = clock
-        self._buckets: OrderedDict[str, tuple[float, float, bool]] = OrderedDict()
+        self.notice_every = notice_every
+        self._buckets: OrderedDict[str, tuple[float, float, float]] = OrderedDict()
 
     def take(self, key: str) -> tuple[bool, bool]:
-        """Spend one token; return (allowed, first refusal of this flood)."""
+        """Spend one token; return (allowed, whether to tell the sender they were refused)."""
         now = self.clock()
-        tokens, at, refused = self._buckets.pop(key, (self.burst, now, False))
+        tokens, at, noticed = self._buckets.pop(key, (self.burst, now, float("-inf")))
         tokens = min(self.burst, tokens + (now - at) * self.rate)
         if tokens >= 1.0:
-            self._buckets[key] = (tokens - 1.0, now, False)
-            allowed, first = True, False
+            self._buckets[key] = (tokens - 1.0, now, noticed)
+            allowed, tell = True, False
         else:
-            self._buckets[key] = (tokens, now, True)
-            allowed, first = False, not refused
+            tell = now - noticed >= self.notice_every
+            self._buckets[key] = (tokens, now, now if tell else noticed)
+            allowed = False
         while len(self._buckets) > 50_000:
             self._buckets.popitem(last=False)
-        return allowed, first
+        return allowed, tell
 
 
 @dataclass

@@ -38,6 +38,7 @@ def unknown_command(menu: list[tuple[str, str]]) -> str:
 
 
 STALE_BUTTON = "这个按钮已失效，请重新提问或使用 /browse。"
+NOT_YOUR_QUESTION = "这是别人提问的候选，请直接提出您自己的问题。"
 STAFF_ONLY = "此命令仅限工作人员使用。"
 STAFF_PRIVATE_ONLY = "工作人员功能只能在与我的私聊中使用（群里的消息大家都看得到）。"
 SLOW_DOWN = "您发送得太快了，请稍等片刻再试。"
