@@ -158,29 +158,43 @@ class Assistant:
             log.info("user %s is sending too fast; replies paused", key[:8])
         return allowed, first
 
-    async def _turn(self, sender: Sender, body: Callable[[Exchange], object]) -> list[Reply]:
-        """Run one exchange under the chat's lock, in one database transaction with the session it changes."""
+    async def _turn(self, sender: Sender, body: Callable[[Exchange], object], update: str | None = None
+                    ) -> list[Reply]:
+        """Run one exchange under the chat's lock, in one database transaction with the session it changes.
+
+        `update` (the transport's id of the update, when it may deliver one again) is written in that
+        transaction with the replies: an update handled before a crash gets the same replies again and
+        writes nothing twice.
+        """
         skey = self.session_key(sender)
         async with self._lock(skey):
+            if update is not None:
+                done = await self.storage.handled.replies(update)
+                if done is not None:
+                    log.info("update %s was handled before; its replies are sent again, nothing written twice",
+                             update)
+                    return [Reply.from_json(r) for r in done]
             saved = await self.storage.sessions.load(skey)
             turn = Exchange(self, sender, self.key(sender), Session.from_json(saved))
             async with self.storage.batch():
                 await body(turn)  # type: ignore[misc]
                 await self.storage.sessions.save(skey, turn.session.to_json())
+                if update is not None:
+                    await self.storage.handled.remember(update, [r.to_json() for r in turn.out.items])
             return turn.out.items
 
     # -- entry points ---------------------------------------------------------------------------
 
-    async def text(self, sender: Sender, text: str) -> list[Reply]:
-        """Handle a text message."""
+    async def text(self, sender: Sender, text: str, update: str | None = None) -> list[Reply]:
+        """Handle a text message (`update`: see `_turn`)."""
         allowed, first = self._allowed(self.key(sender), sender)
         if not allowed:
             return [Reply(texts.SLOW_DOWN)] if first else []
         on_text = self.router.text()
-        return await self._turn(sender, lambda t: on_text(t, text))
+        return await self._turn(sender, lambda t: on_text(t, text), update)
 
-    async def press(self, sender: Sender, data: str | None) -> list[Reply]:
-        """Handle a button press (its callback data)."""
+    async def press(self, sender: Sender, data: str | None, update: str | None = None) -> list[Reply]:
+        """Handle a button press (its callback data; `update`: see `_turn`)."""
         parsed = self.router.decode(data)
         if parsed is None:
             return [Reply("", notice=texts.STALE_BUTTON)]
@@ -190,11 +204,11 @@ class Assistant:
         allowed, _ = self._allowed(self.key(sender), sender)
         if not allowed:
             return [Reply("", notice=texts.SLOW_DOWN)]
-        replies = await self._turn(sender, lambda t: route.handler(t, *args))
+        replies = await self._turn(sender, lambda t: route.handler(t, *args), update)
         return replies or [Reply("", notice="")]
 
-    async def command(self, sender: Sender, name: str, args: str = "") -> list[Reply]:
-        """Handle a /command."""
+    async def command(self, sender: Sender, name: str, args: str = "", update: str | None = None) -> list[Reply]:
+        """Handle a /command (`update`: see `_turn`)."""
         allowed, first = self._allowed(self.key(sender), sender)
         if not allowed:
             return [Reply(texts.SLOW_DOWN)] if first else []
@@ -203,7 +217,7 @@ class Assistant:
             return [Reply(texts.unknown_command(self.router.menu()))]
         if route.staff and not self.staff_here(sender):
             return [Reply(texts.STAFF_ONLY if not sender.is_staff else texts.STAFF_PRIVATE_ONLY)]
-        return await self._turn(sender, lambda t: route.handler(t, args.strip()))
+        return await self._turn(sender, lambda t: route.handler(t, args.strip()), update)
 
     def staff_here(self, sender: Sender) -> bool:
         """Staff tools show citizens' questions: only to staff, and only in a private chat."""

@@ -8,6 +8,7 @@
     storage.signin    console login tokens and sessions            (bot/store/signin.py)
     storage.sessions  per-chat sessions                            (bot/store/sessions.py)
     storage.stats     figures and export rows                      (bot/store/stats.py)
+    storage.handled   updates handled, with their replies (a day)  (bot/store/handled.py)
 
 Retention (`purge`) spans every table, so it lives here.
 """
@@ -20,6 +21,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from .database import Database
+from .handled import KEEP_SECONDS, HandledUpdates
 from .inbox import ReviewQueue
 from .queries import QueryLog
 from .sessions import Sessions
@@ -46,6 +48,7 @@ class Storage:
         self.signin = SignIn(self.database)
         self.sessions = Sessions(self.database)
         self.stats = Stats(self.database)
+        self.handled = HandledUpdates(self.database)
 
     @property
     def path(self) -> str:
@@ -99,6 +102,7 @@ class Storage:
             now = db.clock()
             await db.write("DELETE FROM login_tokens WHERE expires_at < ?", (now - 86400,))
             await db.write("DELETE FROM console_sessions WHERE expires_at < ?", (now - 86400,))
+            await db.write("DELETE FROM handled_updates WHERE ts < ?", (now - min(KEEP_SECONDS, retention_days * 86400),))
         self.sessions.forget_idle(cutoff)
         # secure_delete (set at open) overwrote the erased text in the database file; the log's old frames
         # still hold it until they are folded in and the log emptied.

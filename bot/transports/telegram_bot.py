@@ -189,7 +189,8 @@ class TelegramFrontend:
         text = msg.text if sender.chat_type == ChatType.PRIVATE else _addressed_text(msg, context.bot.username)
         if text is None:
             return  # a group message that does not mention the bot
-        await self.send_all(context.application, sender.chat_id, await self.assistant.text(sender, text))
+        await self.send_all(context.application, sender.chat_id,
+                            await self.assistant.text(sender, text, update=_key(update)))
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         msg, sender = update.effective_message, self.sender(update)
@@ -202,7 +203,8 @@ class TelegramFrontend:
         if sender.chat_type != ChatType.PRIVATE and not target and self.assistant.router.command(name) is None:
             return  # an unknown command in a group, not addressed to us
         args = msg.text[len(head):].strip()
-        await self.send_all(context.application, sender.chat_id, await self.assistant.command(sender, name, args))
+        await self.send_all(context.application, sender.chat_id,
+                            await self.assistant.command(sender, name, args, update=_key(update)))
 
     async def on_not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         msg, sender = update.effective_message, self.sender(update)
@@ -219,7 +221,7 @@ class TelegramFrontend:
         if self.presses.seen(press_key):
             await _answer(query, "")
             return
-        replies = await self.assistant.press(sender, query.data)
+        replies = await self.assistant.press(sender, query.data, update=_key(update))
         notice = next((r.notice for r in replies if r.notice), "")
         await _answer(query, notice)
         await self.send_all(context.application, sender.chat_id, replies, edit=message)
@@ -235,6 +237,11 @@ class TelegramFrontend:
                     await context.bot.send_message(chat.id, texts.ERROR_APOLOGY)
                 except TelegramError:
                     log.warning("could not send the apology either")
+
+
+def _key(update: Update) -> str:
+    """Return the key under which the core remembers an update it handled (Telegram may deliver it again)."""
+    return f"tg:{update.update_id}"
 
 
 async def _answer(query: Any, text: str) -> None:

@@ -14,6 +14,7 @@ from telegram.ext import Application
 from bot.chat.replies import Sender
 from bot.transports.telegram_bot import serve
 from tests.conftest import free_port, listening, sent
+from tests.fake_bot_api import FakeBotAPI
 
 # A poll without the `question` python-telegram-bot 22 requires: Update.de_json raises TypeError on it.
 POISON = {"poll": {"id": "1", "options": [], "total_voter_count": 0, "is_closed": False, "is_anonymous": True,
@@ -99,3 +100,31 @@ async def test_a_send_that_fails_logs_the_chats_keyed_hash_not_its_id(assistant,
     assert "555000111" not in caplog.text
     assert assistant.chat_label(555000111) in caplog.text
     assert assistant.chat_label(555000111) == assistant.key(Sender(user_id=555000111, chat_id=555000111))[:8]
+
+
+async def _answer_once(assistant, settings, api, update: dict) -> str:
+    """Run the bot until it answered `update`; return the reply's text."""
+    cfg = replace(settings, telegram_api_base_url=api.base_url)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(cfg, assistant, stop))
+    try:
+        api.push(dict(update))
+        (reply,) = await sent(api, update["message"]["chat"]["id"])
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+    return str(reply.params["text"])
+
+
+async def test_an_update_delivered_again_after_a_restart_is_answered_the_same_and_logged_once(assistant, settings,
+                                                                                              storage):
+    with FakeBotAPI() as telegram:
+        update = telegram.message_update("青托申报", user_id=405)
+        first = await _answer_once(assistant, settings, telegram, update)
+    # As after kill -9: the update was handled but not acknowledged, so Telegram delivers it again to the
+    # restarted bot (which remembers nothing in memory).
+    with FakeBotAPI() as telegram:
+        again = await _answer_once(assistant, settings, telegram, update)
+    assert again == first
+    rows = await storage.database.read("SELECT count(*) AS n FROM queries")
+    assert rows[0]["n"] == 1
