@@ -4,16 +4,20 @@ Every button, command and awaited input is a route (bot/chat/routes.py) declared
 chat's modules (dialogue, answers, checks, browse) and bot/staff/commands.py; this module imports none of
 them. It owns what all of them share: the `Exchange` being handled (who, their session, the replies being
 built), identities, per-chat sessions and locks, per-user rate limits, the one transaction each exchange
-writes in, and the staff-taught knowledge a running bot picks up from the database.
+writes in (with the update it answered, so that a re-delivered update is written down once), the staff-taught
+knowledge a running bot picks up from the database, and the worker thread long questions are searched in, so
+that the event loop stays free for every other chat.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,7 +25,7 @@ from conversations.finder import Finder
 from conversations.model import Flow
 from retrieval.model import Catalogue
 from retrieval.policies import Passage, PolicyDocument
-from retrieval.search import Searcher
+from retrieval.search import Searcher, SearchResult
 
 from ..settings import Settings
 from ..store import Storage
@@ -66,6 +70,46 @@ class RateLimiter:
         return allowed, tell
 
 
+# A typed question longer than this is searched in a worker thread (its search may take a tenth of a second
+# of CPU, during which the event loop — every other chat — would wait); a shorter one, what people ask, costs
+# a few milliseconds and is searched where it is asked, sparing the hand-over between threads.
+SHORT_QUESTION = 40
+AHEAD_KEPT = 64
+
+
+class Prefetching(Searcher):
+    """The searcher, sharing every part of the one it wraps, with the results of the last questions worked out
+    ahead in a worker thread (`work_out`): the answer path's `search` of such a question is a look-up."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.__dict__.update(vars(searcher))
+        self.wrapped = searcher
+        self._ahead: OrderedDict[str, SearchResult] = OrderedDict()
+        self._ahead_lock = threading.Lock()
+
+    def search(self, question: str) -> SearchResult:
+        """Return the result worked out ahead for this question, or search now."""
+        with self._ahead_lock:
+            found = self._ahead.get(question)
+        return found if found is not None else super().search(question)
+
+    def work_out(self, question: str) -> None:
+        """Search a question (in a worker thread) and keep the result for `search`."""
+        result = super().search(question)
+        with self._ahead_lock:
+            self._ahead[question] = result
+            while len(self._ahead) > AHEAD_KEPT:
+                self._ahead.popitem(last=False)
+
+
+def _work_out(searcher: Prefetching, text: str) -> None:
+    """In the worker: search, then rest as long as the search took, so that a flood of long questions takes
+    at most half of the interpreter (the GIL) from the event loop and the short questions it runs."""
+    start = time.thread_time()
+    searcher.work_out(text)
+    time.sleep(min(time.thread_time() - start, 1.0))
+
+
 @dataclass
 class Exchange:
     """One incoming message or press being handled: who, their session, and the replies being built."""
@@ -94,8 +138,10 @@ class Assistant:
                  storage: Storage, settings: Settings, *, clock: Callable[[], float] = time.time,
                  today: Callable[[], date] = date.today, secret: str = "") -> None:
         self.catalogue = catalogue
-        self.searcher = searcher
+        self._searcher = Prefetching(searcher)
         self.base_searcher = searcher
+        self.search_off_loop = True  # off only to measure the difference (benchmarks/loop_latency.py)
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="search")
         self.flows = flows
         self.flows_by_service = {f.service: f for f in flows.values()}
         self.finder = finder
@@ -118,6 +164,22 @@ class Assistant:
         self._locks: dict[str, asyncio.Lock] = {}
         self._taught_version = -1
         self.limiter = RateLimiter(settings.bot_user_burst, settings.bot_user_per_minute)
+
+    @property
+    def searcher(self) -> Searcher:
+        """The current searcher (what staff taught included)."""
+        return self._searcher
+
+    @searcher.setter
+    def searcher(self, searcher: Searcher) -> None:
+        self._searcher = searcher if isinstance(searcher, Prefetching) else Prefetching(searcher)
+
+    async def search_ahead(self, text: str) -> None:
+        """Search a long typed question in the worker thread, so that the event loop — every other chat — is
+        free meanwhile (a long random message costs a tenth of a second of search); the answer path's search of
+        the same text then finds the result. Long questions wait for each other there, never short ones."""
+        if self.search_off_loop and len(text) > SHORT_QUESTION:
+            await asyncio.get_running_loop().run_in_executor(self._worker, _work_out, self._searcher, text)
 
     async def start(self) -> None:
         """Load what the database holds: the user-key secret and what staff taught; apply retention."""
