@@ -9,13 +9,9 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from conversations.finder import FinderError, load_finder
-from conversations.loader import FlowError, load_flows
-from retrieval.loader import CatalogueError, load_catalogue
-from retrieval.search import Searcher
-
 from .chat import answers, browse, checks, dialogue, policy  # noqa: F401 - importing them declares their routes
 from .chat.core import Assistant
+from .chat.data import DataError, load_data
 from .settings import Settings
 from .staff import commands  # noqa: F401 - the staff's Telegram commands: importing declares their routes
 from .store import Storage, StorageError
@@ -36,18 +32,16 @@ async def build_assistant(settings: Settings, data_dir: str | Path | None = None
                           flows_dir: str | Path | None = None) -> Assistant:
     """Load and validate everything, open the database and return a started assistant."""
     try:
-        catalogue = load_catalogue(data_dir)
-        searcher = Searcher.build(catalogue, data_dir, cache_dir=cache_dir(settings.bot_db_path)).warm()
-        flows = load_flows(flows_dir, set(catalogue.by_id))
-        finder = load_finder(catalogue=catalogue)
-    except (CatalogueError, FlowError, FinderError) as exc:
+        data = load_data(data_dir, flows_dir, cache_dir(settings.bot_db_path))
+    except DataError as exc:
         raise StartupError(str(exc)) from None
     storage = Storage(settings.bot_db_path)
     try:
         await storage.open()
     except StorageError as exc:
         raise StartupError(str(exc)) from None
-    assistant = Assistant(catalogue, searcher, flows, finder, storage, settings)
+    data.searcher.warm()  # what searches would compute on first use, computed before the first user waits
+    assistant = Assistant(data.catalogue, data.searcher, data.flows, data.finder, storage, settings)
     try:
         await assistant.start()
     except StorageError as exc:

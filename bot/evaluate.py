@@ -30,7 +30,7 @@ from typing import Any
 
 from retrieval.evaluate import read_list
 
-from .app import build_assistant
+from .app import StartupError, build_assistant
 from .chat.replies import Reply, Sender
 from .settings import Settings
 
@@ -188,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConversationFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except StartupError as exc:  # a malformed data or flow file: one line, as for python -m bot
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(result, ensure_ascii=False) if args.json else report(result))
     return 0
 

@@ -38,6 +38,8 @@ def load_config(data_dir: str | Path | None = None) -> RetrievalConfig:
     known = {"bm25", "name_repeat", "parts_weight", "synonym_weight", "phrase_bonus", "suggest_count"}
     if not isinstance(raw, dict) or set(raw) - known:
         raise CatalogueError(path, None, None, f"expected a mapping with keys {', '.join(sorted(known))}")
+    if not isinstance(raw.get("bm25") or {}, dict):
+        raise CatalogueError(path, None, "bm25", "expected a mapping")
     bm = raw.get("bm25") or {}
     variant = bm.get("variant", "plus")
     if variant not in ("okapi", "l", "plus"):

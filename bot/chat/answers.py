@@ -193,6 +193,9 @@ async def show_section(t: Exchange, service_id: str, which: str) -> None:
 async def choose_suggestion(t: Exchange, query_id: str, code: str) -> None:
     """Show the suggestion the user picked, and record that the question ended there."""
     answer_id = answer_of(code)
+    if await record.asked_by_another(t, query_id):  # its asker's choice (and the statistics) are theirs
+        t.out.add("", notice=texts.NOT_YOUR_QUESTION)
+        return
     question, _ = await record.logged_question(t, query_id)
     if t.a.catalogue.service(answer_id):
         await t.a.storage.queries.set_shown(query_id, answer_id)

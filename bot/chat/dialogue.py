@@ -34,6 +34,7 @@ async def on_text(t: Exchange, raw: str) -> None:
         if route is not None and (not route.staff or t.a.staff_here(t.sender)):
             await route.handler(t, text, pending.ref)
             return
+    await t.a.search_ahead(text)  # in a worker thread: the event loop stays free for every other chat
     if t.session.check is not None:
         if await checks.on_check_text(t, text):
             return

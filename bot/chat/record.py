@@ -114,6 +114,12 @@ async def logged_question(t: Exchange, query_id: str) -> tuple[str, list[str]]:
     return text or "", [h for h, _ in q.hits][:3] if q else []
 
 
+async def asked_by_another(t: Exchange, query_id: str) -> bool:
+    """Return True when the logged question was asked by someone else (a suggestion list in a group)."""
+    q = await t.a.storage.queries.query(query_id)
+    return q is not None and q.user_key != t.key
+
+
 async def _own_query(t: Exchange, query_id: str) -> bool:
     """Return True when the query was asked by the presser (or is their own question still being written)."""
     q = await t.a.storage.queries.query(query_id)

@@ -6,6 +6,7 @@ Button data is built and parsed by the route table (bot/chat/routes.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 TELEGRAM_LIMIT = 4096
 CHUNK = 3900
@@ -34,6 +35,20 @@ class Reply:
     def choices(self) -> list[Button]:
         """Return all buttons in reading order (the console numbers them)."""
         return [b for row in self.buttons for b in row]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the reply as JSON data (kept with the update it answered, see Assistant._turn)."""
+        return {"html": self.html, "buttons": [[[b.label, b.data] for b in row] for row in self.buttons],
+                "edit": self.edit, "chat_id": self.chat_id, "notice": self.notice, "typed": self.typed,
+                "about": self.about}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        """Return the reply `to_json` gave."""
+        return cls(str(data["html"]), tuple(tuple(Button(str(label), str(value)) for label, value in row)
+                                            for row in data.get("buttons", [])),
+                   edit=bool(data.get("edit")), chat_id=data.get("chat_id"), notice=str(data.get("notice", "")),
+                   typed=bool(data.get("typed")), about=str(data.get("about", "")))
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ def unknown_command(menu: list[tuple[str, str]]) -> str:
 
 
 STALE_BUTTON = "这个按钮已失效，请重新提问或使用 /browse。"
+NOT_YOUR_QUESTION = "这是别人提问的候选，请直接提出您自己的问题。"
 STAFF_ONLY = "此命令仅限工作人员使用。"
 STAFF_PRIVATE_ONLY = "工作人员功能只能在与我的私聊中使用（群里的消息大家都看得到）。"
 SLOW_DOWN = "您发送得太快了，请稍等片刻再试。"
@@ -224,6 +225,8 @@ STAFF_SEARCH_NONE = "没有找到匹配的服务，请换个关键词或直接�
 STAFF_REPLY_PROMPT = "请发送给用户的回复（一条消息），发送 /cancel 取消。\n用户的留言：{text}"
 STAFF_REPLY_DONE = "回复已发送给用户。"
 STAFF_REPLY_GONE = "这条留言已经处理过，或用户的会话信息已清除。"
+STAFF_ITEM_GONE = "这个问题已经处理过了（可能是别的工作人员刚处理的）。"
+STAFF_ITEM_PURGED = "这个问题的原文已按保存期限清除，无法据此教学。"
 STATS = (
     "<b>近 {days} 天统计</b>\n"
     "提问 {questions} 次：直接回答 {answered}，给出候选 {suggest}，未答出 {unanswered}\n"

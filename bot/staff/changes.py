@@ -30,17 +30,19 @@ def _many(one: str, more: str, items: Sequence[ReviewItem], **kw: str) -> str:
 
 async def link(storage: Storage, catalogue: Catalogue, items: Sequence[ReviewItem], service_id: str, who: str,
                teach: str | None = None) -> str:
-    """Teach the items' questions (or one given text, such as a follow-up with its context) as aliases."""
+    """Teach the items' questions (or one given text, such as a follow-up with its context) as aliases.
+
+    The store checks in the change's transaction that the first item is still pending and not purged
+    (ChangeRefused otherwise: another member of staff was quicker, or retention erased its text)."""
     service = catalogue.service(service_id)
     if service is None:
         raise Invalid(f"没有编号为“{service_id}”的服务（01–{len(catalogue.services)}）。")
     if not items and not teach:
         raise Invalid("没有要关联的问题。")
-    texts_ = [teach] if teach else list(dict.fromkeys(i.sample for i in items))
     summary = (texts.AUDIT_LINK.format(text=_clip(teach), id=service.id, title=service.title) if teach
                else _many(texts.AUDIT_LINK, texts.AUDIT_LINK_MORE, items, id=service.id, title=service.title))
-    audit_id, _ = await storage.taught.teach_alias(service.id, [(t, normalise(t)) for t in texts_], who, summary,
-                                                   [i.id for i in items])
+    audit_id, _ = await storage.taught.teach_alias(service.id, who, summary, [i.id for i in items],
+                                                   normalise=normalise, text=teach or None)
     return audit_id
 
 
@@ -49,7 +51,7 @@ async def out_of_scope(storage: Storage, items: Sequence[ReviewItem], who: str) 
     if not items:
         raise Invalid("没有要标记的问题。")
     summary = _many(texts.AUDIT_OUT_OF_SCOPE, texts.AUDIT_OUT_OF_SCOPE_MORE, items)
-    return await storage.taught.teach_out_of_scope([i.sample for i in items], who, summary, [i.id for i in items])
+    return await storage.taught.teach_out_of_scope(who, summary, [i.id for i in items])
 
 
 async def term(storage: Storage, typed: str, meant: str, who: str) -> str:

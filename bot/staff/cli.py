@@ -34,11 +34,13 @@ import uvicorn
 
 from retrieval.loader import CatalogueError, load_catalogue
 
+from ..chat.data import DataError
 from ..chat.render import to_plain
 from ..settings import Settings, SettingsError
 from ..store import ChangeRefused, ReviewItem, Storage, StorageError
 from . import changes, export, signin
 from .commands import render_stats
+from .console import open_console
 from .web import create_app
 
 CSV_COLUMNS = export.QUERY_COLUMNS
@@ -47,7 +49,7 @@ Command = Callable[[argparse.Namespace, Storage, Settings], Awaitable[int]]
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    storage = Storage(settings.bot_db_path)
+    storage = Storage(settings.bot_db_path, create=False)  # only the bot creates the database
     await storage.open()
     try:
         return await COMMANDS[args.cmd](args, storage, settings)
@@ -124,6 +126,14 @@ async def teach(args: argparse.Namespace, storage: Storage, settings: Settings) 
     item = await _pending(storage, args.query_id)
     if item is None:
         return _error(f"no pending question with id {args.query_id!r} (see: python -m bot.review list)")
+    try:
+        return await _teach(args, storage, item)
+    except ChangeRefused as exc:  # checked again in the change's transaction: someone was quicker, or purged
+        reason = "its text was purged (retention)" if str(exc) == "item_purged" else "it was dealt with meanwhile"
+        return _error(f"question {args.query_id!r} cannot be changed: {reason}")
+
+
+async def _teach(args: argparse.Namespace, storage: Storage, item: ReviewItem) -> int:
     if args.cmd == "dismiss":
         await changes.dismiss(storage, [item], signin.CLI)
         print(f"dismissed {item.sample!r}")
@@ -257,14 +267,23 @@ def parser() -> argparse.ArgumentParser:
 
 
 def serve(settings: Settings, host: str, port: int) -> int:
-    """Run the staff console until interrupted."""
+    """Run the staff console until interrupted (the database opened and the data loaded first: one line if not)."""
     logging.basicConfig(level=settings.bot_log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     jieba.setLogLevel(logging.WARNING)
-    print(f"staff console on http://{host}:{port} — sign in with a link from `python -m bot.review login-url` "
-          f"or /admin in Telegram", file=sys.stderr)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", proxy_headers=True,
-                server_header=False)
-    return 0
+
+    async def run() -> int:
+        console, storage = await open_console(settings)
+        try:
+            print(f"staff console on http://{host}:{port} — sign in with a link from `python -m bot.review "
+                  f"login-url` or /admin in Telegram", file=sys.stderr)
+            config = uvicorn.Config(create_app(settings, console=console), host=host, port=port, log_level="warning",
+                                    proxy_headers=True, server_header=False)
+            await uvicorn.Server(config).serve()
+        finally:
+            await storage.close()
+        return 0
+
+    return asyncio.run(run())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -284,9 +303,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "serve":
             return serve(settings, args.host, args.port)
         return asyncio.run(_run(args, settings))
-    except (SettingsError, StorageError) as exc:
+    except (SettingsError, StorageError, DataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 0
 
 
 if __name__ == "__main__":

@@ -113,9 +113,19 @@ async def _pending_item(t: Exchange, item_id: str) -> ReviewItem | None:
 async def dismiss(t: Exchange, item_id: str) -> None:
     """Mark a queue item as dealt with."""
     item = await _pending_item(t, item_id)
-    if item is not None:
+    if item is None:
+        return
+    try:
         await changes.dismiss(t.a.storage, [item], _who(t))
-        t.out.add(esc(texts.DISMISS_DONE.format(text=item.sample)), edit=True)
+    except ChangeRefused as exc:
+        _refused(t, exc)
+        return
+    t.out.add(esc(texts.DISMISS_DONE.format(text=item.sample)), edit=True)
+
+
+def _refused(t: Exchange, exc: ChangeRefused) -> None:
+    """Say why a change on a queue item was refused (another member of staff was quicker, or it was purged)."""
+    t.out.add(esc(texts.STAFF_ITEM_PURGED if str(exc) == "item_purged" else texts.STAFF_ITEM_GONE), edit=True)
 
 
 @routes.button("rl", ROW, staff=True)
@@ -164,7 +174,11 @@ async def link(t: Exchange, item_id: str, service_id: str) -> None:
     if item is None:
         return
     service = t.a.catalogue.by_id[service_id]
-    audit_id = await changes.link(t.a.storage, t.a.catalogue, [item], service.id, _who(t))
+    try:
+        audit_id = await changes.link(t.a.storage, t.a.catalogue, [item], service.id, _who(t))
+    except ChangeRefused as exc:
+        _refused(t, exc)
+        return
     await t.a.sync_taught()
     t.out.add(esc(texts.LINK_DONE.format(text=item.sample, id=service.id, title=service.title)),
               [[t.button(texts.BTN_UNLINK, "ru", audit_id)], [t.button(texts.BTN_TOP, "rv", "0")]],
@@ -207,9 +221,13 @@ async def send_ticket_reply(t: Exchange, text: str, ticket_id: str) -> None:
         t.out.add(esc(texts.STAFF_REPLY_GONE))
         return
     html = esc(texts.STAFF_REPLY_PREFIX) + esc(texts.STAFF_REPLY_QUOTE.format(question=ticket.text or "")) + esc(text)
-    t.out.items.append(Reply(html, chat_id=ticket.chat_id))
-    await storage.tickets.answer_ticket(ticket.id, text, by=_who(t),
-                                        summary=texts.AUDIT_REPLY.format(text=(ticket.text or "")[:60]))
+    try:  # closed in one transaction with its check: of two replies at once, one is sent
+        chat_id = await storage.tickets.answer_ticket(ticket.id, text, by=_who(t),
+                                                      summary=texts.AUDIT_REPLY.format(text=(ticket.text or "")[:60]))
+    except ChangeRefused:
+        t.out.add(esc(texts.STAFF_REPLY_GONE))
+        return
+    t.out.items.append(Reply(html, chat_id=chat_id))
     t.out.add(esc(texts.STAFF_REPLY_DONE))
 
 
@@ -220,7 +238,11 @@ async def close_ticket(t: Exchange, ticket_id: str) -> None:
     if ticket is None or ticket.status != "open":
         t.out.add(esc(texts.STAFF_REPLY_GONE))
         return
-    await changes.close_ticket(t.a.storage, ticket, _who(t))
+    try:
+        await changes.close_ticket(t.a.storage, ticket, _who(t))
+    except ChangeRefused:
+        t.out.add(esc(texts.STAFF_REPLY_GONE))
+        return
     t.out.add(esc(texts.TICKET_CLOSED.format(text=ticket.text or "")), edit=True)
 
 

@@ -16,13 +16,13 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from conversations.loader import load_flows
 from retrieval.decide import Decision
-from retrieval.loader import load_catalogue
 from retrieval.model import Catalogue
 from retrieval.search import Searcher, SearchResult
 
 from ..chat import texts, views
+from ..chat.core import RateLimiter
+from ..chat.data import load_data
 from ..chat.render import service_card, to_plain
 from ..chat.taught import read_taught
 from ..settings import Settings
@@ -43,6 +43,10 @@ QUEUE_WINDOW = 500        # items read per queue before grouping near-duplicates
 
 
 SWEEP_EVERY = 10.0        # seconds between sweeps for abandoned suggestions
+
+
+SIGN_IN_BURST = 10        # sign-in attempts one address may make at once …
+SIGN_IN_PER_MINUTE = 10   # … and then per minute
 
 
 DECISIONS = {"answered": "直接回答", "suggest": "给出候选（您是不是想问）", "unanswered": "未答出"}
@@ -81,6 +85,8 @@ class StaffConsole:
         self.clock = clock
         self.flow_titles = flow_titles or {}
         self.secure = (settings.bot_admin_url or "").startswith("https://")
+        # Sign-in attempts per address: 10 at once, then 10 a minute (guessing a token is hopeless anyway).
+        self.sign_in_attempts = RateLimiter(SIGN_IN_BURST, SIGN_IN_PER_MINUTE)
         self._version = -1
         self._swept = float("-inf")
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
@@ -213,16 +219,20 @@ async def stats_json(c: StaffConsole, days: int) -> dict[str, Any]:
 
 
 async def open_console(settings: Settings) -> tuple[StaffConsole, Storage]:
-    """Open the database and load the catalogue, search and flow titles for a console process."""
-    storage = Storage(settings.bot_db_path)
+    """Open the database (never creating one: only the bot does) and load the catalogue, search and flow titles.
+
+    Raise StorageError or DataError, each one line, when either cannot be used.
+    """
+    storage = Storage(settings.bot_db_path, create=False)
     await storage.open()
     try:
-        catalogue = load_catalogue()
-        searcher = Searcher.build(catalogue)
-        flows = load_flows(None, set(catalogue.by_id))
-        console = StaffConsole(settings, storage, catalogue, searcher, console_key(settings.bot_db_path),
-                               flow_titles={f.id: f.title for f in flows.values()})
-        await storage.purge(settings.bot_retention_days)
+        data = load_data()
+        console = StaffConsole(settings, storage, data.catalogue, data.searcher, console_key(settings.bot_db_path),
+                               flow_titles={f.id: f.title for f in data.flows.values()})
+        try:
+            await storage.purge(settings.bot_retention_days)
+        except StorageBusy as exc:  # the running bot purges too; the console starts anyway
+            log.warning("could not apply retention now: %s", exc)
     except BaseException:
         await storage.close()
         raise

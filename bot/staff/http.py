@@ -70,7 +70,8 @@ async def json_body(request: Request) -> dict[str, Any]:
         return {}
     try:
         data = json.loads(raw)
-    except ValueError:
+        json.dumps(data, ensure_ascii=False).encode()  # lone surrogates (\ud800) could never be stored or shown
+    except (ValueError, RecursionError):  # malformed, not UTF-8, lone surrogates, or nested too deeply
         raise ApiError(400, "请求内容不是合法的 JSON。") from None
     if not isinstance(data, dict):
         raise ApiError(400, "请求内容应为 JSON 对象。")
@@ -130,7 +131,9 @@ def api(handler: ApiHandler) -> Callable[[Request], Awaitable[Response]]:
 
 REFUSALS = {"no_change": "没有这条记录。", "already_undone": "这项修改已经撤销过了。",
             "not_undoable": "这项操作无法撤销（例如已发出的回复）。",
-            "ticket_gone": "这条留言已经处理过，或用户的会话信息已清除。"}
+            "ticket_gone": "这条留言已经处理过，或用户的会话信息已清除。",
+            "item_gone": "这个问题已经处理过了（请刷新页面）。",
+            "item_purged": "这个问题的原文已按保存期限清除，无法据此教学（可以忽略它）。"}
 
 
 def page(handler: PageHandler) -> Callable[[Request], Awaitable[Response]]:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from ..store import StorageBusy
 from . import charts, signin
 from .console import ApiError, stats_json
 from .http import (Staff, console_of, current_staff, error_response, form_body, int_param, page, queue_param,
@@ -26,26 +27,45 @@ async def login_form(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
-    """Spend a login token and start a session (signed cookie, HttpOnly, SameSite=Strict)."""
+    """Spend a login token and start a session (signed cookie, HttpOnly, SameSite=Strict).
+
+    Attempts are limited per address (a cheap brake on guessing; tokens are long enough anyway); a busy or
+    full database is a 503 that spends nothing (the token is spent and the session started in one transaction).
+    """
     c = console_of(request)
     origin = request.headers.get("origin")
     ours = {request.headers.get("host"), urlsplit(c.settings.bot_admin_url or "").netloc}  # direct, or via the proxy
     if origin and origin != "null" and urlsplit(origin).netloc not in ours:
         return with_headers(render_page(request, "signin.html", None, status=403, refused=True))
+    address = request.client.host if request.client else ""
+    if not c.sign_in_attempts.take(address)[0]:
+        log.warning("too many console sign-in attempts from %s; refused for now", address)
+        refused = render_page(request, "signin.html", None, status=429, notice=SIGN_IN_TOO_OFTEN)
+        refused.headers["Retry-After"] = "60"
+        return with_headers(refused)
     try:
         token = (await form_body(request)).get("t", "")
     except ApiError:
         token = ""
-    who = await c.storage.signin.use_login_token(signin.digest(token)) if signin.looks_like_token(token) else None
-    if who is None:
-        return with_headers(render_page(request, "signin.html", None, status=401, refused=True))
     sid = secrets.token_urlsafe(32)
-    expires = await c.storage.signin.add_console_session(signin.digest(sid), who, signin.SESSION_TTL)
+    try:
+        started = await c.storage.signin.sign_in(signin.digest(token), signin.digest(sid), signin.SESSION_TTL) \
+            if signin.looks_like_token(token) else None
+    except StorageBusy as exc:
+        log.warning("console sign-in refused for now: %s", exc)
+        return with_headers(render_page(request, "login.html", None, status=503, token=token, notice=SIGN_IN_BUSY))
+    if started is None:
+        return with_headers(render_page(request, "signin.html", None, status=401, refused=True))
+    who, expires = started
     response = RedirectResponse("/inbox", status_code=303)
     response.set_cookie(signin.COOKIE, c.signer.cookie(sid, expires), max_age=int(signin.SESSION_TTL),
                         httponly=True, samesite="strict", secure=c.secure, path="/")
     log.info("console sign-in by %s", who)
     return with_headers(response)
+
+
+SIGN_IN_BUSY = "数据库正忙，暂时无法登录，什么也没有改变：这个登录链接仍然有效，请稍后再点一次“登录”。"
+SIGN_IN_TOO_OFTEN = "登录尝试太频繁，请一分钟后再试。"
 
 
 async def logout(request: Request) -> Response:
@@ -56,7 +76,10 @@ async def logout(request: Request) -> Response:
         token = request.headers.get("x-csrf-token") or (await form_body(request)).get("csrf")
         if not c.signer.csrf_ok(staff.session_id, token):
             return with_headers(error_response(ApiError(403, "缺少或错误的 CSRF 令牌。")))
-        await c.storage.signin.end_console_session(signin.digest(staff.session_id))
+        try:
+            await c.storage.signin.end_console_session(signin.digest(staff.session_id))
+        except StorageBusy:
+            return with_headers(error_response(ApiError(503, "数据库正忙，未能退出登录，请稍后重试。")))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(signin.COOKIE, path="/", httponly=True, samesite="strict", secure=c.secure)
     return with_headers(response)

@@ -6,6 +6,7 @@
     taught.py    aliases, terms, out-of-scope examples; every staff change and its undo (audit.py)
     tickets.py   messages for staff and the outbox           signin.py   console login tokens and sessions
     sessions.py  per-chat sessions (read-your-writes)        stats.py    figures and export rows
+    handled.py   updates handled, with their replies (an update delivered again is written down once)
     rows.py      the typed rows returned                     keys.py     the keys kept beside the database
 
 Imports nothing else of bot/ (nor retrieval/ or conversations/): the chat, the staff tools and the transports

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import os
 import secrets
 import sqlite3
 import time
@@ -88,11 +89,30 @@ def new_id() -> str:
     return secrets.token_hex(5)
 
 
+def _open_error(where: str, exc: sqlite3.DatabaseError | OSError) -> StorageError:
+    """Return the one-line error of a database that cannot be opened."""
+    if isinstance(exc, OSError):
+        return StorageError(f"{where}: {exc.strerror or exc}")
+    text = str(exc)
+    if "malformed" in text or "not a database" in text:
+        return StorageError(f"{where}: the database file is damaged ({exc}); restore it from a backup or move it "
+                            f"away to start a new one")
+    if "readonly" in text or "read-only" in text:
+        return StorageError(f"{where}: the database is read-only ({exc}); give the bot's user write access to the "
+                            f"file and its directory")
+    if "unable to open" in text:
+        return StorageError(f"{where}: cannot open the database file ({exc}); check the path and that its "
+                            f"directory is accessible")
+    return StorageError(f"{where}: cannot use the database ({exc})")
+
+
 class Database:
     """The connection, its schema, and how writes reach it (batched, queued while refused)."""
 
-    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time, retry_seconds: float = 5.0) -> None:
+    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time, retry_seconds: float = 5.0,
+                 create: bool = True) -> None:
         self.path = str(path)
+        self.create = create
         self.clock = clock
         self._conn: aiosqlite.Connection | None = None
         self._queue: deque[list[Write]] = deque()
@@ -102,20 +122,31 @@ class Database:
         # Keys (sessions) whose newest write waits in the queue, with the sequence number of that write.
         self.dirty: dict[str, int] = {}
         self._degraded_logged = 0.0
+        # The identity (device, inode) of the file opened, to notice it deleted or replaced while in use.
+        self._identity: tuple[int, int] | None = None
+        self._gone_logged: float | None = None
 
     async def open(self) -> None:
         """Open (creating if needed), check and migrate the database; raise StorageError if it is unusable."""
         where = f"BOT_DB_PATH {self.path}"
         uri = self.path.startswith("file:")  # SQLite URI (file:…?mode=ro …), as sqlite3 accepts it
-        if self.path != ":memory:" and not uri:
+        target = self.path
+        if self.path != ":memory:" and not uri and not self.create:
+            if not Path(self.path).is_file():
+                raise StorageError(f"{where}: there is no database there (the bot creates it when it starts; "
+                                   f"check the path)")
+            target, uri = Path(self.path).resolve().as_uri() + "?mode=rw", True  # never created here
+        elif self.path != ":memory:" and not uri:
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"{where}: cannot create its directory ({exc.strerror or exc})") from None
         try:
-            self._conn = await aiosqlite.connect(self.path, timeout=5.0, isolation_level=None, uri=uri)
+            self._conn = await aiosqlite.connect(target, timeout=5.0, isolation_level=None, uri=uri)
             self._conn.row_factory = sqlite3.Row
             await self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # Erased text is overwritten, not merely unlinked, whatever the platform's SQLite defaults to.
+            await self._conn.execute("PRAGMA secure_delete = ON")
             if self.path != ":memory:" and "mode=ro" not in self.path:
                 await self._conn.execute("PRAGMA journal_mode = WAL")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
@@ -131,22 +162,11 @@ class Database:
         except StorageError:
             await self._close_quietly()
             raise
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             await self._close_quietly()
-            text = str(exc)
-            if "malformed" in text or "not a database" in text:
-                raise StorageError(f"{where}: the database file is damaged ({exc}); restore it from a backup or "
-                                   f"move it away to start a new one") from None
-            if "readonly" in text or "read-only" in text:
-                raise StorageError(f"{where}: the database is read-only ({exc}); give the bot's user write "
-                                   f"access to the file and its directory") from None
-            if "unable to open" in text:
-                raise StorageError(f"{where}: cannot open the database file ({exc}); check the path and that "
-                                   f"its directory is accessible") from None
-            raise StorageError(f"{where}: cannot use the database ({exc})") from None
-        except OSError as exc:
-            await self._close_quietly()
-            raise StorageError(f"{where}: {exc.strerror or exc}") from None
+            raise _open_error(where, exc) from None
+        self._identity = self._file_identity()
+        self._gone_logged = None
 
     async def _close_quietly(self) -> None:
         if self._conn is not None:
@@ -156,12 +176,77 @@ class Database:
                 pass
             self._conn = None
 
+    def _file_identity(self) -> tuple[int, int] | None:
+        """Return (device, inode) of the file at the path (None for memory and URI databases, or no file)."""
+        if self.path == ":memory:" or self.path.startswith("file:"):
+            return None
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    async def _file_gone(self) -> bool:
+        """Return True while the database file opened is gone from its path (deleted): writes then wait in memory.
+
+        Noticed before every write and at every flush (a running bot flushes every BOT_SYNC_SECONDS), and
+        said loudly; when a database is at the path again (restored from a backup, or another file moved
+        there) it is opened instead and what waited is written to it. Call with the lock held.
+        """
+        if self._identity is None or self._conn is None:
+            return False
+        now = self._file_identity()
+        if now == self._identity:
+            return False
+        was_gone = self._gone_logged is not None
+        if now is not None and await self._reopen():
+            log.error("BOT_DB_PATH %s was %s while in use: using the database now there, and writing into it the %d "
+                      "rows that waited in memory", self.path, "restored" if was_gone else "replaced",
+                      self.pending_writes)
+            return False
+        moment = time.monotonic()
+        if self._gone_logged is None or moment - self._gone_logged >= _DEGRADED_LOG_EVERY:
+            self._gone_logged = moment
+            log.error("BOT_DB_PATH %s was %s while in use: nothing is written to it any more and %d rows wait in "
+                      "memory; restore the database file from a backup (it is picked up within seconds), or stop "
+                      "the bot, which then writes them into a new database there", self.path,
+                      "DELETED" if now is None else "REPLACED by a file that cannot be used", self.pending_writes)
+        return True
+
+    async def _reopen(self) -> bool:
+        """Open the database now at the path in place of the one opened before; False if it cannot be (the old
+        connection then stays, for reading)."""
+        old, identity, gone = self._conn, self._identity, self._gone_logged
+        self._conn = None
+        try:
+            await self.open()
+        except StorageError as exc:
+            log.warning("the file now at BOT_DB_PATH cannot be used: %s", exc)
+            self._conn, self._identity, self._gone_logged = old, identity, gone
+            return False
+        if old is not None:
+            try:
+                await old.close()
+            except sqlite3.Error:
+                pass
+        return True
+
     async def close(self) -> int:
-        """Flush what can be flushed, close the connection, and return how many rows could not be written."""
+        """Flush what can be flushed, close the connection, and return how many rows could not be written.
+
+        If the database file was deleted while in use, what waited in memory is written into a new one at the
+        path (what the next start would create anyway) rather than lost.
+        """
         if self._retry_task:
             self._retry_task.cancel()
             self._retry_task = None
         left = 0
+        if self._queue and self.create and self._identity is not None and self._conn is not None \
+                and self._file_identity() is None:
+            async with self._lock:
+                log.error("BOT_DB_PATH %s is still gone: writing the %d rows that waited in memory into a new "
+                          "database there", self.path, self.pending_writes)
+                await self._reopen()
         if self._conn is not None:
             left = await self.flush()
             if left:
@@ -234,7 +319,7 @@ class Database:
             self._enqueue(ops)
             return False
         async with self._lock:
-            if self._queue:
+            if self._queue or await self._file_gone():
                 self._enqueue(ops)
                 return False
             try:
@@ -289,6 +374,8 @@ class Database:
                 await self._flush_locked()
 
     async def _flush_locked(self) -> None:
+        if await self._file_gone() or self._conn is None:
+            return
         while self._queue:
             ops = self._queue[0]
             try:
@@ -320,6 +407,20 @@ class Database:
             await self._flush_locked()
         return self.pending_writes
 
+    async def truncate_log(self) -> None:
+        """Fold the write-ahead log into the database file and empty it, so that its old frames do not keep what
+        was just erased (best effort: while another connection reads, the next purge does it)."""
+        if self._conn is None or self.path == ":memory:":
+            return
+        async with self._lock:
+            try:
+                rows = await self.read("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as exc:
+                log.warning("could not empty the write-ahead log after erasing: %s", exc)
+                return
+        if rows and rows[0][0]:
+            log.info("the write-ahead log could not be emptied now (another connection reads); next time")
+
     @property
     def pending_writes(self) -> int:
         """Return how many rows wait for a retry."""
@@ -336,6 +437,9 @@ class Database:
         Unlike the bot's own writes, a staff change is never queued: staff are told it failed and can retry.
         """
         async with self._lock:
+            if await self._file_gone() or self._conn is None:
+                raise StorageBusy(f"BOT_DB_PATH {self.path}: the database file is gone (deleted while in use); "
+                                  f"nothing was changed")
             db = self.connection
             try:
                 await db.execute("BEGIN IMMEDIATE")

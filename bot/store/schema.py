@@ -93,5 +93,12 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             id TEXT PRIMARY KEY, ts REAL NOT NULL, chat_id INTEGER, html TEXT, sent_at REAL)""",
         "INSERT OR IGNORE INTO meta (key, value) SELECT 'taught_version', value FROM meta WHERE key = 'alias_version'",
     ]),
+    (6, [
+        # Updates handled already (by Telegram's update id) and the replies they got, kept a day: an update
+        # delivered again after a crash is answered the same and written down once.
+        """CREATE TABLE IF NOT EXISTS handled_updates (
+            key TEXT PRIMARY KEY, ts REAL NOT NULL, replies TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS handled_updates_ts ON handled_updates (ts)",
+    ]),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -18,8 +18,10 @@ class SignIn:
             await db.execute("INSERT INTO login_tokens (hash, who, created_at, expires_at) VALUES (?, ?, ?, ?)",
                              (token_hash, who, now, now + ttl))
 
-    async def use_login_token(self, token_hash: str) -> str | None:
-        """Spend a login token: return who it was made for, or None if unknown, used or expired."""
+    async def sign_in(self, token_hash: str, session_hash: str, ttl: float) -> tuple[str, float] | None:
+        """Spend a login token and start a console session, in one transaction; return (who, expires at), or
+        None when the token is unknown, used or expired. StorageBusy (the database is busy or full) changes
+        nothing: the link still works."""
         now = self.db.clock()
         async with self.db.change() as db:
             cur = await db.execute("UPDATE login_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL "
@@ -28,15 +30,10 @@ class SignIn:
                 return None
             async with db.execute("SELECT who FROM login_tokens WHERE hash = ?", (token_hash,)) as c:
                 row = await c.fetchone()
-            return str(row["who"]) if row is not None else None
-
-    async def add_console_session(self, session_hash: str, who: str, ttl: float) -> float:
-        """Store (the hash of) a console session; return when it expires."""
-        now = self.db.clock()
-        async with self.db.change() as db:
+            who = str(row["who"]) if row is not None else ""
             await db.execute("INSERT INTO console_sessions (hash, who, created_at, expires_at) VALUES (?, ?, ?, ?)",
                              (session_hash, who, now, now + ttl))
-        return now + ttl
+        return who, now + ttl
 
     async def console_session(self, session_hash: str) -> tuple[str, float] | None:
         """Return (who, expires at) of a live console session, or None."""

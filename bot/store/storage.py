@@ -8,6 +8,7 @@
     storage.signin    console login tokens and sessions            (bot/store/signin.py)
     storage.sessions  per-chat sessions                            (bot/store/sessions.py)
     storage.stats     figures and export rows                      (bot/store/stats.py)
+    storage.handled   updates handled, with their replies (a day)  (bot/store/handled.py)
 
 Retention (`purge`) spans every table, so it lives here.
 """
@@ -20,6 +21,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from .database import Database
+from .handled import KEEP_SECONDS, HandledUpdates
 from .inbox import ReviewQueue
 from .queries import QueryLog
 from .sessions import Sessions
@@ -35,8 +37,10 @@ CLOSE_UNDO_SECONDS = 86400.0
 class Storage:
     """The assistant's SQLite database and its repositories."""
 
-    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time, retry_seconds: float = 5.0) -> None:
-        self.database = Database(path, clock=clock, retry_seconds=retry_seconds)
+    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time, retry_seconds: float = 5.0,
+                 create: bool = True) -> None:
+        """`create` False: open an existing database only (the staff tools; only the bot creates one)."""
+        self.database = Database(path, clock=clock, retry_seconds=retry_seconds, create=create)
         self.queries = QueryLog(self.database)
         self.inbox = ReviewQueue(self.database)
         self.taught = Taught(self.database)
@@ -44,6 +48,7 @@ class Storage:
         self.signin = SignIn(self.database)
         self.sessions = Sessions(self.database)
         self.stats = Stats(self.database)
+        self.handled = HandledUpdates(self.database)
 
     @property
     def path(self) -> str:
@@ -74,8 +79,8 @@ class Storage:
             yield
 
     async def purge(self, retention_days: int) -> None:
-        db = self.database
         """Erase raw text older than the retention period (questions, queue samples, tickets, idle sessions)."""
+        db = self.database
         cutoff = db.clock() - retention_days * 86400
         async with db.batch():
             await db.write("UPDATE queries SET text = NULL, norm = '' WHERE ts < ? AND text IS NOT NULL",
@@ -97,4 +102,8 @@ class Storage:
             now = db.clock()
             await db.write("DELETE FROM login_tokens WHERE expires_at < ?", (now - 86400,))
             await db.write("DELETE FROM console_sessions WHERE expires_at < ?", (now - 86400,))
+            await db.write("DELETE FROM handled_updates WHERE ts < ?", (now - min(KEEP_SECONDS, retention_days * 86400),))
         self.sessions.forget_idle(cutoff)
+        # secure_delete (set at open) overwrote the erased text in the database file; the log's old frames
+        # still hold it until they are folded in and the log emptied.
+        await db.truncate_log()

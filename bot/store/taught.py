@@ -4,7 +4,7 @@ made it and what undoing it takes; undo restores exactly what was before."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import aiosqlite
 
@@ -25,46 +25,63 @@ class Taught:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def _resolve(self, db: aiosqlite.Connection, item_ids: Iterable[str], status: str, who: str,
-                       service_id: str | None = None) -> list[str]:
-        """Resolve the pending items among item_ids; return the ids that changed."""
-        changed = []
-        for item_id in dict.fromkeys(item_ids):
-            cur = await db.execute(
-                "UPDATE review_items SET status = ?, service_id = ?, resolved_at = ?, resolved_by = ? "
-                "WHERE id = ? AND status = 'pending'", (status, service_id, self.db.clock(), who, item_id))
-            if cur.rowcount:
-                changed.append(item_id)
-        return changed
+    async def _claim(self, db: aiosqlite.Connection, item_ids: Iterable[str], status: str, who: str,
+                     service_id: str | None = None, *, taught_from: bool = False) -> tuple[list[str], list[str]]:
+        """Resolve the items still pending; return (their ids, their texts), in order.
 
-    async def teach_alias(self, service_id: str, entries: Iterable[tuple[str, str]], who: str, summary: str,
-                          item_ids: Iterable[str] = ()) -> tuple[str, list[str]]:
-        """Teach questions (text, normalised) as aliases of a service and resolve the items they came from.
+        Checked and written in the change's own transaction: of staff acting on one item at once (two
+        consoles, the console and Telegram, a double click) exactly one does. Raise ChangeRefused, nothing
+        changed, when the first item (the one acted on) is no longer pending ("item_gone") or, when its text
+        is to be taught (`taught_from`), was purged by retention ("item_purged"); other items in that state
+        are left out.
+        """
+        changed: list[str] = []
+        samples: list[str] = []
+        for n, item_id in enumerate(dict.fromkeys(item_ids)):
+            async with db.execute("SELECT status, sample FROM review_items WHERE id = ?", (item_id,)) as cur:
+                row = await cur.fetchone()
+            if row is None or row["status"] != "pending" or (taught_from and row["sample"] is None):
+                if n == 0:
+                    raise ChangeRefused("item_gone" if row is None or row["status"] != "pending" else "item_purged")
+                continue
+            await db.execute("UPDATE review_items SET status = ?, service_id = ?, resolved_at = ?, resolved_by = ? "
+                             "WHERE id = ?", (status, service_id, self.db.clock(), who, item_id))
+            changed.append(item_id)
+            samples.append(row["sample"])
+        return changed, samples
 
-        Return (audit id, alias ids).
+    async def teach_alias(self, service_id: str, who: str, summary: str, item_ids: Iterable[str], *,
+                          normalise: Callable[[str], str], text: str | None = None) -> tuple[str, list[str]]:
+        """Teach the questions of pending items (or one given text, such as a follow-up with its context) as
+        aliases of a service and resolve the items; return (audit id, alias ids).
+
+        ChangeRefused when the first item is no longer pending or its text was purged (see `_claim`).
         """
         async with self.db.change() as db:
+            changed, samples = await self._claim(db, item_ids, "linked", who, service_id, taught_from=True)
             alias_ids = []
-            for text, norm in entries:
+            for alias in [text] if text is not None else list(dict.fromkeys(samples)):
                 alias_ids.append(new_id())
                 await db.execute("INSERT INTO learned_aliases (id, text, norm, service_id, created_at, created_by) "
-                                 "VALUES (?, ?, ?, ?, ?, ?)", (alias_ids[-1], text, norm, service_id, self.db.clock(), who))
-            changed = await self._resolve(db, item_ids, "linked", who, service_id)
+                                 "VALUES (?, ?, ?, ?, ?, ?)",
+                                 (alias_ids[-1], alias, normalise(alias), service_id, self.db.clock(), who))
             await _bump(db)
             audit_id = await audit.record(db, self.db.clock(), who, "link", summary,
                                           {"aliases": alias_ids, "items": changed, "status": "linked"})
         return audit_id, alias_ids
 
-    async def teach_out_of_scope(self, texts: Iterable[str], who: str, summary: str,
-                                 item_ids: Iterable[str] = ()) -> str:
-        """Teach questions as out-of-scope examples (similar ones are declined); return the audit id."""
+    async def teach_out_of_scope(self, who: str, summary: str, item_ids: Iterable[str]) -> str:
+        """Teach the questions of pending items as out-of-scope examples (similar ones are declined); audit id.
+
+        ChangeRefused when the first item is no longer pending or its text was purged (see `_claim`).
+        """
         async with self.db.change() as db:
+            changed, samples = await self._claim(db, item_ids, "out_of_scope", who, taught_from=True)
             taught_ids = []
-            for text in dict.fromkeys(texts):
+            for text in dict.fromkeys(samples):
                 taught_ids.append(new_id())
                 await db.execute("INSERT INTO taught (id, kind, text, target, created_at, created_by) "
                                  "VALUES (?, 'out_of_scope', ?, '', ?, ?)", (taught_ids[-1], text, self.db.clock(), who))
-            changed = await self._resolve(db, item_ids, "out_of_scope", who)
             await _bump(db)
             return await audit.record(db, self.db.clock(), who, "out_of_scope", summary,
                                       {"taught": taught_ids, "items": changed, "status": "out_of_scope"})
@@ -79,9 +96,9 @@ class Taught:
             return await audit.record(db, self.db.clock(), who, "term", summary, {"taught": [taught_id]})
 
     async def dismiss_items(self, item_ids: Iterable[str], who: str, summary: str) -> str:
-        """Mark items as dealt with, without teaching anything; return the audit id."""
+        """Mark items as dealt with, without teaching anything; return the audit id (ChangeRefused: see `_claim`)."""
         async with self.db.change() as db:
-            changed = await self._resolve(db, item_ids, "dismissed", who)
+            changed, _ = await self._claim(db, item_ids, "dismissed", who)
             return await audit.record(db, self.db.clock(), who, "dismiss", summary, {"items": changed, "status": "dismissed"})
 
     async def remove_taught(self, kind: str, row_id: str, who: str, summary: str) -> str | None:
@@ -146,8 +163,8 @@ class Taught:
     async def link(self, item_id: str, service_id: str, text: str, norm: str, who: str = "",
                    summary: str = "") -> str:
         """Resolve a queue item by teaching its question as an alias of a service; return the alias id."""
-        _, alias_ids = await self.teach_alias(service_id, [(text, norm)], who or "cli",
-                                              summary or f"link {text} → {service_id}", [item_id])
+        _, alias_ids = await self.teach_alias(service_id, who or "cli", summary or f"link {text} → {service_id}",
+                                              [item_id], normalise=lambda _: norm, text=text)
         return alias_ids[0]
 
     async def aliases(self) -> list[Alias]:

@@ -33,14 +33,20 @@ class Tickets:
         rows = await self.db.read("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
         return Ticket.from_row(rows[0]) if rows else None
 
-    async def answer_ticket(self, ticket_id: str, answer: str, by: str = "", summary: str = "") -> bool:
-        """Close a ticket with the staff answer (delivered by the caller) and forget the chat id."""
-        await self.db.write(
-            "UPDATE tickets SET status = 'answered', answer = ?, answered_at = ?, chat_id = NULL, closed_by = ? "
-            "WHERE id = ? AND status = 'open'", (answer, self.db.clock(), by, ticket_id))
-        return await self.db.write(
-            "INSERT INTO audit (id, ts, who, action, summary, undo, undoable) VALUES (?, ?, ?, 'reply', ?, '{}', 0)",
-            (new_id(), self.db.clock(), by or "cli", summary or f"reply {ticket_id}"))
+    async def answer_ticket(self, ticket_id: str, answer: str, by: str = "", summary: str = "") -> int:
+        """Close an open ticket with the staff answer and forget its chat id; return the chat id (the caller
+        delivers the answer there). Checked and written in one transaction: ChangeRefused("ticket_gone") when
+        it is no longer open (another member of staff answered it first) or its chat id was purged."""
+        async with self.db.change() as db:
+            async with db.execute("SELECT chat_id FROM tickets WHERE id = ? AND status = 'open' "
+                                  "AND chat_id IS NOT NULL", (ticket_id,)) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                raise ChangeRefused("ticket_gone")
+            await db.execute("UPDATE tickets SET status = 'answered', answer = ?, answered_at = ?, chat_id = NULL, "
+                             "closed_by = ? WHERE id = ?", (answer, self.db.clock(), by, ticket_id))
+            await audit.record(db, self.db.clock(), by or "cli", "reply", summary or f"reply {ticket_id}")
+        return int(row["chat_id"])
 
     async def reply_ticket(self, ticket_id: str, answer: str, html: str, who: str, summary: str) -> str:
         """Answer a ticket from the console: queue the message for the running bot, close the ticket; audit id.

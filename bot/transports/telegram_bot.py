@@ -69,7 +69,6 @@ CONFLICT_GRACE_SECONDS = 20.0
 MAX_WEBHOOK_BODY = 256 * 1024
 PURGE_EVERY = 3600.0
 
-
 class SecondInstance(RuntimeError):
     """Another instance is polling with this token."""
 
@@ -101,6 +100,12 @@ def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
                                  for row in reply.buttons])
 
 
+def _chat(app: Application, chat_id: int) -> str:
+    """Return how the logs name a chat: its keyed hash (a private chat's is its user's key), never its id."""
+    front = app.bot_data.get("frontend")
+    return front.assistant.chat_label(chat_id) if isinstance(front, TelegramFrontend) else "(unknown)"
+
+
 async def deliver(app: Application, chat_id: int, reply: Reply, edit: Message | None = None,
                   backoff: float = 0.5) -> bool:
     """Send (or edit) one reply; return True on success.
@@ -129,21 +134,21 @@ async def deliver(app: Application, chat_id: int, reply: Reply, edit: Message | 
             return True
         except TimedOut:
             if not editing:
-                log.warning("sending to chat %s timed out; not resending (it has probably arrived)", target)
+                log.warning("sending to chat %s timed out; not resending (it has probably arrived)", _chat(app, target))
                 return False
             log.warning("editing a message timed out, attempt %d", attempt)
         except RetryAfter:
-            log.error("Telegram kept asking to slow down; gave up a message to chat %s", target)
+            log.error("Telegram kept asking to slow down; gave up a message to chat %s", _chat(app, target))
             return False
         except Forbidden as exc:
-            log.info("chat %s cannot be messaged: %s", target, exc)
+            log.info("chat %s cannot be messaged: %s", _chat(app, target), exc)
             return False
         except BadRequest:
             raise
         except NetworkError as exc:
             log.warning("sending to Telegram failed (%s), attempt %d", exc, attempt)
         await asyncio.sleep(min(backoff * 2 ** attempt, 8))
-    log.error("gave up sending a message to chat %s after %d attempts", target, SEND_ATTEMPTS)
+    log.error("gave up sending a message to chat %s after %d attempts", _chat(app, target), SEND_ATTEMPTS)
     return False
 
 
@@ -181,7 +186,8 @@ class TelegramFrontend:
         text = msg.text if sender.chat_type == ChatType.PRIVATE else _addressed_text(msg, context.bot.username)
         if text is None:
             return  # a group message that does not mention the bot
-        await self.send_all(context.application, sender.chat_id, await self.assistant.text(sender, text))
+        await self.send_all(context.application, sender.chat_id,
+                            await self.assistant.text(sender, text, update=_key(update)))
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         msg, sender = update.effective_message, self.sender(update)
@@ -194,7 +200,8 @@ class TelegramFrontend:
         if sender.chat_type != ChatType.PRIVATE and not target and self.assistant.router.command(name) is None:
             return  # an unknown command in a group, not addressed to us
         args = msg.text[len(head):].strip()
-        await self.send_all(context.application, sender.chat_id, await self.assistant.command(sender, name, args))
+        await self.send_all(context.application, sender.chat_id,
+                            await self.assistant.command(sender, name, args, update=_key(update)))
 
     async def on_not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         msg, sender = update.effective_message, self.sender(update)
@@ -211,7 +218,7 @@ class TelegramFrontend:
         if self.presses.seen(press_key):
             await _answer(query, "")
             return
-        replies = await self.assistant.press(sender, query.data)
+        replies = await self.assistant.press(sender, query.data, update=_key(update))
         notice = next((r.notice for r in replies if r.notice), "")
         await _answer(query, notice)
         await self.send_all(context.application, sender.chat_id, replies, edit=message)
@@ -227,6 +234,11 @@ class TelegramFrontend:
                     await context.bot.send_message(chat.id, texts.ERROR_APOLOGY)
                 except TelegramError:
                     log.warning("could not send the apology either")
+
+
+def _key(update: Update) -> str:
+    """Return the key under which the core remembers an update it handled (Telegram may deliver it again)."""
+    return f"tg:{update.update_id}"
 
 
 async def _answer(query: Any, text: str) -> None:
@@ -317,23 +329,30 @@ async def sync_loop(assistant: Assistant, every: float, app: Application | None 
             log.exception("sync with the database failed")
 
 
-async def _fetch(app: Application, offset: int | None, timeout: int) -> list[Any]:
+async def _fetch(app: Application, offset: int | None, timeout: int) -> list[dict[str, Any]]:
     """Return the updates from `offset` on as Telegram sent them (JSON objects, not yet parsed).
 
-    This is `Bot.get_updates` without its parsing of every update (python-telegram-bot's own request path,
-    `_post`, which its get_updates calls too; its public do_api_request warns for known methods).
+    This is `Bot.get_updates` without its parsing (python-telegram-bot's own request path, `_post`, which its
+    get_updates calls too): its get_updates parses every update of a batch, again for each update still in
+    flight, and fails the whole batch — never acknowledging it — when it cannot read one.
     """
     data = {"offset": offset, "timeout": timeout, "allowed_updates": Update.ALL_TYPES}
     # getUpdates answers within `timeout` seconds; the read may take that long, plus the usual allowance.
     result = await app.bot._post("getUpdates", data, read_timeout=timeout + READ_ALLOWANCE)
-    return result if isinstance(result, list) else []
+    return [u for u in result if isinstance(u, dict) and isinstance(u.get("update_id"), int)] \
+        if isinstance(result, list) else []
 
 
-def _parse(app: Application, data: Any) -> Update:
-    """Return the Update of one update's JSON: the one place an update is parsed, once per update."""
-    update = Update.de_json(data, app.bot)
-    app.bot.insert_callback_data(update)
-    return update
+def parse_update(app: Application, raw: dict[str, Any]) -> Update | None:
+    """Return the update, or None (logged once, without its content) when the library cannot read it."""
+    try:
+        update = Update.de_json(raw, app.bot)
+        app.bot.insert_callback_data(update)
+        return update
+    except Exception as exc:  # noqa: BLE001 - whatever the library raises for a shape it does not know
+        log.error("update %s cannot be read by python-telegram-bot (%s: %s; fields %s): skipped and acknowledged",
+                  raw.get("update_id"), type(exc).__name__, str(exc)[:200], sorted(raw)[:10])
+        return None
 
 
 async def poll(app: Application, stop: asyncio.Event, grace: float = CONFLICT_GRACE_SECONDS) -> None:
@@ -391,11 +410,16 @@ async def poll(app: Application, stop: asyncio.Event, grace: float = CONFLICT_GR
             continue
         failures = 0
         for data in raw:
-            update_id = int(data["update_id"])
+            update_id = data["update_id"]
             if next_id is not None and update_id < next_id:
                 continue  # in flight, or handled: parsed once already
             next_id = update_id + 1
-            task = asyncio.create_task(app.process_update(_parse(app, data)))
+            # One the library cannot read is logged and acknowledged with the rest: a poison update must not
+            # stop the bot, nor come back at each start.
+            update = parse_update(app, data)
+            if update is None:
+                continue
+            task = asyncio.create_task(app.process_update(update))
             inflight[update_id] = task
             task.add_done_callback(functools.partial(done, update_id))
     if inflight:  # a graceful stop finishes what it started
@@ -435,12 +459,15 @@ def webhook_app(app: Application, secret: str, path: str) -> Any:
             if len(body) > MAX_WEBHOOK_BODY:
                 return Response(status_code=413)
         try:
-            update = Update.de_json(json.loads(body), app.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
+            data = json.loads(body)
+            json.dumps(data, ensure_ascii=False).encode()  # lone surrogates: not from Telegram
+        except (ValueError, RecursionError):  # malformed, too deeply nested, or not UTF-8 (UnicodeError)
             return Response(status_code=400)
-        if update is None:
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return Response(status_code=400)
-        await app.process_update(update)
+        update = parse_update(app, data)
+        if update is not None:  # one the library cannot read is logged and acknowledged, never retried
+            await app.process_update(update)
         return Response()
 
     return Starlette(routes=[Route("/" + path, receive, methods=["POST"])])

@@ -149,9 +149,15 @@ def test_kill_9_mid_burst_loses_nothing(tmp_path):
         before, after = _burst_then(api, tmp_path / "kill.sqlite3", signal.SIGKILL)
         assert len(before) < 200 and len(after) == 200
         twice = [c for c in range(7000, 7200) if len(api.sent(c)) > 1]
-        # At least once: only what was being handled at the moment of the kill may be answered again.
+        # At least once: only what was being handled at the moment of the kill may be answered again …
         assert len(twice) <= 100
         print(f"kill -9 after {len(before)} answers: {len(twice)} answered twice after the restart")
+    # … and written down once (an update is remembered with its replies in the transaction of its turn).
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "kill.sqlite3") as conn:
+        per_user = [n for (n,) in conn.execute("SELECT count(*) FROM queries GROUP BY user_key")]
+    assert len(per_user) == 200 and set(per_user) == {1}
 
 
 def test_sigterm_in_webhook_mode_stops_cleanly(tmp_path):
@@ -175,3 +181,107 @@ def test_sigterm_in_webhook_mode_stops_cleanly(tmp_path):
         assert bot.returncode == 0, err
         assert "Traceback" not in err
 
+
+
+def _queries(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM queries").fetchone()[0])
+
+
+def test_the_database_deleted_under_a_running_bot_is_noticed_and_its_new_rows_kept(tmp_path):
+    db = tmp_path / "deleted.sqlite3"
+    with FakeBotAPI() as api:
+        bot = _start_bot(api, db)
+        try:
+            api.wait_for(lambda: api.calls("setMyCommands"), 30)
+            for c in range(8000, 8003):
+                api.send_text("青托申报", user_id=c)
+            api.wait_for(lambda: len(_answered(api, range(8000, 8003))) == 3, 30)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            for c in range(8100, 8110):
+                api.send_text("青托申报", user_id=c)
+            api.wait_for(lambda: len(_answered(api, range(8100, 8110))) == 10, 30)
+            review = subprocess.run([sys.executable, "-m", "bot.review", "list"], cwd=ROOT, capture_output=True,
+                                    text=True, timeout=60, env={**os.environ, "BOT_DB_PATH": str(db)})
+            assert review.returncode != 0 and "no database" in review.stderr and not db.exists()
+            bot.send_signal(signal.SIGTERM)
+            _, err = bot.communicate(timeout=30)
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+        assert bot.returncode == 0 and "DELETED" in err and "Traceback" not in err, err
+        assert _queries(db) == 10  # written into a new database at stop, not lost with the deleted file
+        bot = _start_bot(api, db)  # and a restart keeps them
+        try:
+            api.wait_for(lambda: api.calls("setMyCommands") and len(api.calls("setMyCommands")) >= 2, 30)
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(30)
+        assert _queries(db) == 10
+
+
+def _webhook_bot(api: FakeBotAPI, db: Path, port: int) -> subprocess.Popen[str]:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url,
+           "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hook", "BOT_WEBHOOK_LISTEN": "127.0.0.1",
+           "BOT_WEBHOOK_PORT": str(port), "BOT_WEBHOOK_SECRET": "s3cret_token", "BOT_DB_PATH": str(db),
+           "BOT_USER_KEY_SECRET": "faults", "BOT_LOG_LEVEL": "WARNING", "BOT_USER_BURST": "1000",
+           "BOT_USER_PER_MINUTE": "6000", "PYTHONIOENCODING": "utf-8"}
+    bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, text=True)
+    api.wait_for(lambda: listening(port), 60)
+    return bot
+
+
+def _telegram_posts(port: int, updates: list[dict]) -> set[int]:
+    """Post updates to the webhook as Telegram does, 20 at a time; return the update ids acknowledged (2xx)."""
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def post(update: dict) -> int | None:
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/hook", data=json.dumps(update).encode(),
+                                     method="POST", headers={"Content-Type": "application/json",
+                                                             "X-Telegram-Bot-Api-Secret-Token": "s3cret_token"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return update["update_id"] if resp.status == 200 else None
+        except (OSError, urllib.error.URLError):
+            return None  # refused, reset by the kill, or an error status: Telegram delivers it again
+
+    with ThreadPoolExecutor(20) as pool:
+        return {u for u in pool.map(post, updates) if u is not None}
+
+
+def test_kill_9_mid_burst_in_webhook_mode_logs_each_question_once(tmp_path):
+    import sqlite3
+    import threading
+
+    port, db, chats = free_port(), tmp_path / "hook.sqlite3", range(7300, 7500)
+    with FakeBotAPI() as api:
+        updates = [api.message_update("青托申报", user_id=c) for c in chats]
+        bot = _webhook_bot(api, db, port)
+        acknowledged: set[int] = set()
+        try:
+            poster = threading.Thread(target=lambda: acknowledged.update(_telegram_posts(port, updates)))
+            poster.start()
+            api.wait_for(lambda: len(_answered(api, chats)) >= 40, 60)
+            bot.kill()  # kill -9 mid-burst
+            bot.wait(30)
+            poster.join(60)
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+        assert len(acknowledged) < 200
+        bot = _webhook_bot(api, db, port)  # Telegram delivers again what it got no 200 for
+        try:
+            _telegram_posts(port, [u for u in updates if u["update_id"] not in acknowledged])
+            api.wait_for(lambda: len(_answered(api, chats)) == 200, 60)
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(30)
+    with sqlite3.connect(db) as conn:
+        per_user = [n for (n,) in conn.execute("SELECT count(*) FROM queries GROUP BY user_key")]
+    assert len(per_user) == 200 and set(per_user) == {1}, f"{sum(n > 1 for n in per_user)} questions logged twice"
