@@ -165,7 +165,7 @@ RULES_MORE = "全文共 {count} 条，可以继续问具体问题，例如会员
 RULES_CONTACT = "企业科协建设咨询（第{service}项“{title}”）："
 ORG_CONTACT = "地址：{address}（邮编 {postcode}）\n电话：{phones}\n网址：{websites}"
 
-CHECK_LIST = "可以做资格自查的服务（点一项开始，或发送 /check 加编号，例如 /check 13）："
+CHECK_LIST = "可以做资格自查的服务（选一项开始，也可以直接发送服务编号或名称，例如 13 或 青托）："
 CHECK_UNKNOWN = "第 {service} 项服务没有可自查的申报条件，下面是它的介绍。"
 CHECK_NOT_FOUND = "没有编号为“{arg}”的服务。发送 /check 查看可自查的服务列表。"
 CHECK_START = "<b>{title}</b>\n{intro}\n最多 {most} 个问题，用不上的会自动跳过。"
@@ -186,9 +186,11 @@ VERDICT_INTRO = {
 VERDICT_NOTES = "需要注意"
 VERDICT_AGE_DATE = "年龄按 {year} 年 {month} 月 {day} 日计算（{why}）"
 VERDICT_AGE_VALUE = "，按您的回答届时满 {age} 周岁"
+VERDICT_AGE_TYPED = "，按您回答的 {age} 周岁判断"
+VERDICT_AGE_BIRTHDAY = "；如果到那天您已满 {next} 周岁，请按 {next} 岁重新自查"
 AGE_WHY_DEFAULT = "即今年年底；实际以当年通知规定的计算日期为准"
 AGE_WHY_SET = "市科协为本轮评选设定的计算日期"
-VERDICT_NEXT_CALL = "清单没有写申报方式，请先向下面的联系部门咨询。"
+VERDICT_NEXT_CALL = "清单没有写申报方式：请向下面的联系部门询问本轮的申报时间、方式和所需材料。"
 VERDICT_NEXT = "<b>下一步</b>"
 VERDICT_CONTACT = "如有疑问请联系："
 
