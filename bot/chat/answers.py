@@ -231,8 +231,7 @@ async def start(t: Exchange, args: str) -> None:
         return
     bests = [(q, t.a.searcher.search(q).best) for q in texts.EXAMPLES]
     rows = [[t.button(q, "s", code_of(best.id))] for q, best in bests if best is not None]
-    html = texts.WELCOME.format(count=len(t.a.catalogue.services))
-    html += "\n" + "\n".join(f"• {esc(q)}" for q in texts.EXAMPLES)
+    html = texts.WELCOME.format(count=len(t.a.catalogue.services))  # the examples are the buttons below
     hot = await hot_rows(t)
     if hot:
         html += esc(texts.HOT_HEADER)

@@ -9,7 +9,7 @@ WELCOME = (
     "• /browse 按分类浏览全部服务\n"
     "• /contact 各部门联系电话\n"
     "• /help 使用说明\n\n"
-    "试试这样问："
+    "试试下面这些问法，或直接输入您的问题："
 )
 EXAMPLES = ("青托对年龄有什么要求", "我们公司想查国外专利", "科普大使归哪个部门管，电话多少")
 HOT_HEADER = "\n\n最近大家常问："
@@ -22,7 +22,15 @@ HELP = (
     "• /contact 部门通讯录。\n"
     "• /hot 最近的热点问题。\n"
     "• /cancel 退出正在进行的自查或留言。\n"
-    "找不到答案时，可以点“留言给工作人员”，回复会发到这里。"
+    "找不到答案时，可以选“留言给工作人员”，回复会发到这里。"
+)
+# The console chat (bot/transports/console.py): where one types instead of tapping.
+CONSOLE_HINT = "（选项前的方括号里是要输入的内容：服务输入编号，例如 13；输入 /help 看说明，quit 或 Ctrl-D 退出。）"
+CONSOLE_HELP = (
+    "<b>在终端里</b>\n"
+    "• 选项前的方括号里是要输入的内容：服务输入它的编号（例如 13），其他选项输入方括号里的数字或字母。\n"
+    "• 资格自查中直接输入答案（是、否、不确定、数字或日期）。\n"
+    "• 输入 quit 或 退出聊天，或按 Ctrl-D，结束对话。"
 )
 STAFF_HELP = "\n\n<b>工作人员</b>：/review 待处理问题，/stats [天数] 统计，/admin 网页管理台登录链接。"
 
@@ -48,7 +56,7 @@ NO_ANSWER = (
     "• 可以换个说法再问，或用 /browse 按分类浏览；\n"
     "• 也可以拨打天津市科协电话 {phone} 咨询。"
 )
-NO_ANSWER_HANDOFF = "如需工作人员回复，请点“留言给工作人员”。"
+NO_ANSWER_HANDOFF = "如需工作人员回复，请选“留言给工作人员”。"
 OUT_OF_SCOPE = (
     "抱歉，这个问题不在天津市科协科创服务资源清单的范围内，我没法准确回答。\n"
     "如与科协服务有关，可拨打天津市科协电话 {phone} 咨询，或用 /browse 浏览全部服务。"
@@ -64,14 +72,14 @@ CHITCHAT = (
 )
 SUGGEST_HEADER = "您是不是想问："
 # The middle band: the best answer shown as a guess, with the other candidates as buttons.
-GUESS_HEADER = "您可能想问：（不一定准确，不是这一项的话请点下面的其他选项）"
+GUESS_HEADER = "您可能想问：（不一定准确，不是这一项的话请选下面的其他选项）"
 GUESS_OTHERS = "其他可能："
 # An English question gets the Chinese card and this one line.
 ENGLISH_LINE = "In English: {name}. Contact: {department}, tel. {phones}."
 # Someone who asks for a person.
-HUMAN_REPLY = "好的，请点下面的“留言给工作人员”把问题留给我们，工作人员会回复到这里；急事可拨打天津市科协电话 {phone}。"
+HUMAN_REPLY = "好的，请选下面的“留言给工作人员”把问题留给我们，工作人员会回复到这里；急事可拨打天津市科协电话 {phone}。"
 # A question asking whether one may apply, about a service that has an eligibility check.
-CAN_APPLY_HINT = "想知道自己是否符合条件，可以点“检查我是否符合条件”，一步步做个资格自查。"
+CAN_APPLY_HINT = "想知道自己是否符合条件，可以选“检查我是否符合条件”，一步步做个资格自查。"
 COMPARE_HEADER = "两项服务对比（摘自清单原文）："
 # Policy documents (data/policies/).
 POLICY_HEADER = "政策文件原文"
@@ -80,9 +88,9 @@ POLICY_ISSUED = "（{issuer}{date}{number}）"
 POLICY_LEAD_UNITS = "责任单位"
 POLICY_SERVICE = "清单服务：{id} {title}"
 POLICY_MORE = "同一文件的其他条目："
-POLICY_NOT_STATED = "这几份政策文件里没有写这一点，我不能替文件回答。最接近的是{citation}（见下）。如需确切答复，可拨打天津市科协电话 {phone}，或点“留言给工作人员”。"
+POLICY_NOT_STATED = "这几份政策文件里没有写这一点，我不能替文件回答。最接近的是{citation}（见下）。如需确切答复，可拨打天津市科协电话 {phone}，或选“留言给工作人员”。"
 POLICY_GUESS = "政策文件里可能相关的条目（请以原文为准）："
-POLICY_LIST = "<b>政策文件</b>（{count} 份，点一份查看它的条目）："
+POLICY_LIST = "<b>政策文件</b>（{count} 份，选一份查看它的条目）："
 POLICY_PARTS = "<b>{title}</b>\n请选择条目："
 POLICY_NONE = "没有找到这份文件。发送 /policy 查看全部文件。"
 NONE_OF_THESE = "都不是"
@@ -108,7 +116,7 @@ BTN_TOP = "返回目录"
 BTN_FINDER = "🔎 帮我找服务"
 
 FEEDBACK_UP = "谢谢反馈！"
-FEEDBACK_DOWN = "谢谢反馈，我们会改进。需要工作人员回复的话，可以点“留言给工作人员”。"
+FEEDBACK_DOWN = "谢谢反馈，我们会改进。需要工作人员回复的话，可以选“留言给工作人员”。"
 FEEDBACK_AGAIN = "已收到您的反馈。"
 
 HANDOFF_PROMPT = "请直接发送您想问工作人员的问题（一条消息），发送 /cancel 可以取消。"
@@ -124,11 +132,11 @@ EMAIL_LABEL = "电子邮箱"
 WEBSITE_LABEL = "网址"
 DOCUMENT_LABEL = "相关文件"
 NOTE_LABEL = "补充说明"
-TRUNCATED = "…（内容较长，点“{button}”查看全部）"
+TRUNCATED = "…（内容较长，选“{button}”查看全部）"
 
 FOLLOWUP_HINT = "（接着问的是“{title}”）"
 COUNTERPART_HINT = "（上面是“{previous}”；您问的是另一级的同类项目：“{title}”）"
-FOLLOWUP_FIRST_CHOICE = "（按上面第一项“{title}”回答；不是这一项的话，请点下面的其他选项）"
+FOLLOWUP_FIRST_CHOICE = "（按上面第一项“{title}”回答；不是这一项的话，请选下面的其他选项）"
 CORRECTED = "（已按“{terms}”理解）"
 LEAD_LABEL = "清单原文"
 QUOTE = "「{text}」"
@@ -136,7 +144,7 @@ LEAD_MISSING = "清单中这项服务没有写{what}，具体请咨询下面的�
 LEAD_MISSING_GENERAL = "清单中这项服务没有写您问的这一点，具体请咨询下面的联系部门。"
 RELATED_HEADER = "和“{title}”相关的服务："
 RELATED_NONE = "清单里没有和“{title}”同类的其他服务了。可以用 /browse 按分类浏览全部服务。"
-PROFILE_HEADER = "根据您的情况，下面这些服务可能适合您（点一项看详情）："
+PROFILE_HEADER = "根据您的情况，下面这些服务可能适合您（选一项看详情）："
 PROFILE_MORE = "也可以用“🔎 帮我找服务”按身份和需求筛选，或用 /check 做资格自查。"
 PROFILE_RULED_OUT = "按您说的{stated}，下面这些不符合清单的条件，没有列在上面："
 PROFILE_RULED_OUT_ITEM = "• {id} {title}：「{quote}」（{department} {phone}）"
@@ -175,7 +183,7 @@ PENDING_CANCELLED = "已取消。"
 CHECK_NOTHING = "目前没有进行中的自查或留言。"
 CHECK_EXPIRED = "您之前的资格自查超过 {minutes} 分钟没有继续，已自动结束。需要的话可以用 /check 重新开始。"
 CHECK_STALE = "这个问题已经回答过了，下面是当前的问题。"
-CHECK_PAUSED = "（资格自查还在进行，回答完上面的问题后可以点“继续自查”。）"
+CHECK_PAUSED = "（资格自查还在进行，回答完上面的问题后可以选“继续自查”。）"
 
 VERDICT_TITLE = {"符合": "✅ 初步判断：符合", "不符合": "❌ 初步判断：不符合", "需人工确认": "❓ 初步判断：需人工确认"}
 VERDICT_INTRO = {
