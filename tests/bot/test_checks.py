@@ -158,3 +158,13 @@ async def test_a_verdict_says_what_to_do_next_and_on_which_date_ages_count(assis
     assert "年龄按 2026 年 12 月 31 日计算（市科协为本轮评选设定的计算日期），按您回答的 30 周岁判断；" \
            "如果到那天您已满 31 周岁，请按 31 岁重新自查。" in text  # today is 2026-11-22 here
     assert "022-27122522" in after
+
+
+async def test_natural_answers_with_a_detail_are_read_not_asked_again(assistant):
+    await assistant.command(USER, "check", "13")
+    typed = ["对，中国人", "对的 在南开大学全职", "30", "我是博士毕业", "不是，已经工作了", "那当然", "3", "是", "否", "那当然"]
+    for number, reply in enumerate(typed, start=2):
+        text = html(await assistant.text(USER, reply))
+        assert "请回答" not in text and "继续自查" not in text, reply
+        assert f"第 {number} 题" in text or "初步判断：符合" in text, (reply, text[:80])
+    assert "初步判断：符合" in text
