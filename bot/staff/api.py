@@ -165,7 +165,7 @@ async def api_try(request: Request, staff: Staff) -> Any:
         raise ApiError(400, "请输入要试的问题（参数 q）。")
     await c.sync()
     result = c.searcher.search(q[:500])
-    return {"text": q[:500], **c.answer_of(result), "hits": c.guesses(result, 5)}
+    return {"text": q[:500], **await c.answer_of(result), "hits": c.guesses(result, 5)}
 
 
 @api

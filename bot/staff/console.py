@@ -2,28 +2,36 @@
 to them now, grouped near-duplicates, the figures of the dashboard.
 
 It keeps its own searcher, rebuilt from the base one whenever what staff taught changed (here or in
-another process), so that 试一试 and the queues show exactly what a running bot answers.
+another process), so that 试一试 and the queues show exactly what a running bot answers. What a user
+would see is the chat's own reply: the question is put to an assistant of the console's own (the chat's
+code, this searcher, a fresh session, a scratch database in memory) and its replies turned to plain text.
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from conversations.finder import load_finder
 from conversations.loader import load_flows
 from retrieval.decide import Decision
 from retrieval.loader import load_catalogue
 from retrieval.model import Catalogue
 from retrieval.search import Searcher, SearchResult
 
-from ..chat import texts, views
-from ..chat.render import service_card, to_plain
+from ..chat import texts
+from ..chat.core import Assistant
+from ..chat.render import to_plain
+from ..chat.replies import Reply, Sender
 from ..chat.taught import read_taught
 from ..settings import Settings
 from ..store import ReviewItem, Storage, StorageBusy, Ticket
@@ -67,6 +75,18 @@ class ApiError(Exception):
         self.status, self.message, self.extra = status, message, extra
 
 
+def replies_text(replies: list[Reply]) -> str:
+    """Return replies as a user sees them, in plain text: each message, and its buttons in brackets."""
+    blocks = []
+    for r in replies:
+        lines = [to_plain(r.html)] if r.html else []
+        if r.choices():
+            lines.append(" ".join(f"［{b.label}］" for b in r.choices()))
+        if lines:
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
 class StaffConsole:
     """What the console's pages and API share: storage, catalogue, the current searcher, the signer."""
 
@@ -83,6 +103,9 @@ class StaffConsole:
         self.secure = (settings.bot_admin_url or "").startswith("https://")
         self._version = -1
         self._swept = float("-inf")
+        self._preview: Assistant | None = None
+        self._preview_lock = asyncio.Lock()
+        self._askers = itertools.count(1)
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters["when"] = lambda ts: time.strftime("%m-%d %H:%M", time.localtime(ts)) if ts else ""
@@ -120,26 +143,42 @@ class StaffConsole:
             return names[answer_id]
         return next((o.name for o in self.catalogue.organisations if o.id == answer_id), answer_id)
 
-    def answer_of(self, result: SearchResult) -> dict[str, Any]:
-        """Return what the assistant does with a question now: decision, reason, answer, corrections, reply."""
+    async def preview(self, question: str) -> str:
+        """Return, in plain text, exactly what the chat replies to a question asked first thing in a fresh chat
+        with what staff taught now (nothing is logged or queued: the console's assistant has a scratch database)."""
+        async with self._preview_lock:
+            if self._preview is None:
+                self._preview = await self._previewer()
+        self._preview.searcher = self.searcher
+        n = next(self._askers)
+        return replies_text(await self._preview.text(Sender(user_id=-n, chat_id=-n), question))
+
+    async def _previewer(self) -> Assistant:
+        storage = Storage(":memory:")
+        await storage.open()
+        settings = replace(self.settings, bot_db_path=":memory:", bot_staff_ids=frozenset(),
+                           bot_user_key_secret="preview")
+        flows = load_flows(None, set(self.catalogue.by_id))
+        assistant = Assistant(self.catalogue, self.base_searcher, flows, load_finder(catalogue=self.catalogue),
+                              storage, settings, secret="preview")
+        await assistant.start()
+        return assistant
+
+    async def close(self) -> None:
+        """Close the scratch database of the previews."""
+        if self._preview is not None:
+            await self._preview.storage.close()
+            self._preview = None
+
+    async def answer_of(self, result: SearchResult) -> dict[str, Any]:
+        """Return what the assistant does with a question now: decision, reason, answer, corrections, and the
+        reply a user sees."""
         best = result.best
         answer = best.id if best and result.decision is Decision.ANSWERED else None
-        if answer and (service := self.catalogue.service(answer)):
-            reply = to_plain(service_card(service, result.intents))
-        elif answer:
-            reply = self.title(answer)
-        elif result.decision is Decision.SUGGEST:
-            n = self.base_searcher.config.suggest_count
-            reply = "\n".join([texts.SUGGEST_HEADER] + [f"• {self.title(h.id)}" for h in result.hits[:n]]
-                              + [f"• {texts.NONE_OF_THESE}"])
-        elif result.reason == "chitchat":
-            reply = texts.CHITCHAT.format(example=texts.EXAMPLES[0])
-        else:
-            reply = views.decline_message(self.catalogue, result, self.catalogue.organisation("tast").contact.phones[0])
         return {"decision": result.decision.value, "decision_label": DECISIONS[result.decision.value],
                 "reason": result.reason, "reason_label": REASONS.get(result.reason, result.reason),
                 "answer": answer, "title": self.title(answer) if answer else None,
-                "corrections": [list(c) for c in result.corrections], "reply": reply}
+                "corrections": [list(c) for c in result.corrections], "reply": await self.preview(result.question)}
 
     def guesses(self, result: SearchResult, limit: int = 3) -> list[dict[str, Any]]:
         """Return the top hits with their scores."""
@@ -148,7 +187,7 @@ class StaffConsole:
 
     # -- queue items ----------------------------------------------------------------------------
 
-    def item_json(self, members: list[ReviewItem]) -> dict[str, Any]:
+    async def item_json(self, members: list[ReviewItem]) -> dict[str, Any]:
         """Return a group of near-duplicate questions as the API and the pages show it."""
         lead = members[0]
         result = self.searcher.search(lead.sample)
@@ -161,16 +200,16 @@ class StaffConsole:
             "context": {"text": lead.context_text, "answer": lead.context_answer,
                         "title": self.title(lead.context_answer)} if lead.context_answer else None,
             "shown": {"answer": lead.shown, "title": self.title(lead.shown)} if lead.shown else None,
-            "answer": self.answer_of(result), "guesses": self.guesses(result),
+            "answer": await self.answer_of(result), "guesses": self.guesses(result),
             "followup": {"pair": pair} if pair else None,
         }
 
-    def ticket_json(self, t: Ticket) -> dict[str, Any]:
+    async def ticket_json(self, t: Ticket) -> dict[str, Any]:
         """Return a ticket as a 留言 queue item."""
         result = self.searcher.search(t.text or "")
         return {"id": t.id, "text": t.text or "", "kind": "ticket", "kinds": ["ticket"], "count": 1,
                 "first_seen": t.ts, "last_seen": t.ts, "members": [], "context": None, "shown": None,
-                "answer": self.answer_of(result), "guesses": self.guesses(result), "followup": None,
+                "answer": await self.answer_of(result), "guesses": self.guesses(result), "followup": None,
                 "can_reply": t.chat_id is not None}
 
     async def queue(self, kind: str, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
@@ -179,10 +218,10 @@ class StaffConsole:
         await self.sweep()
         if kind == "ticket":
             tickets = await self.storage.tickets.tickets(limit=QUEUE_WINDOW)
-            return [self.ticket_json(t) for t in tickets[offset: offset + limit]], len(tickets)
+            return [await self.ticket_json(t) for t in tickets[offset: offset + limit]], len(tickets)
         items = await self.storage.inbox.review_items(limit=QUEUE_WINDOW, queues=[kind])
         groups = group_items(items)
-        return [self.item_json(g.items) for g in groups[offset: offset + limit]], len(groups)
+        return [await self.item_json(g.items) for g in groups[offset: offset + limit]], len(groups)
 
     async def pending(self, item_id: str, ids: Any) -> list[ReviewItem]:
         """Return the pending items an action is for: the item and the other members of its group."""

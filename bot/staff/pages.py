@@ -104,7 +104,7 @@ async def try_page(request: Request, staff: Staff) -> Response:
     if q:
         await c.sync()
         r = c.searcher.search(q)
-        result = {**c.answer_of(r), "hits": c.guesses(r, 5)}
+        result = {**await c.answer_of(r), "hits": c.guesses(r, 5)}
     return render_page(request, "try.html", staff, q=q, result=result)
 
 

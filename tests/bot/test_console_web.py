@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.chat.render import to_plain
 from bot.chat.replies import Sender
 from bot.staff import signin
+from bot.staff.console import replies_text
 from bot.store import PURGED
 from retrieval.evaluate import load_questions
 from tests.bot.conftest import BASE, open_console
@@ -497,3 +499,20 @@ async def test_retention_purges_console_traces(assistant, storage, clock):
         assert await storage.database.read("SELECT * FROM login_tokens") == []
         assert await storage.database.read("SELECT * FROM console_sessions") == []
         assert (await b.get("/api/session")).status_code == 401
+
+
+async def test_try_shows_exactly_the_reply_a_user_gets(assistant, storage):
+    question = "青托对年龄有什么要求"
+    chat = await assistant.text(Sender(user_id=4242, chat_id=4242), question)  # a fresh chat asks it
+    before = (await storage.stats.stats(1))["questions"]
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        tried = (await b.get("/api/try", params={"q": question})).json()
+        # The chat's own reply, as plain text (bot/chat/render.to_plain), its buttons in brackets — not a
+        # card drawn apart (which showed the whole 申报条件 where the chat leads with the 32岁 sentence).
+        assert tried["reply"] == replies_text(chat)
+        assert tried["reply"].startswith(to_plain(chat[0].html)) and "32岁以下" in tried["reply"]
+        assert "［📋 全部条件］" in tried["reply"]
+        page = (await b.get("/try", params={"q": question})).text
+        assert to_plain(chat[0].html).split("\n")[0] in page
+    assert (await storage.stats.stats(1))["questions"] == before  # nothing logged by trying
