@@ -148,8 +148,8 @@ class Settings:
         "", _optional_url, "Public base URL of the staff console (python -m bot.review serve); when set, staff "
         "get a sign-in link from /admin.")
     bot_abandoned_minutes: int = setting(
-        "10", _int(1, 10080), "Minutes after which a question that got only suggestions, none picked, counts as "
-        "abandoned and enters the console's 未选择 queue.")
+        "10", _int(1, 10080), "Minutes after which a question that got only suggestions, and whose asker did nothing "
+        "more, counts as abandoned and enters the console's 未选择 queue.")
     bot_log_level: str = setting("INFO", _level, "Logging level: DEBUG, INFO, WARNING or ERROR.")
 
     @classmethod

@@ -194,8 +194,7 @@ async def choose_suggestion(t: Exchange, query_id: str, code: str) -> None:
     """Show the suggestion the user picked, and record that the question ended there."""
     answer_id = answer_of(code)
     question, _ = await record.logged_question(t, query_id)
-    if t.a.catalogue.service(answer_id):
-        await t.a.storage.queries.set_shown(query_id, answer_id)
+    await t.a.storage.queries.set_shown(query_id, answer_id)  # picked: not abandoned (an appendix answer too)
     result = t.a.searcher.search(question) if question else None
     views.show_answer(t, answer_id, question, result, query_id)
 

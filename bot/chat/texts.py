@@ -250,11 +250,26 @@ ADMIN_NO_URL = ("网页管理台的公开地址（BOT_ADMIN_URL）还没有设�
                 "请管理员设置后重启机器人，或在服务器上运行 python -m bot.review login-url。")
 ADMIN_LINK = "网页管理台登录链接（{minutes} 分钟内有效，只能用一次，请勿转发）：\n{url}"
 
+# Who made a change, as staff read it (stored as "cli" or "telegram:<staff id>").
+WHO_CLI = "服务器命令行"
+WHO_TELEGRAM = "Telegram 工作人员 {id}"
+
+
+def person(who: str) -> str:
+    """Return who made a staff change in words: the server's command line, or a staff member by Telegram id."""
+    if who == "cli":
+        return WHO_CLI
+    if who.startswith("telegram:"):
+        return WHO_TELEGRAM.format(id=who.removeprefix("telegram:"))
+    return who
+
+
 # -- staff changes, as the history (audit) lists them ------------------------------------------------
 QUEUE_NAMES = {"unanswered": "未答出", "suggest": "未选择", "down": "👎 没帮助", "none": "都不是", "ticket": "留言",
                "declined": "已拒答", "noise": "噪声/闲聊"}
 AUDIT_LINK = "把“{text}”关联到 {id} {title}"
 AUDIT_LINK_MORE = "把“{text}”等 {n} 个问题关联到 {id} {title}"
+AUDIT_LINK_FOLLOWUP = "把接着“{context}”问的“{text}”关联到 {id} {title}"
 AUDIT_OUT_OF_SCOPE = "把“{text}”标为范围外"
 AUDIT_OUT_OF_SCOPE_MORE = "把“{text}”等 {n} 个问题标为范围外"
 AUDIT_TERM = "教会术语：“{typed}”→“{meant}”"
@@ -265,4 +280,5 @@ AUDIT_CLOSE = "关闭留言（未回复）“{text}”"
 AUDIT_REMOVE_ALIAS = "删除关联：“{text}”→ {id}"
 AUDIT_REMOVE_TERM = "删除术语：“{typed}”→“{meant}”"
 AUDIT_REMOVE_OUT_OF_SCOPE = "删除范围外示例：“{text}”"
+AUDIT_REMOVE_FOLLOWUP = "删除接着问的关联：“{text}”→ {id}"
 AUDIT_UNDO = "撤销：{summary}"

@@ -37,7 +37,7 @@ from ..settings import Settings
 from ..store import ReviewItem, Storage, StorageBusy, Ticket
 from ..store.keys import console_key
 from . import signin
-from .inbox import QUEUES, followup_pair, group_items
+from .inbox import QUEUES, depends_on_context, group_items, linkable
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,7 @@ class StaffConsole:
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters["when"] = lambda ts: time.strftime("%m-%d %H:%M", time.localtime(ts)) if ts else ""
         self.env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
+        self.env.filters["person"] = texts.person
         self.env.globals.update(queue_names=texts.QUEUE_NAMES, queues=QUEUES, actions=ACTIONS)
 
     # -- knowledge ------------------------------------------------------------------------------
@@ -191,7 +192,8 @@ class StaffConsole:
         """Return a group of near-duplicate questions as the API and the pages show it."""
         lead = members[0]
         result = self.searcher.search(lead.sample)
-        pair = followup_pair(lead, result, self.title)
+        marks = self.searcher.parts.followup
+        context = depends_on_context(lead, result, marks)
         return {
             "id": lead.id, "text": lead.sample, "kind": lead.queue, "kinds": list(lead.kinds),
             "count": sum(m.count for m in members), "first_seen": min(m.first_seen for m in members),
@@ -201,7 +203,8 @@ class StaffConsole:
                         "title": self.title(lead.context_answer)} if lead.context_answer else None,
             "shown": {"answer": lead.shown, "title": self.title(lead.shown)} if lead.shown else None,
             "answer": await self.answer_of(result), "guesses": self.guesses(result),
-            "followup": {"pair": pair} if pair else None,
+            "followup": {"context": lead.context_answer, "title": self.title(lead.context_answer)} if context else None,
+            "linkable": linkable(result, marks),
         }
 
     async def ticket_json(self, t: Ticket) -> dict[str, Any]:
@@ -210,7 +213,7 @@ class StaffConsole:
         return {"id": t.id, "text": t.text or "", "kind": "ticket", "kinds": ["ticket"], "count": 1,
                 "first_seen": t.ts, "last_seen": t.ts, "members": [], "context": None, "shown": None,
                 "answer": await self.answer_of(result), "guesses": self.guesses(result), "followup": None,
-                "can_reply": t.chat_id is not None}
+                "linkable": False, "can_reply": t.chat_id is not None}
 
     async def queue(self, kind: str, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
         """Return one page of a queue's grouped items, and how many groups it holds."""

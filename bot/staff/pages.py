@@ -87,7 +87,9 @@ async def knowledge_page(request: Request, staff: Staff) -> Response:
     taught = await c.storage.taught.rows()
     return render_page(request, "knowledge.html", staff, aliases=[(a, c.title(a.service_id)) for a in aliases],
                        terms=[r for r in taught if r.kind == "term"],
-                       out_of_scope=[r for r in taught if r.kind == "out_of_scope"])
+                       out_of_scope=[r for r in taught if r.kind == "out_of_scope"],
+                       followups=[(r, c.title(r.target.partition(">")[0]), c.title(r.target.partition(">")[2]))
+                                  for r in taught if r.kind == "followup"])
 
 
 @page
