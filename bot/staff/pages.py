@@ -130,7 +130,7 @@ async def dashboard_page(request: Request, staff: Staff) -> Response:
                               [("回答率", rate["answered"]), ("候选率", rate["suggest"]), ("未答出率", rate["unanswered"])]),
         "feedback": charts.stacked_bars("每日反馈", day_names, [("有帮助", col["thumbs_up"]), ("没帮助", col["thumbs_down"]),
                                                               ("都不是", col["none_of_these"])]),
-        "top_unanswered": charts.hbars("最常未答出", [(t, n) for t, n in s["top_unanswered"]]),
+        "top_unanswered": charts.hbars("最常未答出", [(t, n) for t, n in s["top_unanswered"]], tone="bad"),
         "top_services": charts.hbars("最常查看的服务", [(c.title(sid), n) for sid, n in s["top_services"]]),
         "flows": charts.hbars("资格自查：开始次数", [(f["title"], f["starts"]) for f in s["flows"]]),
     }
