@@ -60,7 +60,8 @@ REASONS = {"chitchat": "闲聊", "empty": "没有内容", "out_of_scope": "范�
            "low_coverage": "匹配太少", "low_information": "信息太少", "clear": "明确", "phrase": "名称匹配",
            "learned": "工作人员已关联", "close": "几项接近", "other_level": "别的层级的项目，已拒答",
            "passing_mention": "只是顺带提到", "aspect_only": "只问了方面没说服务", "profile": "按身份列出",
-           "societies": "学会名单", "related": "相关服务", "followup": "接着问"}
+           "societies": "学会名单", "related": "相关服务", "followup": "接着问", "choices": "几项都有可能",
+           "context": "接着上一轮", "human": "想找工作人员"}
 
 
 ACTIONS = {"link": "关联", "out_of_scope": "范围外", "term": "术语", "dismiss": "忽略", "reply": "回复留言",
@@ -176,8 +177,9 @@ class StaffConsole:
         reply a user sees."""
         best = result.best
         answer = best.id if best and result.decision is Decision.ANSWERED else None
+        reason = str(getattr(result.reason, "value", result.reason))
         return {"decision": result.decision.value, "decision_label": DECISIONS[result.decision.value],
-                "reason": result.reason, "reason_label": REASONS.get(result.reason, result.reason),
+                "reason": result.reason, "reason_label": REASONS.get(reason, reason),
                 "answer": answer, "title": self.title(answer) if answer else None,
                 "corrections": [list(c) for c in result.corrections], "reply": await self.preview(result.question)}
 
