@@ -139,7 +139,7 @@ class Settings:
     bot_hot_min_questions: int = setting(
         "20", _int(0, 1_000_000), "Distinct users needed in those days before /start shows hot topics.")
     bot_sync_seconds: int = setting(
-        "3", _int(1, 3600), "How often a running bot checks the database for what staff taught elsewhere.")
+        "3", _int(1, 3600), "How often a running bot or console chat picks up what staff taught and their replies.")
     bot_user_burst: int = setting(
         "8", _int(1, 1000), "Messages one user may send in a quick burst before being asked to slow down.")
     bot_user_per_minute: int = setting(
@@ -148,8 +148,8 @@ class Settings:
         "", _optional_url, "Public base URL of the staff console (python -m bot.review serve); when set, staff "
         "get a sign-in link from /admin.")
     bot_abandoned_minutes: int = setting(
-        "10", _int(1, 10080), "Minutes after which a question that got only suggestions, none picked, counts as "
-        "abandoned and enters the console's 未选择 queue.")
+        "10", _int(1, 10080), "Minutes after which a question that got only suggestions, and whose asker did nothing "
+        "more, counts as abandoned and enters the console's 未选择 queue.")
     bot_log_level: str = setting("INFO", _level, "Logging level: DEBUG, INFO, WARNING or ERROR.")
 
     @classmethod

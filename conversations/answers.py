@@ -9,8 +9,13 @@ what was wrong. The readings decided here (see tests/conversations/test_answers.
 Yes/no — every yes/no question accepts 不确定. Words of doubt (不知道, 说不清, 拿不准 …) and hedges
 (应该是, 可能是, 大概是, 是吧 …) read as 不确定, so a hedge can never produce a ✅. A reply starting
 with a negation (不, 没, 未, 非, 否 …) reads as no, so 不好, 不对, 不具备, 没有具备 are never yes.
-A yes word (是, 有, 当然, 没错 …) alone, or followed by words of the question itself (有本科 at
-「具有大学本科…吗」), reads as yes. Mixed replies (是的，但没有…) are asked again.
+A yes word (是, 有, 当然, 那当然, 没错 …) alone, or followed by words of the question itself (有本科 at
+「具有大学本科…吗」) or words that mean them (中国人 at 「中国籍公民吗」), reads as yes. An answer with a detail is
+read when the detail agrees: after a yes it repeats what is asked (对的 在南开大学全职), after a no it does not
+(不是，已经工作了); a detail that negates, turns, hedges, asks or says the opposite (是的，已经工作了 at
+「在读的…研究生吗」) is asked again, as are mixed replies (是的，但没有…). A level of education answers a question
+that asks only for one at least: 我是博士毕业 or 有硕士 at 「本科及以上学历吗」 is yes, 大专 is no, 博士在读 is
+asked again. Every word is in conversations/answers.yaml.
 
 Options — an option's number, value, label, or the part of the label before its brackets. Otherwise
 the reply is matched to the words of the labels: a reply naming a whole label beats one naming a whole

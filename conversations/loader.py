@@ -14,6 +14,7 @@ from retrieval.loader import CatalogueError, read_yaml
 
 from .model import (ANSWER_TYPES, NO, OPERATORS, UNSURE, VERDICTS, YES, All, Any_, Compare, Condition, Example, Flow,
                     Not, Option, Question, Rule, Unknown, rule_compares, rule_questions)
+from .words import answer_words
 
 FLOWS_DIR = Path(__file__).resolve().parent / "flows"
 
@@ -293,7 +294,8 @@ def load_flow(path: str | Path, service_ids: set[str] | None = None) -> Flow:
 
 
 def load_flows(directory: str | Path | None = None, service_ids: set[str] | None = None) -> dict[str, Flow]:
-    """Load every flow file in the directory; keyed by flow id."""
+    """Load every flow file in the directory; keyed by flow id (and check the words replies are read by)."""
+    answer_words()  # conversations/answers.yaml: a malformed file stops the start here, in one line
     root = Path(directory) if directory else FLOWS_DIR
     flows = {}
     for path in sorted(root.glob("*.yaml")):

@@ -13,7 +13,8 @@ from typing import Any
 from . import texts
 from .model import Question, Span, span_value
 from .numerals import _arabic
-from .reading import _NEGATION_CHARS, Reading, _asks, _clean, _prompt_chars, shorten
+from .reading import Reading, _asks, _clean, _prompt_chars, shorten
+from .words import answer_words
 
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 
@@ -283,7 +284,7 @@ def _qualifiers(rest: str) -> tuple[set[str], str]:
 
 def _refused(q: Question, text: str, kind: str, tok: _Token, bounds: set[str], rest: str) -> Reading | None:
     """Return the reading that asks again when the words left, the unit or the kind of number do not fit."""
-    if any(c in rest for c in _NEGATION_CHARS):
+    if any(c in rest for c in answer_words().negation_chars):
         return Reading(error=_number_error(q, text))  # 不是30 says what the number is not
     unread = _leftover_ok(rest, q)
     if unread or tok.kind == "mixed" or (tok.unit and tok.unit not in _units_for(q)):

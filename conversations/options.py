@@ -9,8 +9,8 @@ from datetime import date
 
 from . import texts
 from .model import UNSURE, Option, Question
-from .reading import (_HEDGES, _NEGATION_LEADS, _UNSURE_PATTERN, _UNSURE_WORDS, Reading, _asks, _clean, _core,
-                      _exact_option, _negated_at, _plain, _strip_particles, _strip_prefix)
+from .reading import Reading, _asks, _clean, _core, _exact_option, _negated_at, _plain, _strip_particles, _strip_prefix
+from .words import answer_words
 
 _SEGMENT_SPLIT = re.compile(r"[（）()、，,；;：:/]|以及|或|及|等")
 
@@ -101,7 +101,7 @@ def _read_choice(q: Question, text: str, reference: date | None) -> Reading:
         if 1 <= n <= len(q.options):
             return Reading(q.options[n - 1].value)
         return Reading(error=q.error or texts.OPTION_ERROR)
-    if any(w in t for w in _UNSURE_WORDS) or _UNSURE_PATTERN.search(t):
+    if answer_words().doubtful(t):
         unsure = _special_option(q, "unsure")
         return Reading(unsure.value) if unsure else Reading(error=q.error or texts.OPTION_ERROR)
     if _asks(t):
@@ -122,12 +122,15 @@ def _read_choice(q: Question, text: str, reference: date | None) -> Reading:
 
 def _by_words(q: Question, body: str) -> Reading | None:
     """Read a reply by the words of the option labels it names; None when it names none of them."""
-    hedged = any(h in body for h in _HEDGES) or body.endswith("吧")
-    for h in _HEDGES:
+    words = answer_words()
+    hedged = words.hedged(body)
+    for h in words.w.hedges:
         body = body.replace(h, "")
-    body = _strip_prefix(body.rstrip("吧"), _CHOICE_FILLERS).rstrip("的")
+    for end in words.w.hedge_ends:
+        body = body.removesuffix(end)
+    body = _strip_prefix(body, _CHOICE_FILLERS).rstrip("的")
     matches = _option_matches(body, q.options)
-    negation = next((n for n in _NEGATION_LEADS if body.startswith(n) and len(body) > len(n) + 1), "")
+    negation = next((n for n in words.w.negation_leads if body.startswith(n) and len(body) > len(n) + 1), "")
     if not matches and negation:  # 不是外籍: read 外籍 and turn each match round
         matches = [_Match(m.index, m.strength, m.word, not m.positive)
                    for m in _option_matches(body[len(negation):], q.options)]

@@ -197,8 +197,7 @@ async def choose_suggestion(t: Exchange, query_id: str, code: str) -> None:
         t.out.add("", notice=texts.NOT_YOUR_QUESTION)
         return
     question, _ = await record.logged_question(t, query_id)
-    if t.a.catalogue.service(answer_id):
-        await t.a.storage.queries.set_shown(query_id, answer_id)
+    await t.a.storage.queries.set_shown(query_id, answer_id)  # picked: not abandoned (an appendix answer too)
     result = t.a.searcher.search(question) if question else None
     views.show_answer(t, answer_id, question, result, query_id)
 
@@ -234,8 +233,7 @@ async def start(t: Exchange, args: str) -> None:
         return
     bests = [(q, t.a.searcher.search(q).best) for q in texts.EXAMPLES]
     rows = [[t.button(q, "s", code_of(best.id))] for q, best in bests if best is not None]
-    html = texts.WELCOME.format(count=len(t.a.catalogue.services))
-    html += "\n" + "\n".join(f"• {esc(q)}" for q in texts.EXAMPLES)
+    html = texts.WELCOME.format(count=len(t.a.catalogue.services))  # the examples are the buttons below
     hot = await hot_rows(t)
     if hot:
         html += esc(texts.HOT_HEADER)

@@ -13,16 +13,17 @@ from conversations import engine
 from conversations.answers import looks_like_answer
 from conversations.engine import Ask, State, Verdict
 from conversations.finder import find
-from conversations.model import Flow, rule_compares
+from conversations.model import Flow, number_span, rule_compares
 from conversations.rules import age_span
 from retrieval.decide import Decision
 from retrieval.model import Service
+from retrieval.text import compact
 
 from . import answers, render, texts, views
 from .core import Exchange
 from .render import esc
 from .routes import FLOW, NAME, TAG, VALUE, routes
-from .session import Check, Context
+from .session import Check, Context, Pending
 
 _BACK_WORDS = ("上一步", "上一题", "返回", "back")
 
@@ -39,6 +40,7 @@ async def check_command(t: Exchange, args: str) -> None:
                 for f in sorted(a.flows.values(), key=lambda f: (f.service, f.id))]
         rows.append([t.button(texts.BTN_FINDER, "k", "finder")])
         t.out.add(esc(texts.CHECK_LIST), rows)
+        t.session.pending = Pending("check")  # a service's number or name may be typed instead
         return
     service = _named_service(t, args)
     if service is None:
@@ -66,9 +68,27 @@ def _named_service(t: Exchange, args: str) -> Service | None:
     return t.a.catalogue.service(best.id)
 
 
+@routes.awaiting("check")
+async def pick_check(t: Exchange, text: str, ref: str) -> None:
+    """After /check's list: a typed number is /check with it, a service's own name starts its check; anything
+    else is a message like any other."""
+    if re.fullmatch(r"\d{1,2}", text.strip()):
+        await check_command(t, text.strip())
+        return
+    typed = compact(text)
+    flow = next((f for f in t.a.flows_by_service.values()
+                 if typed in {compact(n) for n in (t.a.catalogue.by_id[f.service].title,
+                                                   *t.a.catalogue.by_id[f.service].aliases)}), None)
+    if flow is not None:
+        await begin(t, flow)
+        return
+    await t.a.router.text()(t, text)
+
+
 @routes.button("k", FLOW)
 async def start_check(t: Exchange, flow_id: str) -> None:
     """Start a check (or the finder)."""
+    t.session.pending = None
     if flow_id == "finder":
         finder_audience(t)
         return
@@ -223,15 +243,7 @@ def verdict(t: Exchange, flow: Flow, v: Verdict) -> None:
     if notes:
         lines += ["", f"<b>{esc(texts.VERDICT_NOTES)}</b>"] + [f"　<i>{esc(n)}</i>" for n in notes]
     lines += _age_lines(t, flow, v)
-    lines += ["", texts.VERDICT_NEXT]
-    if flow.next_step:
-        lines.append(esc(flow.next_step))
-    else:
-        nexts = [s for s in (service.how_to_apply, service.cycle) if s is not None]
-        for sec in nexts:
-            lines += render.section_lines(sec, 600, texts.BTN_APPLY)
-        if not nexts:
-            lines.append(esc(texts.VERDICT_NEXT_CALL))
+    lines += ["", texts.VERDICT_NEXT] + _next_lines(flow, service)
     lines += ["", esc(texts.VERDICT_CONTACT)] + render.contact_lines(service.contact)
     rows = [[t.button(texts.BTN_APPLY, "sec", service.id, "apply"),
              t.button(texts.BTN_FULL, "sec", service.id, "full")],
@@ -239,22 +251,52 @@ def verdict(t: Exchange, flow: Flow, v: Verdict) -> None:
     t.out.add("\n".join(lines), rows)
 
 
+def _next_lines(flow: Flow, service: Service) -> list[str]:
+    """Return the verdict's next step: the flow's own, or the entry's 申报方式 and cycle — and when the entry
+    prints no 申报方式, whom to ask for this round's dates, way and papers, with the cycle it does print."""
+    if flow.next_step:
+        return [esc(flow.next_step)]
+    lines = []
+    if service.how_to_apply is not None:
+        lines += render.section_lines(service.how_to_apply, 600, texts.BTN_APPLY)
+    else:
+        lines.append(esc(texts.VERDICT_NEXT_CALL))
+    cycle = service.cycle
+    if cycle is not None and "\n" not in cycle.plain() and len(cycle.plain()) <= render.INTRO_SHORT:
+        lines.append(f"<b>{esc(cycle.heading)}</b>：{esc(cycle.plain())}")
+    elif cycle is not None:
+        lines += render.section_lines(cycle, 600, texts.BTN_APPLY)
+    return lines
+
+
 def _age_lines(t: Exchange, flow: Flow, v: Verdict) -> list[str]:
-    """Say, in plain words, on which date ages were computed, why, and what age that gives."""
-    ages = [cmp for c in flow.conditions for cmp in rule_compares(c.holds) if cmp.as_age]
-    if not ages:
+    """Say, in plain words, on which date ages are reckoned, why, and what age that gives: from a birth date,
+    the age on that date; from an age typed in years, that age — and that a birthday before then counts."""
+    compares = [cmp for c in flow.conditions for cmp in rule_compares(c.holds)]
+    born = [cmp.question for cmp in compares if cmp.as_age]
+    typed = [cmp.question for cmp in compares if not cmp.as_age and flow.question(cmp.question).type == "number"
+             and flow.question(cmp.question).unit.endswith("岁")]
+    if not born and not typed:
         return []
     d = v.reference_date
     why = texts.AGE_WHY_SET if t.a.settings.bot_reference_date else texts.AGE_WHY_DEFAULT
     line = texts.VERDICT_AGE_DATE.format(year=d.year, month=d.month, day=d.day, why=why)
-    for qid in dict.fromkeys(cmp.question for cmp in ages):
+    for qid in dict.fromkeys(born):
         span = age_span(v.answers[qid], d) if v.answers.get(qid) not in (None, "unsure") else None
         if span is not None:
             low, high = int(span.low), int(span.high)
             age = str(low) if low == high else f"{low}–{high}"
             line += texts.VERDICT_AGE_VALUE.format(age=age)
             break
-    return ["", esc(line)]
+    else:
+        for qid in dict.fromkeys(typed):
+            span = number_span(v.answers.get(qid))
+            if span is not None and span.is_point:
+                line += texts.VERDICT_AGE_TYPED.format(age=int(span.low))
+                if t.a.today() < d:
+                    line += texts.VERDICT_AGE_BIRTHDAY.format(next=int(span.low) + 1)
+                break
+    return ["", esc(line + "。")]
 
 
 def finder_audience(t: Exchange) -> None:

@@ -34,7 +34,7 @@ from . import texts
 from .replies import Button, Replies, Reply, Sender
 from .routes import APPENDIX_CODES, Bindings, Router, routes
 from .session import Session
-from .taught import read_taught
+from .taught import FollowUps, read_followups, read_taught
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +163,7 @@ class Assistant:
         self._secret = secret or settings.bot_user_key_secret or ""
         self._locks: dict[str, asyncio.Lock] = {}
         self._taught_version = -1
+        self.followups: FollowUps = {}  # follow-ups staff taught in their context (bot/chat/taught.py)
         self.limiter = RateLimiter(settings.bot_user_burst, settings.bot_user_per_minute)
 
     @property
@@ -286,12 +287,14 @@ class Assistant:
         return sender.is_staff and sender.chat_type in ("private", "console")
 
     async def sync_taught(self) -> bool:
-        """Reload what staff taught (aliases, terms, out-of-scope examples) when it changed; True if reloaded."""
+        """Reload what staff taught (aliases, terms, out-of-scope examples, follow-ups in context) when it changed;
+        True if reloaded."""
         try:
             version = await self.storage.taught.version()
             if version == self._taught_version:
                 return False
             taught = await read_taught(self.storage)
+            followups = await read_followups(self.storage, self.base_searcher.parts.followup)
         except Exception:  # noqa: BLE001 - a broken database must not stop answering
             log.exception("could not read what staff taught")
             return False
@@ -300,6 +303,7 @@ class Assistant:
         # was taught; sharing it keeps its typo corrector, which is built once, on first use).
         self.searcher = (self.base_searcher if taught == self.base_searcher.taught
                          else self.base_searcher.with_taught(taught))
+        self.followups = followups
         self._taught_version = version
         log.info("loaded %d aliases, %d terms, %d out-of-scope examples (version %d)",
                  sum(len(v) for v in taught.aliases.values()), len(taught.terms), len(taught.out_of_scope), version)

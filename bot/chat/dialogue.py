@@ -1,5 +1,5 @@
-"""Where a typed message goes: input the chat is waiting for, then a running check, then a question; and the
-hand-off of a message to staff (留言)."""
+"""Where a typed message goes: input the chat is waiting for, then a running check, then a follow-up staff
+taught for the answer just shown, then a question; and the hand-off of a message to staff (留言)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import re
 
 from retrieval.text import compact, strip_invisible
 
-from . import answers, checks, texts
+from . import answers, checks, record, texts, views
 from .core import Exchange
 from .render import esc
 from .routes import routes
 from .session import Pending
+from .taught import followup_key
 
 # Longest text accepted as a question (Telegram itself allows 4096 characters).
 MAX_TEXT = 1000
@@ -38,7 +39,24 @@ async def on_text(t: Exchange, raw: str) -> None:
     if t.session.check is not None:
         if await checks.on_check_text(t, text):
             return
+    if await taught_followup(t, text):
+        return
     await answers.respond(t, text)
+
+
+async def taught_followup(t: Exchange, text: str) -> bool:
+    """Answer a follow-up staff taught for the answer just shown (网上能查进度吗 after 13); False if none fits."""
+    if not t.a.followups:
+        return False
+    _, shown = record.context_of(t)
+    service = t.a.followups.get((shown or "", followup_key(text, t.a.searcher.parts.followup)))
+    if service is None or t.a.catalogue.service(service) is None:
+        return False
+    result = t.a.searcher.search(text)
+    qid = await record.log_question(t, text, result, shown=service, decision="answered", reason="learned")
+    t.session.last_query, t.session.last_text = qid, text
+    views.show_answer(t, service, text, result, qid)
+    return True
 
 
 @routes.button("ho")

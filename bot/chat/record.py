@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from retrieval.followup import FollowUpWords
 from retrieval.loader import DATA_DIR, CatalogueError, read_yaml
 from retrieval.search import MAX_QUESTION, SearchResult
 from retrieval.text import compact, normalise
@@ -24,11 +25,9 @@ CONTEXT_SECONDS = 3600.0
 
 @dataclass(frozen=True)
 class ReviewWords:
-    """data/review.yaml: noise phrases and follow-up openings and endings."""
+    """data/review.yaml: the requests that go to the 噪声/闲聊 queue."""
 
     noise: tuple[str, ...] = ()
-    starts: tuple[str, ...] = ()
-    ends: tuple[str, ...] = ()
 
 
 def _words(path: Path, raw: object, where: str) -> tuple[str, ...]:
@@ -42,13 +41,9 @@ def load_review_words(data_dir: str | None = None) -> ReviewWords:
     """Load and validate data/review.yaml."""
     path = (Path(data_dir) if data_dir else DATA_DIR) / "review.yaml"
     raw = read_yaml(path)
-    if not isinstance(raw, dict) or set(raw) != {"noise", "followup"}:
-        raise CatalogueError(path, None, None, "expected keys noise and followup")
-    follow = raw["followup"]
-    if not isinstance(follow, dict) or set(follow) != {"starts", "ends"}:
-        raise CatalogueError(path, None, "followup", "expected keys starts and ends")
-    return ReviewWords(_words(path, raw["noise"], "noise"), _words(path, follow["starts"], "followup.starts"),
-                       _words(path, follow["ends"], "followup.ends"))
+    if not isinstance(raw, dict) or set(raw) != {"noise"}:
+        raise CatalogueError(path, None, None, "expected the key noise")
+    return ReviewWords(_words(path, raw["noise"], "noise"))
 
 
 def is_noise(text: str, words: ReviewWords | None = None) -> bool:
@@ -60,11 +55,19 @@ def is_noise(text: str, words: ReviewWords | None = None) -> bool:
     return any(p in c for p in words.noise)
 
 
-def queue_for(kind: str, text: str, reason: str = "", words: ReviewWords | None = None) -> str:
-    """Return the queue a question goes to: its kind's own, or 已拒答 / 噪声 for an unanswered one."""
+def own_words(result: SearchResult, marks: FollowUpWords) -> tuple[str, ...]:
+    """Return a question's content words that are its own: not the words that only point back at what was
+    shown (还有类似的吗, 这个呢, 刚才那个)."""
+    pointers = (*marks.related, *marks.pronoun, *marks.back, *marks.compare, *marks.correct)
+    return tuple(w for w in result.content if not any(w in p or p in w for p in pointers))
+
+
+def queue_for(kind: str, text: str, reason: str = "", words: ReviewWords | None = None, pointer: bool = False) -> str:
+    """Return the queue a question goes to: its kind's own, or 已拒答 / 噪声 for an unanswered one. A `pointer`
+    (a question whose only words point back at an answer: 还有类似的吗) has nothing to teach: 噪声."""
     if kind != "unanswered":
         return kind
-    if reason in ("chitchat", "empty") or is_noise(text, words):
+    if reason in ("chitchat", "empty") or pointer or is_noise(text, words):
         return "noise"
     if reason in ("out_of_scope", "other_level"):
         return "declined"
@@ -82,9 +85,10 @@ def context_of(t: Exchange) -> tuple[str | None, str | None]:
 async def enqueue_unanswered(t: Exchange, text: str, result: SearchResult, query_id: str) -> None:
     """Queue a question the assistant did not answer, with what the user had just seen."""
     _, answer = context_of(t)
+    pointer = bool(result.content) and not own_words(result, t.a.searcher.parts.followup)
     await t.a.storage.inbox.enqueue(normalise(text), text[:MAX_QUESTION], "unanswered", [h.id for h in result.hits[:3]],
-                                    queue=queue_for("unanswered", text, result.reason), context_answer=answer,
-                                    query_id=query_id)
+                                    queue=queue_for("unanswered", text, result.reason, pointer=pointer),
+                                    context_answer=answer, query_id=query_id)
 
 
 async def enqueue_feedback(t: Exchange, query_id: str, kind: str, text: str, guesses: Iterable[str]) -> None:

@@ -17,6 +17,8 @@ from . import texts
 # Longest lead section shown inside a card before it is cut with a "see all" button.
 LEAD_LIMIT = 1600
 INTRO_SHORT = 160
+# A service's short name in the directory: its first alias of at most this many characters.
+SHORT_NAME = 10
 
 # Which card field each recognised intent leads with, and its button.
 INTENT_FIELDS = {"conditions": "conditions", "cycle": "cycle", "how_to_apply": "how_to_apply"}
@@ -185,19 +187,25 @@ def service_section(s: Service, which: str) -> str:
     return "\n".join(out).strip()
 
 
+def short_name(s: Service) -> str:
+    """Return what people call a service: its first alias when short, else its shortest alias, else its title."""
+    short = [a for a in s.aliases if len(a) <= SHORT_NAME]
+    return short[0] if short else min(s.aliases, key=len) if s.aliases else s.title
+
+
 def contact_directory(cat: Catalogue) -> str:
-    """Return the department directory: each 联系部门, its phones and the services it handles."""
+    """Return the department directory: each 联系部门, and under it each of its phones (or pairs of phones, as the
+    entries print them) with the services that print it, by number and short name."""
     out = [texts.CONTACT_HEADER, ""]
     for d in cat.departments:
-        counts = {p: [s.id for s in cat.services if s.id in d.service_ids and p in s.contact.phones] for p in d.phones}
-        phones = []
-        for p in sorted(d.phones, key=lambda p: -len(counts[p])):
-            if len(counts[p]) == 1 and len(d.phones) > 1:
-                phones.append(texts.CONTACT_ONLY_ONE.format(phone=p, service=counts[p][0]))
-            else:
-                phones.append(p)
-        services = "、".join(f"{sid} {cat.by_id[sid].title}" for sid in d.service_ids)
-        out.append(texts.CONTACT_LINE.format(name=esc(d.name), phones=esc("，".join(phones)), services=esc(services)))
+        groups: dict[tuple[str, ...], list[Service]] = {}
+        for s in cat.services:
+            if s.id in d.service_ids:
+                groups.setdefault(tuple(sorted(s.contact.phones, key=d.phones.index)), []).append(s)
+        out.append(texts.CONTACT_DEPARTMENT.format(name=esc(d.name)))
+        for phones, services in sorted(groups.items(), key=lambda g: -len(g[1])):
+            names = "、".join(f"{s.id} {short_name(s)}" for s in services)
+            out.append(texts.CONTACT_PHONES.format(phones=esc("、".join(phones)), services=esc(names)))
         out.append("")
     tast = cat.organisation("tast")
     out.append(esc(texts.SWITCHBOARD.format(phone=tast.contact.phones[0], address=tast.contact.address)))

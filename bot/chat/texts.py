@@ -9,7 +9,7 @@ WELCOME = (
     "• /browse 按分类浏览全部服务\n"
     "• /contact 各部门联系电话\n"
     "• /help 使用说明\n\n"
-    "试试这样问："
+    "试试下面这些问法，或直接输入您的问题："
 )
 EXAMPLES = ("青托对年龄有什么要求", "我们公司想查国外专利", "科普大使归哪个部门管，电话多少")
 HOT_HEADER = "\n\n最近大家常问："
@@ -22,7 +22,15 @@ HELP = (
     "• /contact 部门通讯录。\n"
     "• /hot 最近的热点问题。\n"
     "• /cancel 退出正在进行的自查或留言。\n"
-    "找不到答案时，可以点“留言给工作人员”，回复会发到这里。"
+    "找不到答案时，可以选“留言给工作人员”，回复会发到这里。"
+)
+# The console chat (bot/transports/console.py): where one types instead of tapping.
+CONSOLE_HINT = "（选项前的方括号里是要输入的内容：服务输入编号，例如 13；输入 /help 看说明，quit 或 Ctrl-D 退出。）"
+CONSOLE_HELP = (
+    "<b>在终端里</b>\n"
+    "• 选项前的方括号里是要输入的内容：服务输入它的编号（例如 13），其他选项输入方括号里的数字或字母。\n"
+    "• 资格自查中直接输入答案（是、否、不确定、数字或日期）。\n"
+    "• 输入 quit 或 退出聊天，或按 Ctrl-D，结束对话。"
 )
 STAFF_HELP = "\n\n<b>工作人员</b>：/review 待处理问题，/stats [天数] 统计，/admin 网页管理台登录链接。"
 
@@ -49,7 +57,7 @@ NO_ANSWER = (
     "• 可以换个说法再问，或用 /browse 按分类浏览；\n"
     "• 也可以拨打天津市科协电话 {phone} 咨询。"
 )
-NO_ANSWER_HANDOFF = "如需工作人员回复，请点“留言给工作人员”。"
+NO_ANSWER_HANDOFF = "如需工作人员回复，请选“留言给工作人员”。"
 OUT_OF_SCOPE = (
     "抱歉，这个问题不在天津市科协科创服务资源清单的范围内，我没法准确回答。\n"
     "如与科协服务有关，可拨打天津市科协电话 {phone} 咨询，或用 /browse 浏览全部服务。"
@@ -65,14 +73,14 @@ CHITCHAT = (
 )
 SUGGEST_HEADER = "您是不是想问："
 # The middle band: the best answer shown as a guess, with the other candidates as buttons.
-GUESS_HEADER = "您可能想问：（不一定准确，不是这一项的话请点下面的其他选项）"
+GUESS_HEADER = "您可能想问：（不一定准确，不是这一项的话请选下面的其他选项）"
 GUESS_OTHERS = "其他可能："
 # An English question gets the Chinese card and this one line.
 ENGLISH_LINE = "In English: {name}. Contact: {department}, tel. {phones}."
 # Someone who asks for a person.
-HUMAN_REPLY = "好的，请点下面的“留言给工作人员”把问题留给我们，工作人员会回复到这里；急事可拨打天津市科协电话 {phone}。"
+HUMAN_REPLY = "好的，请选下面的“留言给工作人员”把问题留给我们，工作人员会回复到这里；急事可拨打天津市科协电话 {phone}。"
 # A question asking whether one may apply, about a service that has an eligibility check.
-CAN_APPLY_HINT = "想知道自己是否符合条件，可以点“检查我是否符合条件”，一步步做个资格自查。"
+CAN_APPLY_HINT = "想知道自己是否符合条件，可以选“检查我是否符合条件”，一步步做个资格自查。"
 COMPARE_HEADER = "两项服务对比（摘自清单原文）："
 # Policy documents (data/policies/).
 POLICY_HEADER = "政策文件原文"
@@ -81,9 +89,9 @@ POLICY_ISSUED = "（{issuer}{date}{number}）"
 POLICY_LEAD_UNITS = "责任单位"
 POLICY_SERVICE = "清单服务：{id} {title}"
 POLICY_MORE = "同一文件的其他条目："
-POLICY_NOT_STATED = "这几份政策文件里没有写这一点，我不能替文件回答。最接近的是{citation}（见下）。如需确切答复，可拨打天津市科协电话 {phone}，或点“留言给工作人员”。"
+POLICY_NOT_STATED = "这几份政策文件里没有写这一点，我不能替文件回答。最接近的是{citation}（见下）。如需确切答复，可拨打天津市科协电话 {phone}，或选“留言给工作人员”。"
 POLICY_GUESS = "政策文件里可能相关的条目（请以原文为准）："
-POLICY_LIST = "<b>政策文件</b>（{count} 份，点一份查看它的条目）："
+POLICY_LIST = "<b>政策文件</b>（{count} 份，选一份查看它的条目）："
 POLICY_PARTS = "<b>{title}</b>\n请选择条目："
 POLICY_NONE = "没有找到这份文件。发送 /policy 查看全部文件。"
 NONE_OF_THESE = "都不是"
@@ -109,7 +117,7 @@ BTN_TOP = "返回目录"
 BTN_FINDER = "🔎 帮我找服务"
 
 FEEDBACK_UP = "谢谢反馈！"
-FEEDBACK_DOWN = "谢谢反馈，我们会改进。需要工作人员回复的话，可以点“留言给工作人员”。"
+FEEDBACK_DOWN = "谢谢反馈，我们会改进。需要工作人员回复的话，可以选“留言给工作人员”。"
 FEEDBACK_AGAIN = "已收到您的反馈。"
 
 HANDOFF_PROMPT = "请直接发送您想问工作人员的问题（一条消息），发送 /cancel 可以取消。"
@@ -125,11 +133,11 @@ EMAIL_LABEL = "电子邮箱"
 WEBSITE_LABEL = "网址"
 DOCUMENT_LABEL = "相关文件"
 NOTE_LABEL = "补充说明"
-TRUNCATED = "…（内容较长，点“{button}”查看全部）"
+TRUNCATED = "…（内容较长，选“{button}”查看全部）"
 
 FOLLOWUP_HINT = "（接着问的是“{title}”）"
 COUNTERPART_HINT = "（上面是“{previous}”；您问的是另一级的同类项目：“{title}”）"
-FOLLOWUP_FIRST_CHOICE = "（按上面第一项“{title}”回答；不是这一项的话，请点下面的其他选项）"
+FOLLOWUP_FIRST_CHOICE = "（按上面第一项“{title}”回答；不是这一项的话，请选下面的其他选项）"
 CORRECTED = "（已按“{terms}”理解）"
 LEAD_LABEL = "清单原文"
 QUOTE = "「{text}」"
@@ -137,7 +145,7 @@ LEAD_MISSING = "清单中这项服务没有写{what}，具体请咨询下面的�
 LEAD_MISSING_GENERAL = "清单中这项服务没有写您问的这一点，具体请咨询下面的联系部门。"
 RELATED_HEADER = "和“{title}”相关的服务："
 RELATED_NONE = "清单里没有和“{title}”同类的其他服务了。可以用 /browse 按分类浏览全部服务。"
-PROFILE_HEADER = "根据您的情况，下面这些服务可能适合您（点一项看详情）："
+PROFILE_HEADER = "根据您的情况，下面这些服务可能适合您（选一项看详情）："
 PROFILE_MORE = "也可以用“🔎 帮我找服务”按身份和需求筛选，或用 /check 做资格自查。"
 PROFILE_RULED_OUT = "按您说的{stated}，下面这些不符合清单的条件，没有列在上面："
 PROFILE_RULED_OUT_ITEM = "• {id} {title}：「{quote}」（{department} {phone}）"
@@ -152,10 +160,10 @@ BROWSE_PART = "<b>{part}</b>\n请选择类别："
 BROWSE_SECTION = "<b>{section}</b>（{count} 项）\n请选择服务："
 BROWSE_APPENDIX = "附录"
 
-CONTACT_HEADER = "<b>部门通讯录</b>（来自清单各项服务的联系方式）"
-CONTACT_LINE = "<b>{name}</b>\n电话：{phones}\n负责：{services}"
-CONTACT_ONLY_ONE = "{phone}（仅第{service}项印此号码）"
-SWITCHBOARD = "天津市科协电话：{phone}；地址：{address}"
+CONTACT_HEADER = "<b>部门通讯录</b>（找到您要办的事，打它那一行的电话；也可以直接问，例如“青托电话多少”）"
+CONTACT_DEPARTMENT = "<b>{name}</b>"
+CONTACT_PHONES = "☎ {phones}：{services}"
+SWITCHBOARD = "不知道找哪个部门：天津市科协 {phone}（地址：{address}）"
 
 SOCIETIES_MATCHED = "天津市科协所属学会中，和您的问题相关的有："
 SOCIETIES_SUMMARY = "天津市科协所属学会、协会、研究会共 <b>{count}</b> 个（截至 {as_of}）：{groups}。"
@@ -166,7 +174,7 @@ RULES_MORE = "全文共 {count} 条，可以继续问具体问题，例如会员
 RULES_CONTACT = "企业科协建设咨询（第{service}项“{title}”）："
 ORG_CONTACT = "地址：{address}（邮编 {postcode}）\n电话：{phones}\n网址：{websites}"
 
-CHECK_LIST = "可以做资格自查的服务（点一项开始，或发送 /check 加编号，例如 /check 13）："
+CHECK_LIST = "可以做资格自查的服务（选一项开始，也可以直接发送服务编号或名称，例如 13 或 青托）："
 CHECK_UNKNOWN = "第 {service} 项服务没有可自查的申报条件，下面是它的介绍。"
 CHECK_NOT_FOUND = "没有编号为“{arg}”的服务。发送 /check 查看可自查的服务列表。"
 CHECK_START = "<b>{title}</b>\n{intro}\n最多 {most} 个问题，用不上的会自动跳过。"
@@ -176,7 +184,7 @@ PENDING_CANCELLED = "已取消。"
 CHECK_NOTHING = "目前没有进行中的自查或留言。"
 CHECK_EXPIRED = "您之前的资格自查超过 {minutes} 分钟没有继续，已自动结束。需要的话可以用 /check 重新开始。"
 CHECK_STALE = "这个问题已经回答过了，下面是当前的问题。"
-CHECK_PAUSED = "（资格自查还在进行，回答完上面的问题后可以点“继续自查”。）"
+CHECK_PAUSED = "（资格自查还在进行，回答完上面的问题后可以选“继续自查”。）"
 
 VERDICT_TITLE = {"符合": "✅ 初步判断：符合", "不符合": "❌ 初步判断：不符合", "需人工确认": "❓ 初步判断：需人工确认"}
 VERDICT_INTRO = {
@@ -187,9 +195,11 @@ VERDICT_INTRO = {
 VERDICT_NOTES = "需要注意"
 VERDICT_AGE_DATE = "年龄按 {year} 年 {month} 月 {day} 日计算（{why}）"
 VERDICT_AGE_VALUE = "，按您的回答届时满 {age} 周岁"
+VERDICT_AGE_TYPED = "，按您回答的 {age} 周岁判断"
+VERDICT_AGE_BIRTHDAY = "；如果到那天您已满 {next} 周岁，请按 {next} 岁重新自查"
 AGE_WHY_DEFAULT = "即今年年底；实际以当年通知规定的计算日期为准"
 AGE_WHY_SET = "市科协为本轮评选设定的计算日期"
-VERDICT_NEXT_CALL = "清单没有写申报方式，请先向下面的联系部门咨询。"
+VERDICT_NEXT_CALL = "清单没有写申报方式：请向下面的联系部门询问本轮的申报时间、方式和所需材料。"
 VERDICT_NEXT = "<b>下一步</b>"
 VERDICT_CONTACT = "如有疑问请联系："
 
@@ -243,11 +253,26 @@ ADMIN_NO_URL = ("网页管理台的公开地址（BOT_ADMIN_URL）还没有设�
                 "请管理员设置后重启机器人，或在服务器上运行 python -m bot.review login-url。")
 ADMIN_LINK = "网页管理台登录链接（{minutes} 分钟内有效，只能用一次，请勿转发）：\n{url}"
 
+# Who made a change, as staff read it (stored as "cli" or "telegram:<staff id>").
+WHO_CLI = "服务器命令行"
+WHO_TELEGRAM = "Telegram 工作人员 {id}"
+
+
+def person(who: str) -> str:
+    """Return who made a staff change in words: the server's command line, or a staff member by Telegram id."""
+    if who == "cli":
+        return WHO_CLI
+    if who.startswith("telegram:"):
+        return WHO_TELEGRAM.format(id=who.removeprefix("telegram:"))
+    return who
+
+
 # -- staff changes, as the history (audit) lists them ------------------------------------------------
 QUEUE_NAMES = {"unanswered": "未答出", "suggest": "未选择", "down": "👎 没帮助", "none": "都不是", "ticket": "留言",
                "declined": "已拒答", "noise": "噪声/闲聊"}
 AUDIT_LINK = "把“{text}”关联到 {id} {title}"
 AUDIT_LINK_MORE = "把“{text}”等 {n} 个问题关联到 {id} {title}"
+AUDIT_LINK_FOLLOWUP = "把接着“{context}”问的“{text}”关联到 {id} {title}"
 AUDIT_OUT_OF_SCOPE = "把“{text}”标为范围外"
 AUDIT_OUT_OF_SCOPE_MORE = "把“{text}”等 {n} 个问题标为范围外"
 AUDIT_TERM = "教会术语：“{typed}”→“{meant}”"
@@ -258,4 +283,5 @@ AUDIT_CLOSE = "关闭留言（未回复）“{text}”"
 AUDIT_REMOVE_ALIAS = "删除关联：“{text}”→ {id}"
 AUDIT_REMOVE_TERM = "删除术语：“{typed}”→“{meant}”"
 AUDIT_REMOVE_OUT_OF_SCOPE = "删除范围外示例：“{text}”"
+AUDIT_REMOVE_FOLLOWUP = "删除接着问的关联：“{text}”→ {id}"
 AUDIT_UNDO = "撤销：{summary}"

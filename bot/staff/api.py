@@ -14,7 +14,7 @@ from ..store import ChangeRefused, Ticket
 from . import changes, export
 from .console import ApiError, StaffConsole, stats_json
 from .http import Staff, api, console_of, int_param, json_body, queue_param
-from .inbox import followup_pair
+from .inbox import needs_context
 
 
 @api
@@ -47,15 +47,23 @@ async def api_link(request: Request, staff: Staff) -> Any:
     if c.catalogue.service(service) is None:
         raise ApiError(400, f"没有编号为“{service}”的服务。")
     await c.sync()
-    pair = followup_pair(items[0], c.searcher.search(items[0].sample), c.title)
+    lead = items[0]
+    in_context = needs_context(lead, c.searcher.search(lead.sample), c.searcher.parts.followup, service)
     use_pair = body.get("pair")
-    if pair and use_pair is None:
-        raise ApiError(409, "这是接着上一轮回答问的问题：单独关联会让所有人问这句时都得到这项服务。"
-                            "建议关联整句（上一轮问题 + 这句），或明确选择只关联这句。", followup={"pair": pair})
-    teach = pair if pair and use_pair is True else None
-    audit_id = await changes.link(c.storage, c.catalogue, items, service, staff.who, teach=teach)
+    if in_context and use_pair is None:
+        title = c.title(lead.context_answer)
+        raise ApiError(409, f"这句是接着上一轮的回答（{title}）问的：单独关联会让所有人问这句时都得到这项服务。"
+                            "建议只在接着上一轮时关联，或明确选择单独关联这句。",
+                       followup={"context": lead.context_answer, "title": title})
+    if in_context and use_pair is True:
+        title = c.title(lead.context_answer)
+        audit_id = await changes.link_followup(c.storage, c.catalogue, items, service, lead.context_answer, title,
+                                               staff.who)
+        await c.sync()
+        return done(audit_id, f"已关联到 {c.title(service)}（只在接着“{title}”问时）")
+    audit_id = await changes.link(c.storage, c.catalogue, items, service, staff.who)
     await c.sync()
-    return done(audit_id, f"已关联到 {c.title(service)}" + ("（整句）" if teach else ""))
+    return done(audit_id, f"已关联到 {c.title(service)}")
 
 
 @api
@@ -117,7 +125,10 @@ async def api_taught(request: Request, staff: Staff) -> Any:
             "terms": [{"id": r.id, "from": r.text, "to": r.target, "created_at": r.created_at,
                        "created_by": r.created_by} for r in taught if r.kind == "term"],
             "out_of_scope": [{"id": r.id, "text": r.text, "created_at": r.created_at, "created_by": r.created_by}
-                             for r in taught if r.kind == "out_of_scope"]}
+                             for r in taught if r.kind == "out_of_scope"],
+            "followups": [{"id": r.id, "text": r.text, "after": r.target.partition(">")[0],
+                           "service": r.target.partition(">")[2], "created_at": r.created_at,
+                           "created_by": r.created_by} for r in taught if r.kind == "followup"]}
 
 
 @api
@@ -165,7 +176,7 @@ async def api_try(request: Request, staff: Staff) -> Any:
         raise ApiError(400, "请输入要试的问题（参数 q）。")
     await c.sync()
     result = c.searcher.search(q[:500])
-    return {"text": q[:500], **c.answer_of(result), "hits": c.guesses(result, 5)}
+    return {"text": q[:500], **await c.answer_of(result), "hits": c.guesses(result, 5)}
 
 
 @api

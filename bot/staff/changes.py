@@ -28,22 +28,35 @@ def _many(one: str, more: str, items: Sequence[ReviewItem], **kw: str) -> str:
     return one.format(text=lead, **kw) if len(items) == 1 else more.format(text=lead, n=len(items), **kw)
 
 
-async def link(storage: Storage, catalogue: Catalogue, items: Sequence[ReviewItem], service_id: str, who: str,
-               teach: str | None = None) -> str:
-    """Teach the items' questions (or one given text, such as a follow-up with its context) as aliases.
+async def link(storage: Storage, catalogue: Catalogue, items: Sequence[ReviewItem], service_id: str, who: str) -> str:
+    """Teach the items' questions as aliases of a service (the same questions, asked anywhere, answer it).
 
     The store checks in the change's transaction that the first item is still pending and not purged
     (ChangeRefused otherwise: another member of staff was quicker, or retention erased its text)."""
     service = catalogue.service(service_id)
     if service is None:
         raise Invalid(f"没有编号为“{service_id}”的服务（01–{len(catalogue.services)}）。")
-    if not items and not teach:
+    if not items:
         raise Invalid("没有要关联的问题。")
-    summary = (texts.AUDIT_LINK.format(text=_clip(teach), id=service.id, title=service.title) if teach
-               else _many(texts.AUDIT_LINK, texts.AUDIT_LINK_MORE, items, id=service.id, title=service.title))
+    summary = _many(texts.AUDIT_LINK, texts.AUDIT_LINK_MORE, items, id=service.id, title=service.title)
     audit_id, _ = await storage.taught.teach_alias(service.id, who, summary, [i.id for i in items],
-                                                   normalise=normalise, text=teach or None)
+                                                   normalise=normalise)
     return audit_id
+
+
+async def link_followup(storage: Storage, catalogue: Catalogue, items: Sequence[ReviewItem], service_id: str,
+                        context: str, title: str, who: str) -> str:
+    """Teach the items' question as a follow-up in its context: asked right after the answer `context` (called
+    `title`), it means the service; asked anywhere else it is left as it was."""
+    service = catalogue.service(service_id)
+    if service is None:
+        raise Invalid(f"没有编号为“{service_id}”的服务（01–{len(catalogue.services)}）。")
+    if not items or not context:
+        raise Invalid("没有要关联的问题。")
+    summary = texts.AUDIT_LINK_FOLLOWUP.format(context=_clip(title, 30), text=_clip(items[0].sample), id=service.id,
+                                               title=service.title)
+    return await storage.taught.teach_followup(context, items[0].sample, service.id, who, summary,
+                                               [i.id for i in items])
 
 
 async def out_of_scope(storage: Storage, items: Sequence[ReviewItem], who: str) -> str:
@@ -111,7 +124,8 @@ async def remove(storage: Storage, kind: str, row_id: str, who: str) -> str | No
     if row is None:
         return None
     summary = (texts.AUDIT_REMOVE_TERM.format(typed=row.text, meant=row.target) if row.kind == "term"
-               else texts.AUDIT_REMOVE_OUT_OF_SCOPE.format(text=_clip(row.text)))
+               else texts.AUDIT_REMOVE_FOLLOWUP.format(text=_clip(row.text), id=row.target.partition(">")[2])
+               if row.kind == "followup" else texts.AUDIT_REMOVE_OUT_OF_SCOPE.format(text=_clip(row.text)))
     return await storage.taught.remove_taught("taught", row_id, who, summary)
 
 

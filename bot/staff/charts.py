@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 W, H = 640, 220
-PAD_L, PAD_R, PAD_T, PAD_B = 40, 10, 10, 34
+PAD_L, PAD_R, PAD_T, PAD_B = 64, 10, 10, 34
+# At most this many day labels under a time chart (on a phone they are drawn twice as large: see console.css).
+DAY_LABELS = 7
 
 
 def _e(text: object) -> str:
@@ -25,12 +27,12 @@ def _axis(days: Sequence[str], top: float, unit: str = "") -> list[str]:
         label = f"{top * frac:.0%}" if unit == "%" else f"{top * frac:.0f}"
         parts.append(f'<line class="grid" x1="{PAD_L}" y1="{y:.1f}" x2="{W - PAD_R}" y2="{y:.1f}"/>')
         parts.append(f'<text class="tick" x="{PAD_L - 4}" y="{y + 4:.1f}" text-anchor="end">{_e(label)}</text>')
-    step = max(1, len(days) // 8)
+    step = max(1, -(-len(days) // DAY_LABELS))
     slot = (W - PAD_L - PAD_R) / max(1, len(days))
     for i, day in enumerate(days):
         if i % step == 0:
             x = PAD_L + slot * (i + 0.5)
-            parts.append(f'<text class="tick" x="{x:.1f}" y="{H - PAD_B + 16}" text-anchor="middle">{_e(day[5:])}</text>')
+            parts.append(f'<text class="tick" x="{x:.1f}" y="{H - PAD_B + 24}" text-anchor="middle">{_e(day[5:])}</text>')
     return parts
 
 
@@ -75,21 +77,21 @@ def lines(title: str, days: Sequence[str], series: Sequence[tuple[str, Sequence[
     return _svg(parts, title)
 
 
-def hbars(title: str, rows: Sequence[tuple[str, int]]) -> Markup:
-    """Return horizontal bars with their labels and values (top lists)."""
+def hbars(title: str, rows: Sequence[tuple[str, int]], tone: str = "") -> Markup:
+    """Return horizontal bars for a top list, each label on its own line above its bar (so that it is readable on
+    a phone); `tone` "bad" draws the bars in the colour of what went wrong (the console's stylesheet)."""
     if not rows:
         return Markup("")
     top = max(v for _, v in rows) or 1
-    width, row_h, label_w = 420, 24, 190
+    width, row_h, label = 420, 42, 28
     height = row_h * len(rows) + 4
     parts = []
-    for i, (label, value) in enumerate(rows):
+    for i, (text, value) in enumerate(rows):
         y = 2 + i * row_h
-        w = value / top * (width - label_w - 40)
-        short = label if len(label) <= 14 else label[:13] + "…"
-        parts.append(f'<text class="label" x="{label_w - 6}" y="{y + 17}" text-anchor="end">{_e(short)}'
-                     f'<title>{_e(label)}</title></text>')
-        parts.append(f'<rect class="s0" x="{label_w}" y="{y + 4}" width="{max(w, 1):.1f}" height="{row_h - 8}"/>')
-        parts.append(f'<text class="value" x="{label_w + w + 6:.1f}" y="{y + 17}">{value}</text>')
-    return Markup(f'<svg class="chart bars" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(title)}">'
-                  f'<title>{_e(title)}</title>{"".join(parts)}</svg>')
+        w = value / top * (width - 60)
+        short = text if len(text) <= label else text[:label - 1] + "…"
+        parts.append(f'<text class="label" x="0" y="{y + 16}">{_e(short)}<title>{_e(text)}</title></text>')
+        parts.append(f'<rect class="bar" x="0" y="{y + 22}" width="{max(w, 1):.1f}" height="14"/>')
+        parts.append(f'<text class="value" x="{w + 6:.1f}" y="{y + 34}">{value}</text>')
+    return Markup(f'<svg class="chart bars {_e(tone)}" viewBox="0 0 {width} {height}" role="img" '
+                  f'aria-label="{_e(title)}"><title>{_e(title)}</title>{"".join(parts)}</svg>')

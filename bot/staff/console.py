@@ -2,34 +2,42 @@
 to them now, grouped near-duplicates, the figures of the dashboard.
 
 It keeps its own searcher, rebuilt from the base one whenever what staff taught changed (here or in
-another process), so that 试一试 and the queues show exactly what a running bot answers.
+another process), so that 试一试 and the queues show exactly what a running bot answers. What a user
+would see is the chat's own reply: the question is put to an assistant of the console's own (the chat's
+code, this searcher, a fresh session, a scratch database in memory) and its replies turned to plain text.
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from conversations.finder import load_finder
+from conversations.loader import load_flows
 from retrieval.decide import Decision
 from retrieval.model import Catalogue
 from retrieval.search import Searcher, SearchResult
 
-from ..chat import texts, views
-from ..chat.core import RateLimiter
+from ..chat import texts
+from ..chat.core import Assistant, RateLimiter
 from ..chat.data import load_data
-from ..chat.render import service_card, to_plain
+from ..chat.render import to_plain
+from ..chat.replies import Reply, Sender
 from ..chat.taught import read_taught
 from ..settings import Settings
 from ..store import ReviewItem, Storage, StorageBusy, Ticket
 from ..store.keys import console_key
 from . import signin
-from .inbox import QUEUES, followup_pair, group_items
+from .inbox import QUEUES, depends_on_context, group_items, linkable
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +64,8 @@ REASONS = {"chitchat": "闲聊", "empty": "没有内容", "out_of_scope": "范�
            "low_coverage": "匹配太少", "low_information": "信息太少", "clear": "明确", "phrase": "名称匹配",
            "learned": "工作人员已关联", "close": "几项接近", "other_level": "别的层级的项目，已拒答",
            "passing_mention": "只是顺带提到", "aspect_only": "只问了方面没说服务", "profile": "按身份列出",
-           "societies": "学会名单", "related": "相关服务", "followup": "接着问"}
+           "societies": "学会名单", "related": "相关服务", "followup": "接着问", "choices": "几项都有可能",
+           "context": "接着上一轮", "human": "想找工作人员"}
 
 
 ACTIONS = {"link": "关联", "out_of_scope": "范围外", "term": "术语", "dismiss": "忽略", "reply": "回复留言",
@@ -69,6 +78,18 @@ class ApiError(Exception):
     def __init__(self, status: int, message: str, **extra: Any) -> None:
         super().__init__(message)
         self.status, self.message, self.extra = status, message, extra
+
+
+def replies_text(replies: list[Reply]) -> str:
+    """Return replies as a user sees them, in plain text: each message, and its buttons in brackets."""
+    blocks = []
+    for r in replies:
+        lines = [to_plain(r.html)] if r.html else []
+        if r.choices():
+            lines.append(" ".join(f"［{b.label}］" for b in r.choices()))
+        if lines:
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 class StaffConsole:
@@ -89,10 +110,14 @@ class StaffConsole:
         self.sign_in_attempts = RateLimiter(SIGN_IN_BURST, SIGN_IN_PER_MINUTE)
         self._version = -1
         self._swept = float("-inf")
+        self._preview: Assistant | None = None
+        self._preview_lock = asyncio.Lock()
+        self._askers = itertools.count(1)
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters["when"] = lambda ts: time.strftime("%m-%d %H:%M", time.localtime(ts)) if ts else ""
         self.env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
+        self.env.filters["person"] = texts.person
         self.env.globals.update(queue_names=texts.QUEUE_NAMES, queues=QUEUES, actions=ACTIONS)
 
     # -- knowledge ------------------------------------------------------------------------------
@@ -126,26 +151,43 @@ class StaffConsole:
             return names[answer_id]
         return next((o.name for o in self.catalogue.organisations if o.id == answer_id), answer_id)
 
-    def answer_of(self, result: SearchResult) -> dict[str, Any]:
-        """Return what the assistant does with a question now: decision, reason, answer, corrections, reply."""
+    async def preview(self, question: str) -> str:
+        """Return, in plain text, exactly what the chat replies to a question asked first thing in a fresh chat
+        with what staff taught now (nothing is logged or queued: the console's assistant has a scratch database)."""
+        async with self._preview_lock:
+            if self._preview is None:
+                self._preview = await self._previewer()
+        self._preview.searcher = self.searcher
+        n = next(self._askers)
+        return replies_text(await self._preview.text(Sender(user_id=-n, chat_id=-n), question))
+
+    async def _previewer(self) -> Assistant:
+        storage = Storage(":memory:")
+        await storage.open()
+        settings = replace(self.settings, bot_db_path=":memory:", bot_staff_ids=frozenset(),
+                           bot_user_key_secret="preview")
+        flows = load_flows(None, set(self.catalogue.by_id))
+        assistant = Assistant(self.catalogue, self.base_searcher, flows, load_finder(catalogue=self.catalogue),
+                              storage, settings, secret="preview")
+        await assistant.start()
+        return assistant
+
+    async def close(self) -> None:
+        """Close the scratch database of the previews."""
+        if self._preview is not None:
+            await self._preview.storage.close()
+            self._preview = None
+
+    async def answer_of(self, result: SearchResult) -> dict[str, Any]:
+        """Return what the assistant does with a question now: decision, reason, answer, corrections, and the
+        reply a user sees."""
         best = result.best
         answer = best.id if best and result.decision is Decision.ANSWERED else None
-        if answer and (service := self.catalogue.service(answer)):
-            reply = to_plain(service_card(service, result.intents))
-        elif answer:
-            reply = self.title(answer)
-        elif result.decision is Decision.SUGGEST:
-            n = self.base_searcher.config.suggest_count
-            reply = "\n".join([texts.SUGGEST_HEADER] + [f"• {self.title(h.id)}" for h in result.hits[:n]]
-                              + [f"• {texts.NONE_OF_THESE}"])
-        elif result.reason == "chitchat":
-            reply = texts.CHITCHAT.format(example=texts.EXAMPLES[0])
-        else:
-            reply = views.decline_message(self.catalogue, result, self.catalogue.organisation("tast").contact.phones[0])
+        reason = str(getattr(result.reason, "value", result.reason))
         return {"decision": result.decision.value, "decision_label": DECISIONS[result.decision.value],
-                "reason": result.reason, "reason_label": REASONS.get(result.reason, result.reason),
+                "reason": result.reason, "reason_label": REASONS.get(reason, reason),
                 "answer": answer, "title": self.title(answer) if answer else None,
-                "corrections": [list(c) for c in result.corrections], "reply": reply}
+                "corrections": [list(c) for c in result.corrections], "reply": await self.preview(result.question)}
 
     def guesses(self, result: SearchResult, limit: int = 3) -> list[dict[str, Any]]:
         """Return the top hits with their scores."""
@@ -154,11 +196,12 @@ class StaffConsole:
 
     # -- queue items ----------------------------------------------------------------------------
 
-    def item_json(self, members: list[ReviewItem]) -> dict[str, Any]:
+    async def item_json(self, members: list[ReviewItem]) -> dict[str, Any]:
         """Return a group of near-duplicate questions as the API and the pages show it."""
         lead = members[0]
         result = self.searcher.search(lead.sample)
-        pair = followup_pair(lead, result, self.title)
+        marks = self.searcher.parts.followup
+        context = depends_on_context(lead, result, marks)
         return {
             "id": lead.id, "text": lead.sample, "kind": lead.queue, "kinds": list(lead.kinds),
             "count": sum(m.count for m in members), "first_seen": min(m.first_seen for m in members),
@@ -167,17 +210,18 @@ class StaffConsole:
             "context": {"text": lead.context_text, "answer": lead.context_answer,
                         "title": self.title(lead.context_answer)} if lead.context_answer else None,
             "shown": {"answer": lead.shown, "title": self.title(lead.shown)} if lead.shown else None,
-            "answer": self.answer_of(result), "guesses": self.guesses(result),
-            "followup": {"pair": pair} if pair else None,
+            "answer": await self.answer_of(result), "guesses": self.guesses(result),
+            "followup": {"context": lead.context_answer, "title": self.title(lead.context_answer)} if context else None,
+            "linkable": linkable(result, marks),
         }
 
-    def ticket_json(self, t: Ticket) -> dict[str, Any]:
+    async def ticket_json(self, t: Ticket) -> dict[str, Any]:
         """Return a ticket as a 留言 queue item."""
         result = self.searcher.search(t.text or "")
         return {"id": t.id, "text": t.text or "", "kind": "ticket", "kinds": ["ticket"], "count": 1,
                 "first_seen": t.ts, "last_seen": t.ts, "members": [], "context": None, "shown": None,
-                "answer": self.answer_of(result), "guesses": self.guesses(result), "followup": None,
-                "can_reply": t.chat_id is not None}
+                "answer": await self.answer_of(result), "guesses": self.guesses(result), "followup": None,
+                "linkable": False, "can_reply": t.chat_id is not None}
 
     async def queue(self, kind: str, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
         """Return one page of a queue's grouped items, and how many groups it holds."""
@@ -185,10 +229,10 @@ class StaffConsole:
         await self.sweep()
         if kind == "ticket":
             tickets = await self.storage.tickets.tickets(limit=QUEUE_WINDOW)
-            return [self.ticket_json(t) for t in tickets[offset: offset + limit]], len(tickets)
+            return [await self.ticket_json(t) for t in tickets[offset: offset + limit]], len(tickets)
         items = await self.storage.inbox.review_items(limit=QUEUE_WINDOW, queues=[kind])
         groups = group_items(items)
-        return [self.item_json(g.items) for g in groups[offset: offset + limit]], len(groups)
+        return [await self.item_json(g.items) for g in groups[offset: offset + limit]], len(groups)
 
     async def pending(self, item_id: str, ids: Any) -> list[ReviewItem]:
         """Return the pending items an action is for: the item and the other members of its group."""

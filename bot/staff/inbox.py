@@ -1,4 +1,4 @@
-"""The staff inbox: the queues, which questions are near-duplicates, and what a follow-up should be taught as.
+"""The staff inbox: the queues, which questions are near-duplicates, and which depend on the answer before them.
 
 Queues (what staff see, in this order): 未答出 (unanswered), 未选择 (suggestions shown and abandoned),
 👎, 都不是, 留言 (tickets, read from their own table), 已拒答 (declined out-of-scope topics) and the
@@ -8,15 +8,17 @@ for). The chat decides which queue a question enters (bot/chat/record.py, with d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from retrieval.decide import Decision
-from retrieval.search import MAX_QUESTION, SearchResult
+from retrieval.followup import FollowUpWords
+from retrieval.outcome import Reason
+from retrieval.search import SearchResult
 from retrieval.text import compact
 
-from ..chat.record import ReviewWords, load_review_words
+from ..chat.record import own_words
 from ..store import PURGED, ReviewItem
 
 QUEUES = ("unanswered", "suggest", "down", "none", "ticket", "declined", "noise")
@@ -26,21 +28,35 @@ ACTIONABLE = ("unanswered", "suggest", "down", "none")
 NEAR_DUPLICATE = 0.8
 
 
-def followup_pair(item: ReviewItem, alone: SearchResult, title: Callable[[str], str],
-                  words: ReviewWords | None = None) -> str | None:
-    """Return the combined question to teach instead of a context-dependent follow-up, or None.
+# Declined as someone else's business, or not a question: a subject of its own, whatever came before.
+OWN_SUBJECT = (Reason.OUT_OF_SCOPE, Reason.OTHER_LEVEL, Reason.SMALLTALK, Reason.HUMAN)
 
-    A follow-up is a question asked right after an answer that, searched alone, is not answered and
-    reads like a continuation (short, or opening with 那/还有…, or ending with 呢): 「那年龄呢」 after 13.
-    """
-    if not item.context_answer or alone.decision is Decision.ANSWERED or item.sample == PURGED:
-        return None
-    words = words or load_review_words()
-    c = compact(item.sample)
-    if not (len(c) <= 8 or any(c.startswith(w) for w in words.starts) or any(c.endswith(w) for w in words.ends)):
-        return None
-    before = item.context_text if item.context_text and item.context_text != PURGED else title(item.context_answer)
-    return f"{before} {item.sample}"[:MAX_QUESTION]
+
+def _in_context(item: ReviewItem, alone: SearchResult) -> bool:
+    """Return True when a question came right after an answer, is not answered alone and is not declined as
+    a subject of its own (今天天津天气咋样)."""
+    return bool(item.context_answer) and item.sample != PURGED and alone.decision is not Decision.ANSWERED \
+        and alone.reason not in OWN_SUBJECT
+
+
+def depends_on_context(item: ReviewItem, alone: SearchResult, marks: FollowUpWords) -> bool:
+    """Return True when a queued question means nothing without the answer before it: no word of its own
+    beyond what it asks about that answer (那年龄呢, 有年龄限制吗, 电话多少). Linking it alone would answer
+    everyone who asks it with one service; it can only be taught in its context."""
+    return _in_context(item, alone) and not alone.content
+
+
+def needs_context(item: ReviewItem, alone: SearchResult, marks: FollowUpWords, service: str) -> bool:
+    """Return True when linking a question to `service` should be taught in its context: it depends on it, or
+    the service is the answer the user had just seen and the question alone does not lead there (网上能查进度吗
+    after 13). A question of its own linked elsewhere (科协在哪办公 → 69 after 17) is linked as it is."""
+    return depends_on_context(item, alone, marks) or (_in_context(item, alone) and service == item.context_answer)
+
+
+def linkable(alone: SearchResult, marks: FollowUpWords) -> bool:
+    """Return False for a question whose only words point back at what was shown (还有类似的吗): no service
+    is what it asks."""
+    return not alone.content or bool(own_words(alone, marks))
 
 
 @dataclass

@@ -110,7 +110,9 @@ async def knowledge_page(request: Request, staff: Staff) -> Response:
     taught = await c.storage.taught.rows()
     return render_page(request, "knowledge.html", staff, aliases=[(a, c.title(a.service_id)) for a in aliases],
                        terms=[r for r in taught if r.kind == "term"],
-                       out_of_scope=[r for r in taught if r.kind == "out_of_scope"])
+                       out_of_scope=[r for r in taught if r.kind == "out_of_scope"],
+                       followups=[(r, c.title(r.target.partition(">")[0]), c.title(r.target.partition(">")[2]))
+                                  for r in taught if r.kind == "followup"])
 
 
 @page
@@ -127,7 +129,7 @@ async def try_page(request: Request, staff: Staff) -> Response:
     if q:
         await c.sync()
         r = c.searcher.search(q)
-        result = {**c.answer_of(r), "hits": c.guesses(r, 5)}
+        result = {**await c.answer_of(r), "hits": c.guesses(r, 5)}
     return render_page(request, "try.html", staff, q=q, result=result)
 
 
@@ -151,7 +153,7 @@ async def dashboard_page(request: Request, staff: Staff) -> Response:
                               [("回答率", rate["answered"]), ("候选率", rate["suggest"]), ("未答出率", rate["unanswered"])]),
         "feedback": charts.stacked_bars("每日反馈", day_names, [("有帮助", col["thumbs_up"]), ("没帮助", col["thumbs_down"]),
                                                               ("都不是", col["none_of_these"])]),
-        "top_unanswered": charts.hbars("最常未答出", [(t, n) for t, n in s["top_unanswered"]]),
+        "top_unanswered": charts.hbars("最常未答出", [(t, n) for t, n in s["top_unanswered"]], tone="bad"),
         "top_services": charts.hbars("最常查看的服务", [(c.title(sid), n) for sid, n in s["top_services"]]),
         "flows": charts.hbars("资格自查：开始次数", [(f["title"], f["starts"]) for f in s["flows"]]),
     }

@@ -43,6 +43,7 @@ def create_app(settings: Settings, *, console: StaffConsole | None = None) -> St
         try:
             yield
         finally:
+            await app.state.console.close()
             if opened is not None:
                 await opened.close()
 

@@ -75,15 +75,20 @@ class ReviewQueue:
         return ReviewItem.from_row(rows[0]) if rows else None
 
     async def sweep_abandoned(self, minutes: int) -> int:
-        """Move questions that got only suggestions, none picked and 都不是 not pressed, to the 未选择 queue.
+        """Move questions that got only suggestions and whose asker did nothing more — picked none, gave no
+        feedback (都不是 included) and asked nothing else within `minutes` — to the 未选择 queue. A list of more
+        like an answer (还有类似的吗, reason 'related') is not a question that failed and is never moved.
 
         A question counts as abandoned `minutes` after it was asked; each is moved once. Return how many.
         """
-        cutoff = self.db.clock() - minutes * 60
+        window = minutes * 60
+        cutoff = self.db.clock() - window
         rows = await self.db.read(
             "SELECT q.id, q.ts, q.text, q.norm, q.hits, q.ctx_answer FROM queries q WHERE q.decision = 'suggest' "
-            "AND q.swept = 0 AND q.ts <= ? AND q.shown IS NULL AND q.text IS NOT NULL "
-            "AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.query_id = q.id) ORDER BY q.ts LIMIT 1000", (cutoff,))
+            "AND q.swept = 0 AND q.ts <= ? AND q.shown IS NULL AND q.text IS NOT NULL AND q.reason != 'related' "
+            "AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.query_id = q.id) "
+            "AND NOT EXISTS (SELECT 1 FROM queries n WHERE n.ts > q.ts AND n.ts <= q.ts + ? AND n.user_key = q.user_key) "
+            "ORDER BY q.ts LIMIT 1000", (cutoff, window))
         async with self.db.change() as db:
             for r in rows:
                 guesses = [h for h, _ in json.loads(r["hits"] or "[]")][:3]

@@ -86,6 +86,21 @@ class Taught:
             return await audit.record(db, self.db.clock(), who, "out_of_scope", summary,
                                       {"taught": taught_ids, "items": changed, "status": "out_of_scope"})
 
+    async def teach_followup(self, context_answer: str, question: str, service_id: str, who: str, summary: str,
+                             item_ids: Iterable[str] = ()) -> str:
+        """Teach a follow-up: `question` asked right after the answer `context_answer` means `service_id` (and
+        nothing when asked after anything else); resolve the items it came from; return the audit id."""
+        async with self.db.change() as db:
+            # The same pending check as every change (exactly one of racing staff wins; a purged text is refused).
+            changed, _ = await self._claim(db, item_ids, "linked", who, service_id, taught_from=True)
+            taught_id = new_id()
+            await db.execute("INSERT INTO taught (id, kind, text, target, created_at, created_by) "
+                             "VALUES (?, 'followup', ?, ?, ?, ?)",
+                             (taught_id, question, f"{context_answer}>{service_id}", self.db.clock(), who))
+            await _bump(db)
+            return await audit.record(db, self.db.clock(), who, "link", summary,
+                                      {"taught": [taught_id], "items": changed, "status": "linked"})
+
     async def teach_term(self, typed: str, meant: str, who: str, summary: str) -> str:
         """Teach a term (a correction or synonym, typed → meant) that applies to every question; return the audit id."""
         async with self.db.change() as db:

@@ -74,10 +74,11 @@ class Tickets:
                 raise ChangeRefused("ticket_gone")
             return await audit.record(db, self.db.clock(), who, "close", summary, {"tickets": [ticket_id]})
 
-    async def outbox(self, limit: int = 20) -> list[OutboxMessage]:
-        """Return console replies waiting to be delivered, oldest first."""
-        rows = await self.db.read("SELECT id, chat_id, html FROM outbox WHERE sent_at IS NULL AND chat_id IS NOT NULL "
-                                  "ORDER BY ts LIMIT ?", (limit,))
+    async def outbox(self, limit: int = 20, chat_id: int | None = None) -> list[OutboxMessage]:
+        """Return console replies waiting to be delivered (to one chat, or to any), oldest first."""
+        chat = "" if chat_id is None else " AND chat_id = ?"
+        rows = await self.db.read("SELECT id, chat_id, html FROM outbox WHERE sent_at IS NULL AND chat_id IS NOT NULL"
+                                  f"{chat} ORDER BY ts LIMIT ?", ((chat_id,) if chat_id is not None else ()) + (limit,))
         return [OutboxMessage.from_row(r) for r in rows]
 
     async def outbox_done(self, message_id: str) -> bool:

@@ -54,5 +54,8 @@ async def open_console(assistant: Assistant) -> AsyncIterator[Browser]:
                            b"k" * 32, clock=assistant.clock,
                            flow_titles={f.id: f.title for f in assistant.flows.values()})
     app = create_app(assistant.settings, console=console)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
-        yield Browser(client, console)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
+            yield Browser(client, console)
+    finally:
+        await console.close()

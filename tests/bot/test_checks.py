@@ -130,3 +130,41 @@ async def test_waiting_for_a_message_offers_cancel_not_leave_check(assistant):
     replies = await assistant.text(USER, "天津明天会下雨吗")
     prompt = await assistant.press(USER, press(replies, "✉️"))
     assert labels(prompt) == ["✖️ 取消"]
+
+
+async def test_after_the_check_list_a_typed_number_or_name_starts_that_check(assistant):
+    for typed in ("13", "青托", "青年人才托举工程"):
+        await assistant.command(USER, "check")
+        text = html(await assistant.text(USER, typed))
+        assert "青年人才托举工程（青托）资格自查" in text and "第 1 题" in text, typed
+        await assistant.command(USER, "cancel")
+    await assistant.command(USER, "check")
+    text = html(await assistant.text(USER, "19"))  # a service without a check: as /check 19 says
+    assert "第 19 项服务没有可自查的申报条件" in text
+    await assistant.command(USER, "check")
+    text = html(await assistant.text(USER, "科普大使归哪个部门管，电话多少"))  # anything else is a question
+    assert "资格自查" not in text and "022-27128948" in text
+
+
+async def test_a_verdict_says_what_to_do_next_and_on_which_date_ages_count(assistant):
+    # 13 prints no 申报方式, only 评选周期 每年一次; its check asks an age in years.
+    await assistant.command(USER, "check", "13")
+    replies = await answer_all(assistant, ["是", "是", "30", "是", "否", "是", "3", "是", "否", "是"])
+    text = html(replies)
+    assert "符合" in text
+    after = text[text.index("<b>下一步</b>"):]
+    assert after.startswith("<b>下一步</b>\n清单没有写申报方式：请向下面的联系部门询问本轮的申报时间、方式和所需材料。\n"
+                            "<b>评选周期</b>：每年一次")
+    assert "年龄按 2026 年 12 月 31 日计算（市科协为本轮评选设定的计算日期），按您回答的 30 周岁判断；" \
+           "如果到那天您已满 31 周岁，请按 31 岁重新自查。" in text  # today is 2026-11-22 here
+    assert "022-27122522" in after
+
+
+async def test_natural_answers_with_a_detail_are_read_not_asked_again(assistant):
+    await assistant.command(USER, "check", "13")
+    typed = ["对，中国人", "对的 在南开大学全职", "30", "我是博士毕业", "不是，已经工作了", "那当然", "3", "是", "否", "那当然"]
+    for number, reply in enumerate(typed, start=2):
+        text = html(await assistant.text(USER, reply))
+        assert "请回答" not in text and "继续自查" not in text, reply
+        assert f"第 {number} 题" in text or "初步判断：符合" in text, (reply, text[:80])
+    assert "初步判断：符合" in text

@@ -24,6 +24,7 @@ from bot.chat.core import Assistant
 from bot.chat.replies import Sender
 from bot.staff import signin
 from bot.store import Storage
+from retrieval.text import normalise
 from tests.conftest import Clock, free_port, html, press
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -140,11 +141,13 @@ async def test_staff_teach_and_undo_in_a_real_browser(settings, catalogue, searc
         clock.now = time.time()
         user, other = Sender(user_id=601, chat_id=601), Sender(user_id=602, chat_id=602)
         question, cat = "想咨询一下管科技馆讲解员那个事", "天津有没有养猫的补贴"
-        await assistant.text(user, "科技小院怎么申请")
+        await assistant.press(user, "s|54")  # the card of 54 (科技小院), then a question the bot cannot answer
         assert not html(await assistant.text(user, question)).startswith("<b>52 ")
-        await assistant.text(other, "青托对年龄有什么要求")
-        await assistant.text(other, "网上能查进度吗")
-        assert "没有找到" in html(await assistant.text(other, cat))
+        await assistant.press(other, "s|13")
+        await assistant.text(other, "那年龄呢")  # nothing of its own: it needs the 13 card before it
+        await assistant.text(Sender(user_id=604, chat_id=604), cat)
+        for text, context in ((cat, None), ("那年龄呢", "13")):  # queued as the chat queues what it could not answer
+            await storage.inbox.enqueue(normalise(text), text, "unanswered", [], context_answer=context)
 
         with serving(settings) as base, chromium(tmp_path) as driver:
             wait = WebDriverWait(driver, WAIT)
@@ -158,13 +161,18 @@ async def test_staff_teach_and_undo_in_a_real_browser(settings, catalogue, searc
             # The queued question, with the card the user had just seen.
             item = wait.until(EC.presence_of_element_located(
                 (By.XPATH, f"//article[.//h3[text()='{question}']]")))
-            assert "科技小院怎么申请" in item.text and "54 推动天津科技小院建设" in item.text
-            follow = driver.find_element(By.XPATH, "//article[.//h3[text()='网上能查进度吗']]")
-            assert "关联整句" in follow.text and "青托对年龄有什么要求 网上能查进度吗" in follow.text
+            assert "上一轮：54 推动天津科技小院建设" in item.text
+            assert "离不开上一轮" not in item.text and not item.find_element(By.CSS_SELECTOR, ".pair-choice").is_displayed()
+            follow = driver.find_element(By.XPATH, "//article[.//h3[text()='那年龄呢']]")
+            assert "离不开上一轮的回答（13 实施天津市青年人才托举工程）" in follow.text
+            assert "只在接着“13 实施天津市青年人才托举工程”问时关联（推荐）" in follow.text
             _screenshot(driver, tmp_path / "console-inbox.png", DOCS_SHOT.with_name("console-inbox.png"))
             item.find_element(By.CSS_SELECTOR, "input.service-input").send_keys("52", Keys.ESCAPE)
             item.find_element(By.CSS_SELECTOR, "form.link button.primary").click()
             wait.until(lambda d: "已关联到 52" in item.text)
+            # Linked to the card it followed: taught in that context (the choice was made for it).
+            follow.find_element(By.XPATH, ".//button[text()='关联到 13']").click()
+            wait.until(lambda d: "只在接着" in follow.text)
 
             cat_item = driver.find_element(By.XPATH, f"//article[.//h3[text()='{cat}']]")
             cat_item.find_element(By.CSS_SELECTOR, "button.oos").click()
@@ -174,22 +182,24 @@ async def test_staff_teach_and_undo_in_a_real_browser(settings, catalogue, searc
             asker = Sender(user_id=603, chat_id=603)
             assert html(await assistant.text(asker, question)).startswith("<b>52 组织推荐全国科普教育基地</b>")
             assert "不在天津市科协科创服务资源清单的范围内" in html(await assistant.text(asker, cat))
+            await assistant.press(asker, "s|13")
+            assert html(await assistant.text(asker, "那年龄呢")).startswith("<b>13 实施天津市青年人才托举工程</b>")
 
             # The 试一试 box agrees with the bot.
             driver.get(base + "/try?q=" + question)
             result = wait.until(EC.presence_of_element_located((By.ID, "try-result")))
             assert "52 组织推荐全国科普教育基地" in result.text and "工作人员已关联" in result.text
 
-            # Undo both from the history page.
+            # Undo all three from the history page.
             driver.get(base + "/history")
-            for _ in range(2):
+            for _ in range(3):
                 button = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "tr:not(.undone) button.undo")))
                 row = button.find_element(By.XPATH, "./ancestor::tr")
                 button.click()
                 wait.until(lambda d, row=row: "undone" in (row.get_attribute("class") or ""))
             await assistant.sync_taught()
             assert not html(await assistant.text(asker, question)).startswith("<b>52 ")
-            assert "没有找到" in html(await assistant.text(asker, cat))
+            assert "不在天津市科协科创服务资源清单的范围内" not in html(await assistant.text(asker, cat))
             driver.get(base + "/inbox")
             wait.until(EC.presence_of_element_located((By.XPATH, f"//article[.//h3[text()='{question}']]")))
 

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.chat.render import to_plain
 from bot.chat.replies import Sender
-from bot.staff import signin
+from bot.staff import changes, signin
+from bot.staff.console import replies_text
 from bot.store import PURGED
 from retrieval.evaluate import load_questions
+from retrieval.text import normalise
 from tests.bot.conftest import BASE, open_console
 from tests.conftest import STAFF, USER, html, press
 
@@ -141,34 +144,101 @@ async def test_security_headers_on_pages_and_api(assistant):
 
 # -- the inbox ------------------------------------------------------------------------------------------
 
-async def test_a_follow_up_shows_its_context_and_links_as_a_pair(assistant, storage):
-    await assistant.text(USER, "青托对年龄有什么要求")
-    await assistant.text(USER, "网上能查进度吗")
+async def _asked_after(storage, before: str, answer: str, text: str, user: str = "u1") -> None:
+    """Queue `text` as the chat does an unanswered question asked right after the card of `answer`."""
+    ctx = await storage.queries.log_query(user_key=user, chat_type="private", text=before, norm=normalise(before),
+                                          decision="answered", reason="clear", hits=[(answer, 1.0)], shown=answer)
+    qid = await storage.queries.log_query(user_key=user, chat_type="private", text=text, norm=normalise(text),
+                                          decision="unanswered", reason="no_match", hits=[], shown=None,
+                                          ctx_query=ctx, ctx_answer=answer)
+    await storage.inbox.enqueue(normalise(text), text, "unanswered", [], context_answer=answer, query_id=qid)
+
+
+async def test_only_a_question_that_needs_its_context_is_taught_in_it_and_then_matched(assistant, storage):
+    await _asked_after(storage, "青托对年龄有什么要求", "13", "那年龄呢")      # nothing of its own
+    await _asked_after(storage, "科普打使怎么申清", "57", "今天天津天气咋样")  # another subject
+    await _asked_after(storage, "职称咋评啊", "17", "科协在哪办公")             # a question of its own
+    await _asked_after(storage, "青托对年龄有什么要求", "13", "网上能查进度吗")  # its own words, about 13
     async with open_console(assistant) as b:
         await b.sign_in()
-        (item,) = await b.queue("unanswered")
-        assert item["text"] == "网上能查进度吗" and item["count"] == 1
-        assert item["context"] == {"text": "青托对年龄有什么要求", "answer": "13", "title": "13 实施天津市青年人才托举工程"}
-        assert item["answer"]["decision"] == "unanswered" and item["answer"]["reply"].startswith("抱歉")
-        assert [g["id"] for g in item["guesses"]][:1] and all(isinstance(g["score"], float) for g in item["guesses"])
-        assert item["followup"] == {"pair": "青托对年龄有什么要求 网上能查进度吗"}
-        review = html(await assistant.command(STAFF, "review"))
-        assert "网上能查进度吗" in review and "上一轮：“青托对年龄有什么要求” → 13 实施天津市青年人才托举工程" in review
+        items = {i["text"]: i for i in await b.queue("unanswered")}
+        title = "13 实施天津市青年人才托举工程"
+        assert items["那年龄呢"]["followup"] == {"context": "13", "title": title}
+        assert items["那年龄呢"]["context"] == {"text": "青托对年龄有什么要求", "answer": "13", "title": title}
+        for text in ("今天天津天气咋样", "科协在哪办公", "网上能查进度吗"):
+            assert items[text]["followup"] is None, text  # no warning, nothing pre-selected
         page = (await b.get("/inbox")).text
-        assert "上一轮" in page and "青托对年龄有什么要求" in page and "关联整句" in page
+        assert page.count('class="warn"') == 1 and "离不开上一轮的回答" in page
 
-        bare = await b.post(f"/api/queue/{item['id']}/link", {"service": "04"})
-        assert bare.status_code == 409 and bare.json()["followup"]["pair"] == "青托对年龄有什么要求 网上能查进度吗"
-        assert await storage.taught.aliases() == []
-        done = await b.post(f"/api/queue/{item['id']}/link", {"service": "13", "pair": True})
-        assert done.status_code == 200 and done.json()["audit"]
-        assert [a.text for a in await storage.taught.aliases()] == ["青托对年龄有什么要求 网上能查进度吗"]
-        assert await b.queue("unanswered") == []
-    review = html(await assistant.command(STAFF, "review"))
-    assert review == "目前没有待处理的问题。"
+        # A question of its own linked elsewhere is linked as it is.
+        own = await b.post(f"/api/queue/{items['科协在哪办公']['id']}/link", {"service": "69"})
+        assert own.status_code == 200 and [a.text for a in await storage.taught.aliases()] == ["科协在哪办公"]
+        # Linked to the answer it followed, a question is asked about: in that context, or for everyone?
+        for text in ("网上能查进度吗", "那年龄呢"):
+            asked = await b.post(f"/api/queue/{items[text]['id']}/link", {"service": "13"})
+            assert asked.status_code == 409 and asked.json()["followup"] == {"context": "13", "title": title}
+            done = await b.post(f"/api/queue/{items[text]['id']}/link", {"service": "13", "pair": True})
+            assert done.status_code == 200 and "只在接着" in done.json()["message"], done.text
+        assert [a.text for a in await storage.taught.aliases()] == ["科协在哪办公"]  # no alias for either
+        taught = (await b.get("/api/taught")).json()["followups"]
+        assert {(f["text"], f["after"], f["service"]) for f in taught} == {("网上能查进度吗", "13", "13"),
+                                                                           ("那年龄呢", "13", "13")}
+        assert f"接着 {title} 问“网上能查进度吗” → {title}" in (await b.get("/knowledge")).text
+
+        await assistant.sync_taught()
+        searcher = assistant.searcher
+        # Matched when asked right after 13 again, by anyone; the same words anywhere else are left alone.
+        for user, before in ((Sender(user_id=701, chat_id=701), "13"), (Sender(user_id=702, chat_id=702), "57")):
+            await assistant.press(user, f"s|{before}")
+            for text in ("网上能查进度吗", "那年龄呢"):
+                reply = html(await assistant.text(user, text))
+                (last,) = await storage.database.read("SELECT reason, shown FROM queries ORDER BY rowid DESC LIMIT 1")
+                if before == "13":
+                    assert reply.startswith(f"<b>{title}</b>") and tuple(last) == ("learned", "13"), text
+                else:
+                    assert last["reason"] != "learned", text
+        fresh = html(await assistant.text(Sender(user_id=703, chat_id=703), "网上能查进度吗"))
+        assert f"<b>{title}</b>" not in fresh
+        assert assistant.searcher is searcher and searcher.search("网上能查进度吗").reason != "learned"
+
+        history = (await b.get("/api/history")).json()["items"]
+        assert (await b.post(f"/api/history/{history[0]['id']}/undo")).status_code == 200
     await assistant.sync_taught()
-    # The bare follow-up was not taught: after another card it does not jump to 13.
-    assert assistant.searcher.search("网上能查进度吗").reason != "learned"
+    assert assistant.followups == {(("13", "网上能查进度吗")): "13"}  # 那年龄呢's is undone
+    user = Sender(user_id=704, chat_id=704)
+    await assistant.press(user, "s|13")
+    await assistant.text(user, "那年龄呢")
+    (last,) = await storage.database.read("SELECT reason FROM queries ORDER BY rowid DESC LIMIT 1")
+    assert last["reason"] != "learned"
+
+
+async def test_unchosen_lists_only_suggestions_nobody_acted_on(assistant, storage, clock):
+    async def suggested(user: str, text: str, reason: str = "choices") -> str:
+        return await storage.queries.log_query(user_key=user, chat_type="private", text=text, norm=normalise(text),
+                                               decision="suggest", reason=reason, hits=[("15", 0.5), ("05", 0.4)],
+                                               shown=None)
+
+    await suggested("a", "最美科技工作者")                  # nothing more: abandoned
+    picker = Sender(user_id=801, chat_id=801)
+    picked = await suggested(assistant.key(picker), "天津科协是干什么的")
+    await assistant.press(picker, f"sg|{picked}|tast")       # picked an appendix answer
+    await suggested("c", "青年科技奖")
+    clock.now += 60
+    await storage.queries.log_query(user_key="c", chat_type="private", text="中国青年科技奖", norm="中国青年科技奖",
+                                    decision="answered", reason="clear", hits=[("02", 1.0)], shown="02")  # asked again
+    await suggested("d", "还有类似的吗", reason="related")   # a list of more like the card: not a failed question
+    await assistant.text(Sender(user_id=802, chat_id=802), "还有类似的吗")  # nothing before it to be like
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        clock.now += 11 * 60
+        b.console._swept = float("-inf")
+        assert [i["text"] for i in await b.queue("suggest")] == ["最美科技工作者"]
+        assert "还有类似的吗" not in [i["text"] for i in await b.queue("unanswered")]
+        (noise,) = [i for i in await b.queue("noise") if i["text"] == "还有类似的吗"]
+        assert noise["linkable"] is False
+        page = (await b.get("/inbox?kind=noise")).text
+        article = page[page.index(f'id="item-{noise["id"]}"'):]
+        assert "guess-link" not in article[:article.index("</article>")]  # no 关联到 47 offered
 
 
 async def test_link_reaches_the_bot_and_undo_restores_every_answer(assistant, storage, fresh_searcher):
@@ -497,3 +567,31 @@ async def test_retention_purges_console_traces(assistant, storage, clock):
         assert await storage.database.read("SELECT * FROM login_tokens") == []
         assert await storage.database.read("SELECT * FROM console_sessions") == []
         assert (await b.get("/api/session")).status_code == 401
+
+
+async def test_try_shows_exactly_the_reply_a_user_gets(assistant, storage):
+    question = "青托对年龄有什么要求"
+    chat = await assistant.text(Sender(user_id=4242, chat_id=4242), question)  # a fresh chat asks it
+    before = (await storage.stats.stats(1))["questions"]
+    async with open_console(assistant) as b:
+        await b.sign_in()
+        tried = (await b.get("/api/try", params={"q": question})).json()
+        # The chat's own reply, as plain text (bot/chat/render.to_plain), its buttons in brackets — not a
+        # card drawn apart (which showed the whole 申报条件 where the chat leads with the 32岁 sentence).
+        assert tried["reply"] == replies_text(chat)
+        assert tried["reply"].startswith(to_plain(chat[0].html)) and "32岁以下" in tried["reply"]
+        assert "［📋 全部条件］" in tried["reply"]
+        page = (await b.get("/try", params={"q": question})).text
+        assert to_plain(chat[0].html).split("\n")[0] in page
+    assert (await storage.stats.stats(1))["questions"] == before  # nothing logged by trying
+
+
+async def test_who_made_a_change_is_named_in_words(assistant, storage):
+    await changes.term(storage, "科协之家", "科技工作者之家", "telegram:999")
+    await changes.term(storage, "青拖", "青托", "cli")
+    async with open_console(assistant) as b:
+        await b.sign_in("telegram:999")
+        for url in ("/history", "/knowledge"):
+            page = (await b.get(url)).text
+            assert "Telegram 工作人员 999" in page and "服务器命令行" in page, url
+            assert "telegram:999" not in page and ">cli<" not in page and "cli ·" not in page, url

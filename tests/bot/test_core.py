@@ -137,7 +137,9 @@ async def test_unknown_command(assistant):
 
 async def test_start_help_and_deep_link(assistant):
     start = await assistant.command(USER, "start")
-    assert "科创服务助手" in html(start) and "青托对年龄有什么要求" in html(start)
+    # The examples are shown once: as the buttons to try them, not also as a list above them.
+    assert "科创服务助手" in html(start) and "青托对年龄有什么要求" not in html(start)
+    assert "青托对年龄有什么要求" in buttons(start)
     deep = await assistant.command(USER, "start", "s13")
     assert "13 实施天津市青年人才托举工程" in html(deep)
     assert "/check" in html(await assistant.command(USER, "help"))
@@ -152,10 +154,27 @@ async def test_browse_part_section_service(assistant):
     assert "创交会" in html(card) and "022-27121449" in html(card)
 
 
-async def test_contact_directory(assistant):
-    text = html(await assistant.command(USER, "contact"))
-    assert "市科协科创部（企事业部）" in text and "022-27114778" in text and "022-27126422" in text
-    assert "仅第07项印此号码" in text
+async def test_contact_directory_gives_each_number_with_what_it_is_for(assistant, catalogue):
+    replies = await assistant.command(USER, "contact")
+    text = html(replies)
+    assert len(replies) == 1 and len(text) < 1400  # it was 1,808 characters: every service's full title
+    lines = text.split("\n")
+    # Under a department, one line per number (or pair of numbers) as the entries print them, with the
+    # services (number and short name) that print it: 科创部's 38 services under its three numbers.
+    kcb = lines[lines.index("<b>市科协科创部（企事业部）</b>") + 1:]
+    kcb = kcb[:kcb.index("")]
+    assert [line.split("：")[0] for line in kcb] == ["☎ 022-27114778", "☎ 022-27121449", "☎ 022-27124778"]
+    assert kcb[2] == "☎ 022-27124778：07 中国工程师联合体"
+    assert "13 青年人才托举工程" in next(line for line in lines if line.startswith("☎ 022-27122522："))
+    printed = {}  # service id → the numbers on its line
+    for line in lines:
+        if line.startswith("☎ "):
+            phones, services = line.removeprefix("☎ ").split("：")
+            for entry in services.split("、"):
+                assert entry[:2] not in printed, entry  # every service once
+                printed[entry[:2]] = set(phones.split("、"))
+    assert printed == {s.id: set(s.contact.phones) for s in catalogue.services}
+    assert "不知道找哪个部门：天津市科协 022-27126422" in text
 
 
 async def test_check_runs_with_buttons_and_gives_verdict_with_contact(assistant, storage):

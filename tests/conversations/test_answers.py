@@ -26,6 +26,10 @@ QUESTIONS = {
     "SHARE": ("innovation_pioneer", "chinese_share"),    # number 0–100 %
     "BIRTH": ("youth_sci_tech_award", "birth"),          # date
     "BACHELOR": ("youth_talent_lift", "bachelor"),       # yes/no, a fact (unsure: false in the file)
+    "CITIZEN": ("youth_talent_lift", "citizen"),         # yes/no: 您是中国籍公民吗？
+    "FULLTIME": ("youth_talent_lift", "fulltime_tianjin"),  # yes/no: 您目前全职在天津地区工作吗？
+    "STUDENT": ("youth_talent_lift", "student"),         # yes/no: 您目前是在读的硕士或博士研究生吗？
+    "LEADER_DEGREE": ("old_scientists", "leader_degree"),  # yes/no: 研究生以上学历和高级职务，或博士学位？
     "HEALTH": ("outstanding_talent", "health"),          # yes/no
     "EMPLOYED": ("innovation_pioneer", "employed"),      # yes/no: 候选人目前在职吗？
     "IN_POST": ("excellent_workers", "in_post"),         # yes/no: 您目前是否在职、在岗？ (two things)
@@ -283,7 +287,29 @@ CASES: list[tuple[str, str, Any]] = [
     ("BACHELOR", "差不多吧", "unsure"),
     # -- anything else is asked again, with the choices ------------------------------------------------
     ("BACHELOR", "是的，但没有毕业", Ask("既有肯定也有否定")),
-    ("BACHELOR", "有硕士", Ask(GENERIC_YESNO)),
+    # -- an answer with a detail: the detail must agree (it repeats the question after a yes) ---------
+    ("CITIZEN", "对，中国人", "yes"),
+    ("CITIZEN", "是中国人", "yes"),
+    ("CITIZEN", "中国人", "yes"),
+    ("CITIZEN", "那当然", "yes"),
+    ("CITIZEN", "不是中国人", "no"),
+    ("CITIZEN", "对，外籍", Ask(GENERIC_YESNO)),
+    ("FULLTIME", "对的 在南开大学全职", "yes"),
+    ("FULLTIME", "是的，全职", "yes"),
+    ("FULLTIME", "对，兼职", Ask(GENERIC_YESNO)),
+    ("FULLTIME", "对的 我在北京", Ask(GENERIC_YESNO)),
+    ("FULLTIME", "不是，兼职", "no"),
+    ("STUDENT", "不是，已经工作了", "no"),
+    ("STUDENT", "不是 博士毕业了", "no"),
+    ("STUDENT", "是的，已经工作了", Ask(GENERIC_YESNO)),
+    # -- a level of education at a question asking for one at least -----------------------------------
+    ("BACHELOR", "我是博士毕业", "yes"),
+    ("BACHELOR", "有硕士", "yes"),  # 硕士 is 本科以上 (it was asked again before)
+    ("BACHELOR", "研究生", "yes"),
+    ("BACHELOR", "大专", "no"),
+    ("BACHELOR", "专科毕业", "no"),
+    ("BACHELOR", "博士在读", Ask(GENERIC_YESNO)),  # a degree being taken is not had
+    ("LEADER_DEGREE", "硕士", Ask(GENERIC_YESNO)),  # the level alone does not answer 「…和高级职务」
     ("BACHELOR", "哈哈", Ask(GENERIC_YESNO)),
     ("BACHELOR", "是不是要本科", Ask(GENERIC_YESNO)),
     # -- the question's own words ----------------------------------------------------------------------
@@ -486,3 +512,22 @@ def test_age_over_a_birth_year_that_straddles_a_birthday_is_unknown():
     rule = Compare("birth", "le", 40, as_age=True)
     assert compare(rule, {"birth": "1985"}, date(2026, 6, 15)) is None
     assert compare(rule, {"birth": "1985-07"}, date(2026, 6, 15)) is True
+
+
+@pytest.mark.parametrize("change,names", [
+    (lambda s: s.replace("hedges: [", "hedgez: ["), "hedgez"),
+    (lambda s: s.replace('unsure_pattern: "[不没]', 'unsure_pattern: "([不没]'), "unsure_pattern"),
+    (lambda s: s.replace("  - [全职, 专职]", "  - [全职]"), "same"),
+    (lambda s: s.replace("particles: [啊, 呀,", "particles: [啊啊, 呀,"), "particles"),
+    (lambda s: s.replace("contrast: [但是, 但,", "contrast: ['', 但,"), "contrast"),
+])
+def test_a_malformed_words_file_stops_with_one_line_naming_the_field(tmp_path, change, names):
+    from conversations.words import ANSWERS_FILE, answer_words
+    from retrieval.loader import CatalogueError
+
+    broken = tmp_path / "answers.yaml"
+    broken.write_text(change(ANSWERS_FILE.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(CatalogueError) as exc:
+        answer_words(str(broken))
+    message = str(exc.value)
+    assert "\n" not in message and str(broken) in message and names in message, message

@@ -19,6 +19,7 @@ from conversations.answers import read_answer
 from conversations.engine import Ask, State
 from conversations.loader import load_flows
 from conversations.model import Question, Span, number_span
+from conversations.words import answer_words
 from tests.conftest import flow
 
 REFERENCE = date(2026, 12, 31)
@@ -182,3 +183,30 @@ def test_any_replies_keep_the_engine_in_a_valid_state(flow_id, replies):
         assert State.from_json(state.to_json()) == state
         if isinstance(step, Ask) and step.error:
             assert step.question.id not in state.answers
+
+
+YESNO = [(f.id, q.id) for f in FLOWS.values() for q in f.questions if q.type == "yesno"]
+WORDS = answer_words().w
+TAKEN_BACK = sorted(set(WORDS.negation_chars) | set(WORDS.contrast) | set(WORDS.hedges) | set(WORDS.hedge_ends)
+                    | set(WORDS.unsure))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(YESNO), st.sampled_from(sorted(WORDS.yes_words)), st.sampled_from(["，", " ", "。", "、"]),
+       st.text(st.sampled_from(list("中国人在天津工作全职本科博士毕业已经单位我")), max_size=4),
+       st.sampled_from(TAKEN_BACK), st.text(st.sampled_from(list("中国人在天津工作全职本科博士毕业")), max_size=4))
+def test_a_yes_whose_detail_negates_turns_or_hedges_is_never_a_yes(where, yes, sep, before, word, after):
+    q = FLOWS[where[0]].question(where[1])
+    text = f"{yes}{sep}{before}{word}{after}"
+    assert read_answer(q, text, REFERENCE).value != "yes", text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(YESNO), st.sampled_from(sorted(WORDS.yes_words)), st.sampled_from(["，", " "]),
+       st.sampled_from([(head, w) for head, *others in WORDS.opposite for w in others]))
+def test_a_yes_whose_detail_says_the_opposite_of_the_question_is_never_a_yes(where, yes, sep, opposite):
+    q = FLOWS[where[0]].question(where[1])
+    head, word = opposite
+    if head not in q.prompt:
+        return
+    assert read_answer(q, f"{yes}{sep}{word}", REFERENCE).value != "yes", (q.prompt, word)

@@ -73,6 +73,11 @@
       } else {
         all.forEach(function (b) { b.disabled = false; });
         say(out, (res.data && res.data.error) || ("出错了（" + res.status + "）"), true);
+        var choice = res.status === 409 && res.data && res.data.followup && form.querySelector(".pair-choice");
+        if (choice) {  // linked to the answer it followed: ask how, then the staff member links again
+          choice.hidden = false;
+          choice.querySelectorAll("input").forEach(function (i) { i.disabled = false; });
+        }
       }
     }).catch(function () {
       all.forEach(function (b) { b.disabled = false; });
