@@ -23,6 +23,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .correct import Corrector
 from .evidence import Evidence
 from .followup import FollowUpWords
 from .index import Hit, SearchIndex
@@ -65,6 +66,7 @@ class Reader(Protocol):
     catalogue: Catalogue
     tokenizer: Tokenizer
     index: SearchIndex
+    corrector: Corrector
 
     def counterpart(self, service_id: str, question: str) -> str | None: ...
 
@@ -120,6 +122,8 @@ class TurnOutcome:
     result: Outcome
     confidence: float = 0.0
     rejected: str = ""
+    # The turn is about the list shown but picks none of it (电话多少 after a list): its first choice is taken.
+    unpicked: bool = False
 
     @property
     def relation(self) -> Relation:
@@ -209,7 +213,7 @@ class Dialogue:
             targets.append(Target(Relation.NEW, h.id))
         content = result.content
         telling = sum(1 for w in content if not s.tokenizer.is_common(w))
-        unknown = sum(1 for w in content if not s.index.knows(w))
+        unknown = self._unknown(text, content)
         asks = bool(result.asks) or any(w in normalise(text) for a in s.parts.aspects for w in a.asks)
         declined = result.decision is Decision.UNANSWERED and result.reason in (
             Reason.OUT_OF_SCOPE, Reason.OTHER_LEVEL, Reason.NO_MATCH)
@@ -242,6 +246,15 @@ class Dialogue:
                 float(self._named(t.answer, q)), op, float(bool(t.other) and self._named(t.other, q)),
             ] + [r * k for r in turn for k in types])
         return TurnRows(targets, np.array(rows, dtype=float).reshape(-1, len(TURN_FEATURES)), marks)
+
+    def _unknown(self, text: str, content: tuple[str, ...]) -> int:
+        """Return how many of the turn's content words nothing knows: not the index, nor the typo corrector as a
+        misspelling of a term (电化 is 电话 mistyped; 养猫 is a word of another subject)."""
+        words = [w for w in content if not self.searcher.index.knows(w)]
+        if not words:
+            return 0
+        typed = [t for r in self.searcher.corrector.rewrites(normalise(text), limit=2) for t, _ in r.changes]
+        return sum(1 for w in words if not any(w in t or t in w for t in typed))
 
     def _society(self, text: str) -> bool:
         """Return True when a turn names a society or a field of one (as a question about the societies would)."""
@@ -283,6 +296,13 @@ class Dialogue:
         best = targets[0]
         newest = next((sh.answer for sh in state if sh.answer), "")
         rejected = newest if rows.marks.correct else ""
+        listed = next((sh.choices for sh in state if sh.choices and not sh.answer), ())
+        mass = sum(t.p for t in targets if t.relation is Relation.NARROW)
+        if best.p < model.thresholds.answer and mass >= model.thresholds.answer and listed:
+            # Likely about the list, unlikely about any one of it: the probability that the turn refers to
+            # the list is its choices' sum; the first (best) choice answers it, the rest stay on offer.
+            first = Target(Relation.NARROW, listed[0], p=mass)
+            return TurnOutcome(first, targets, result, mass, rejected, unpicked=True)
         if best.p < model.thresholds.answer or best.relation is Relation.NEW:
             return TurnOutcome(None, targets, result, best.p, rejected)
         return TurnOutcome(best, targets, result, best.p, rejected)

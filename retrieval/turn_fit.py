@@ -7,6 +7,12 @@ answer (or answers) it expects; a request for a list is the related list; a turn
 beside each other is the comparison of the two; a turn expecting none is 'none'. The conditional logit over
 the targets is cross-validated by file, with the threshold for following a target chosen inside each fold
 so that turns answered from the state are right at least --turn-precision of the time.
+
+Besides the conversations, example questions of data/examples are put to the model as turns after a card of
+another answer (each read without itself): an out-of-scope example there expects nothing, an answer's example
+its own answer. The conversations hold few new questions asked right after a card; these teach the model that
+a turn whose words the card does not hold is a question of its own. They are fitted on (one more fold of the
+cross-validation), never measured: figures and thresholds are the conversations' alone.
 """
 
 from __future__ import annotations
@@ -24,6 +30,11 @@ from .dialogue import TURN_FEATURES, Dialogue, Relation, Shown, Target
 from .scorer import Choice, Part, Thresholds, fit_choice
 
 L2 = 1.0
+# The fold the example turns make, and which examples become turns (every STRIDE-th of each kind: enough to
+# teach the model what a new question after a card looks like without outnumbering the conversations).
+EXAMPLES = "examples"
+OOS_STRIDE = 4
+ANSWER_STRIDE = 12
 def _readings(*names: str) -> tuple[str, ...]:
     return tuple(f for f in TURN_FEATURES if f.split("*")[0] in names and "*" in f)
 
@@ -86,6 +97,32 @@ def collect(searcher: Any, files: Sequence[str]) -> list[TurnRow]:
     return rows
 
 
+def example_turns(searcher: Any) -> list[TurnRow]:
+    """Example questions asked right after a card of another answer (see the module's docstring)."""
+    dialogue = Dialogue(searcher)
+    index = searcher.examples
+    services = [s.id for s in searcher.catalogue.services]
+    rows = []
+    seen: Counter[str] = Counter()
+    for i, e in enumerate(index.examples):
+        if e.kind not in ("answer", "oos") or e.source in ("names", "taught"):
+            continue
+        seen[e.kind] += 1
+        if seen[e.kind] % (OOS_STRIDE if e.kind == "oos" else ANSWER_STRIDE):
+            continue
+        shown = services[(i * 31) % len(services)]
+        if shown == e.label:
+            shown = services[(i * 31 + 1) % len(services)]
+        a = searcher.scored(searcher.analyse(e.text, exclude=index.same_text(i)))
+        intent, can_apply = searcher.intent_of(a)
+        result = searcher.outcome(e.text, a, intent, can_apply)
+        tr = dialogue.rows(e.text, [Shown(answer=shown)], result)
+        expect = [e.label] if e.kind == "answer" else []
+        rows.append(TurnRow(EXAMPLES, "example", e.text, tr.targets, tr.x,
+                            _labels(tr.targets, expect, None, tr.marks.compare), bool(expect)))
+    return rows
+
+
 def fit(rows: Sequence[TurnRow], cols: np.ndarray) -> Choice:
     """Fit the turn model on rows, with the features in cols."""
     return fit_choice([r.x[:, cols] for r in rows], [r.right for r in rows], [TURN_FEATURES[i] for i in cols], L2)
@@ -103,10 +140,11 @@ def _outcome(r: TurnRow, p: np.ndarray, th: float) -> tuple[str, bool]:
 
 def choose(rows: Sequence[TurnRow], probs: Sequence[np.ndarray], precision: float) -> float:
     """Return the lowest probability at which the targets followed are right at least `precision` of the time."""
-    grid = sorted({float(p.max()) for p in probs if len(p)} | {x / 100 for x in range(101)})
+    pairs = [(r, p) for r, p in zip(rows, probs) if r.file != EXAMPLES]
+    grid = sorted({float(p.max()) for _, p in pairs if len(p)} | {x / 100 for x in range(101)})
     best = 1.0
     for t in reversed(grid):
-        followed = [ok for (kind, ok) in (_outcome(r, p, t) for r, p in zip(rows, probs)) if kind == "followed"]
+        followed = [ok for (kind, ok) in (_outcome(r, p, t) for r, p in pairs) if kind == "followed"]
         if followed and sum(followed) / len(followed) >= precision:
             best = t
     return round(best, 4)
@@ -139,7 +177,7 @@ def figures(rows: Sequence[TurnRow], probs: Sequence[np.ndarray], ths: Sequence[
     by: Counter[str] = Counter()
     ok_by: Counter[str] = Counter()
     for r, p, th in zip(rows, probs, ths):
-        if not len(p):
+        if not len(p) or r.file == EXAMPLES:
             continue
         i = int(np.argmax(p))
         top_right += bool(r.right[i]) or (not r.right.any() and p[i] < th)
@@ -150,16 +188,16 @@ def figures(rows: Sequence[TurnRow], probs: Sequence[np.ndarray], ths: Sequence[
         if kind == "followed":
             followed += 1
             right_followed += ok
-    n = len(rows)
+    n = sum(1 for r in rows if r.file != EXAMPLES)
     return {"turns": n, "best_target_right": round(top_right / n, 4) if n else None,
             "followed": followed, "followed_right": round(right_followed / followed, 4) if followed else None,
             "by_relation": {k: {"n": v, "right": round(ok_by[k] / v, 3)} for k, v in sorted(by.items())}}
 
 
-def calibrate_turns(searcher: Any, files: Sequence[str], precision: float, ablation: bool = True
-                    ) -> tuple[dict[str, Any], Part | None]:
+def calibrate_turns(searcher: Any, files: Sequence[str], precision: float, ablation: bool = True,
+                    examples: bool = True) -> tuple[dict[str, Any], Part | None]:
     """Fit the turn model; return its report (out of fold, with the ablation) and the model fitted on all files."""
-    rows = [r for r in collect(searcher, files) if len(r.targets)]
+    rows = [r for r in collect(searcher, files) + (example_turns(searcher) if examples else []) if len(r.targets)]
     if not rows:
         return {}, None
     cols = np.arange(len(TURN_FEATURES))
@@ -170,6 +208,9 @@ def calibrate_turns(searcher: Any, files: Sequence[str], precision: float, ablat
         for group, names in GROUPS.items():
             keep = np.array([i for i, f in enumerate(TURN_FEATURES) if f not in names])
             report["ablation"][f"without {group}"] = figures(rows, *cross_validate(rows, keep, precision))
+        if examples:
+            real = [r for r in rows if r.file != EXAMPLES]
+            report["ablation"]["without example turns"] = figures(real, *cross_validate(real, cols, precision))
     final = choose(rows, probs, precision)
     report["threshold"] = final
     return report, Part(fit(rows, cols), Thresholds(final, final))

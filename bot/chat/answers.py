@@ -33,11 +33,15 @@ async def respond(t: Exchange, text: str, quiet: bool = False) -> bool:
     outcome = await followups.follow_up(t, text, result)
     if outcome is not None and outcome.target is not None:
         return True
-    if result.decision is Decision.UNANSWERED and result.intent is Intent.QUESTION \
+    if result.decision is Decision.UNANSWERED and result.intent in (Intent.QUESTION, Intent.SMALLTALK) \
             and followups.fresh_context(t) is not None:
-        # 电化 after a card: a mistyped follow-up, read as the corrector reads it (已按“电话”理解).
+        # 电化 after a card: a mistyped follow-up, read as the corrector reads it (已按“电话”理解). A word
+        # nothing knows looks like small talk to the intent model, so small talk is read again too — and
+        # taken only when the rewrite is a question.
         for rewrite in searcher.corrector.rewrites(normalise(text)[:MAX_CORRECTED]):
             again = replace(searcher.search(rewrite.text), question=text, corrections=rewrite.changes)
+            if again.intent is not Intent.QUESTION:
+                continue
             turned = await followups.follow_up(t, rewrite.text, again)
             if turned is not None and turned.target is not None:
                 return True
@@ -62,7 +66,8 @@ async def answer(t: Exchange, text: str, result: SearchResult) -> None:
         s.last_query, s.last_text = qid, text
         views.show_answer(t, result.best.id, text, result, qid)
         if result.policy is not None and result.policy.decision is Decision.ANSWERED:
-            policy_answer(t, text, result, qid)  # asked about both: the document's passage too
+            # Asked about both: the document's passage too — follow-ups stay with the card, the main answer.
+            policy_answer(t, text, result, qid, remember=False)
         return
     if _policy_shown(result) and not (result.decision is Decision.SUGGEST and result.reason is Reason.PROFILE):
         qid = await record.log_question(t, text, result, shown=None)
@@ -140,8 +145,10 @@ def guess(t: Exchange, text: str, result: SearchResult, qid: str) -> None:
         t.session.context = replace(ctx, choices=(best, *(h.id for h in others)))
 
 
-def policy_answer(t: Exchange, text: str, result: SearchResult, qid: str, quote_only: bool = False) -> None:
-    """Quote the policy passage that answers, with its citation, and the catalogue services that carry it out."""
+def policy_answer(t: Exchange, text: str, result: SearchResult, qid: str, quote_only: bool = False,
+                  remember: bool = True) -> None:
+    """Quote the policy passage that answers, with its citation, and the catalogue services that carry it out
+    (`remember`: follow-ups are about it)."""
     pol = result.policy
     if pol is None or pol.best is None:
         return
@@ -154,7 +161,8 @@ def policy_answer(t: Exchange, text: str, result: SearchResult, qid: str, quote_
     rows += [[t.button(h.passage.citation[:60], "pp", h.key)] for h in others]
     t.out.add(header + render.policy_card(hit.passage, document, "" if quote_only else hit.lead_sentence),
               rows + views.feedback_row(t, qid), about=hit.key)
-    t.session.remember(Context(answer=hit.key, query=qid, text=text, at=t.a.clock()))
+    if remember:
+        t.session.remember(Context(answer=hit.key, query=qid, text=text, at=t.a.clock()))
 
 
 PROFILE_LIST = 5

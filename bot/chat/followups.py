@@ -39,7 +39,7 @@ def state_of(t: Exchange, text: str) -> list[Shown]:
     """Return what the chat showed, newest first, as the turn model reads it. A list is kept without the choices
     that what the turn states about the asker rules out (我36了 哪个适合我: not the programme up to 35)."""
     now = t.a.clock()
-    out = []
+    out: list[Shown] = []
     for ctx in (t.session.context, *t.session.history):
         if ctx is None or not ctx.at or now - ctx.at > FOLLOWUP_SECONDS or not (ctx.answer or ctx.choices):
             continue
@@ -47,7 +47,14 @@ def state_of(t: Exchange, text: str) -> list[Shown]:
         if len(choices) > 1:
             fitting, _ = stated.sort_by_stated(t, text, list(choices), [], len(choices))
             choices = tuple(fitting) or choices
-        out.append(Shown(answer=ctx.answer, choices=choices if not ctx.answer else (), question=ctx.text))
+        shown = Shown(answer=ctx.answer, choices=choices if not ctx.answer else (), question=ctx.text)
+        same = next((i for i, o in enumerate(out) if (o.answer, o.choices) == (shown.answer, shown.choices)), None)
+        if same is None:
+            out.append(shown)
+        elif not out[same].question:
+            # One answer shown twice in a row (its card, then a button of it) is one thing shown, with the
+            # question it was found for: the turn model reads each thing shown once.
+            out[same] = replace(out[same], question=shown.question)
     return out
 
 
@@ -72,7 +79,9 @@ async def follow_up(t: Exchange, text: str, result: SearchResult) -> TurnOutcome
     if target is None:
         return outcome
     if target.relation in (Relation.ABOUT, Relation.NARROW):
-        await _about(t, text, result, target.answer, picked=target.relation is Relation.NARROW)
+        listed = next((sh.choices for sh in state if sh.choices and not sh.answer), ())
+        others = [c for c in listed if c != target.answer] if outcome.unpicked else []
+        await _about(t, text, result, target.answer, picked=target.relation is Relation.NARROW, others=others)
     elif target.relation is Relation.COMPARE:
         await _compare(t, text, result, target.answer, target.other)
     elif target.relation is Relation.RELATED:
@@ -90,8 +99,10 @@ def _asked_before(t: Exchange, text: str, result: SearchResult) -> str:
     return f"{previous}，{text}" if previous and not result.asks else text
 
 
-async def _about(t: Exchange, text: str, result: SearchResult, answer: str, picked: bool = False) -> None:
-    """Answer the turn about one answer shown (or picked from a list): its card, leading with what was asked."""
+async def _about(t: Exchange, text: str, result: SearchResult, answer: str, picked: bool = False,
+                 others: list[str] | None = None) -> None:
+    """Answer the turn about one answer shown (or picked from a list): its card, leading with what was asked
+    (`others`: the list's other choices, when the turn picked none of it and the first answers it)."""
     a = t.a
     qid = await record.log_question(t, text, result, shown=answer if answer in a.catalogue.by_id else None,
                                     decision="answered", reason="followup")
@@ -111,10 +122,11 @@ async def _about(t: Exchange, text: str, result: SearchResult, answer: str, pick
     if any(not lead.sentences for lead in leads):
         # Asked about it, and the entry does not say: staff see it among what the assistant could not answer.
         await record.enqueue_unanswered(t, text, result, qid)
-    hint = views.corrected(result) + esc(texts.FOLLOWUP_HINT.format(title=service.title))
+    hint = views.corrected(result) + esc((texts.FOLLOWUP_FIRST_CHOICE if others else texts.FOLLOWUP_HINT)
+                                         .format(title=service.title))
     t.out.add(hint + "\n" + render.service_card(service, views.card_intents(result, leads), leads)
               + views.english_line(t, service.id, result),
-              views.card_buttons(t, service, qid), about=service.id)
+              views.card_buttons(t, service, qid, choices=others), about=service.id)
     if picked or ctx is None or ctx.answer != service.id:
         t.session.remember(Context(answer=service.id, query=qid, text=text, at=a.clock()))
     else:

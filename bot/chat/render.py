@@ -100,7 +100,15 @@ def service_card(s: Service, intents: Iterable[str] = (), leads: Iterable[Lead] 
     """
     intents, leads = tuple(intents), tuple(leads)
     quoted = {sentence for lead in leads for sentence in lead.sentences}
-    out = [title_line(s), f"<i>{esc(s.part)} · {esc(s.section)}</i>", ""] + _lead_lines(leads)
+    # Everything asked that the entry does not print is said once, in one line (an aspect and a section
+    # may both ask for it).
+    missing = list(dict.fromkeys([f"“{SECTION_WORDS[i]}”" for i in intents
+                                  if INTENT_FIELDS.get(i) and getattr(s, INTENT_FIELDS[i]) is None]
+                                 + [lead.aspect.missing for lead in leads if not lead.sentences and lead.aspect.missing]))
+    out = [title_line(s), f"<i>{esc(s.part)} · {esc(s.section)}</i>", ""]
+    out += _lead_lines(lead for lead in leads if lead.sentences or not lead.aspect.missing)
+    if missing:
+        out += [esc(texts.LEAD_MISSING.format(what="、".join(missing))), ""]
     shown: set[str] = set()
     if "contact" in intents:
         out += contact_lines(s.contact) + [""]
@@ -111,7 +119,6 @@ def service_card(s: Service, intents: Iterable[str] = (), leads: Iterable[Lead] 
             continue
         sec = getattr(s, name)
         if sec is None:
-            out += [esc(texts.SECTION_MISSING.format(what=SECTION_WORDS[intent])), ""]
             continue
         shown.add(name)
         if set(sec.lines()) <= quoted:
@@ -120,7 +127,9 @@ def service_card(s: Service, intents: Iterable[str] = (), leads: Iterable[Lead] 
         out += section_lines(sec, LEAD_LIMIT, button) + [""]
     if "what" in intents:
         out += section_lines(s.introduction, LEAD_LIMIT, texts.BTN_FULL) + [""]
-    else:
+    elif not any(sentence in _short(s.introduction.text or " ".join(s.introduction.items)) or
+                 _short(s.introduction.text or "").rstrip("…") in sentence for sentence in quoted):
+        # (the short introduction is left out when it is the sentence already quoted as the answer)
         out += [f"{_bold(s.introduction.heading)}：{esc(_short(s.introduction.text or ' '.join(s.introduction.items)))}"]
     if s.audience is not None:
         out.append(f"{_bold(s.audience.heading)}：{esc(_short(s.audience.plain(), 120))}")

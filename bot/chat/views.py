@@ -17,6 +17,7 @@ from . import render, texts
 from .core import Exchange
 from .leads import leads_for
 from .render import esc
+from .routes import code_of
 from .replies import Button
 from .session import Context
 
@@ -42,16 +43,23 @@ def feedback_row(t: Exchange, query_id: str | None) -> list[list[Button]]:
              t.button(texts.BTN_DOWN, "fb", query_id, "down")]]
 
 
-def card_buttons(t: Exchange, s: Service, query_id: str | None, related: list[str] | None = None) -> list[list[Button]]:
-    """Return the buttons under a service card."""
-    rows = [[t.button(texts.BTN_CONDITIONS, "sec", s.id, "cond"),
-             t.button(texts.BTN_APPLY, "sec", s.id, "apply")],
-            [t.button(texts.BTN_CONTACT, "sec", s.id, "contact"),
-             t.button(texts.BTN_FULL, "sec", s.id, "full")]]
+def card_buttons(t: Exchange, s: Service, query_id: str | None, related: list[str] | None = None,
+                 choices: list[str] | None = None) -> list[list[Button]]:
+    """Return the buttons under a service card (`choices`: the other choices of a list it was taken from)."""
+    # A section the entry does not print gets no button; the card itself ends with the whole contact block,
+    # so no 联系方式 button either.
+    sections = [t.button(texts.BTN_CONDITIONS, "sec", s.id, "cond")] if s.conditions is not None else []
+    if s.how_to_apply is not None:
+        sections.append(t.button(texts.BTN_APPLY, "sec", s.id, "apply"))
+    rows = [sections] if sections else []
+    rows.append([t.button(texts.BTN_FULL, "sec", s.id, "full")])
     flow = t.a.flows_by_service.get(s.id)
     if flow is not None:
         rows.append([t.button(texts.BTN_CHECK, "k", flow.id)])
-    for rid in (related or [])[:2]:
+    for cid in choices or []:
+        label = answer_label(t, cid)
+        rows.append([t.button(label[:60], "s", code_of(cid))])
+    for rid in ([] if choices else related or [])[:2]:
         other = t.a.catalogue.service(rid)
         if other is not None and other.id != s.id:
             rows.append([t.button(texts.BTN_RELATED.format(title=f"{other.id} {other.title}")[:60], "s",

@@ -32,7 +32,7 @@ BREAKS = [
     ("english.yaml", "names: 3\n"),
     ("decision.yaml", "- a list\n"),
     ("retrieval.yaml", "bm25: x\n"),
-    ("review.yaml", "noise: []\n"),
+    ("review.yaml", "noise: 3\n"),
 ]
 
 
