@@ -110,13 +110,13 @@ def example_turns(searcher: Any) -> list[TurnRow]:
         seen[e.kind] += 1
         if seen[e.kind] % (OOS_STRIDE if e.kind == "oos" else ANSWER_STRIDE):
             continue
-        shown = services[(i * 31) % len(services)]
-        if shown == e.label:
-            shown = services[(i * 31 + 1) % len(services)]
+        # One card shown, or (every other one) two: a new question is new to the earlier answer too.
+        shown = [x for x in (services[(i * 31 + k) % len(services)] for k in range(3)) if x != e.label]
+        state = [Shown(answer=x) for x in shown[:1 + seen[e.kind] // (OOS_STRIDE if e.kind == "oos" else ANSWER_STRIDE) % 2]]
         a = searcher.scored(searcher.analyse(e.text, exclude=index.same_text(i)))
         intent, can_apply = searcher.intent_of(a)
         result = searcher.outcome(e.text, a, intent, can_apply)
-        tr = dialogue.rows(e.text, [Shown(answer=shown)], result)
+        tr = dialogue.rows(e.text, state, result)
         expect = [e.label] if e.kind == "answer" else []
         rows.append(TurnRow(EXAMPLES, "example", e.text, tr.targets, tr.x,
                             _labels(tr.targets, expect, None, tr.marks.compare), bool(expect)))

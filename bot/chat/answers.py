@@ -69,14 +69,18 @@ async def answer(t: Exchange, text: str, result: SearchResult) -> None:
             # Asked about both: the document's passage too — follow-ups stay with the card, the main answer.
             policy_answer(t, text, result, qid, remember=False)
         return
+    qid = ""
     if _policy_shown(result) and not (result.decision is Decision.SUGGEST and result.reason is Reason.PROFILE):
         qid = await record.log_question(t, text, result, shown=None)
         s.last_query, s.last_text = qid, text
         policy_answer(t, text, result, qid)
-        return
+        if result.decision is not Decision.SUGGEST:
+            return
+        # The services that may answer it are offered too: the passage may be what was asked, or they may.
     if result.decision is Decision.SUGGEST:
-        qid = await record.log_question(t, text, result, shown=None)
-        s.last_query, s.last_text = qid, text
+        if not qid:
+            qid = await record.log_question(t, text, result, shown=None)
+            s.last_query, s.last_text = qid, text
         if result.reason is Reason.PROFILE:
             profile_list(t, text, result, qid)
         elif result.reason is Reason.GUESS:

@@ -111,6 +111,9 @@ async def _about(t: Exchange, text: str, result: SearchResult, answer: str, pick
     service = a.catalogue.service(answer)
     ctx = t.session.context
     if service is None:
+        # About the societies: the field or society the turn names (医学类的有哪些), else the list shown.
+        if answer == "societies" and await _sibling(t, text, result, answer):
+            return
         if answer == "societies" and ctx is not None and ctx.answer == "societies":
             match = SocietyMatch(tuple(n for n in ctx.detail.split("|") if n))
             t.out.add(render.societies_card(a.catalogue, match), views.feedback_row(t, qid), about="societies")

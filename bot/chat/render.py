@@ -102,9 +102,9 @@ def service_card(s: Service, intents: Iterable[str] = (), leads: Iterable[Lead] 
     quoted = {sentence for lead in leads for sentence in lead.sentences}
     # Everything asked that the entry does not print is said once, in one line (an aspect and a section
     # may both ask for it).
-    missing = list(dict.fromkeys([f"“{SECTION_WORDS[i]}”" for i in intents
-                                  if INTENT_FIELDS.get(i) and getattr(s, INTENT_FIELDS[i]) is None]
-                                 + [lead.aspect.missing for lead in leads if not lead.sentences and lead.aspect.missing]))
+    missing = list(dict.fromkeys([lead.aspect.missing for lead in leads if not lead.sentences and lead.aspect.missing]
+                                 + [f"“{SECTION_WORDS[i]}”" for i in intents
+                                    if INTENT_FIELDS.get(i) and getattr(s, INTENT_FIELDS[i]) is None]))
     out = [title_line(s), f"<i>{esc(s.part)} · {esc(s.section)}</i>", ""]
     out += _lead_lines(lead for lead in leads if lead.sentences or not lead.aspect.missing)
     if missing:

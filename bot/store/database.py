@@ -449,7 +449,7 @@ class Database:
                 raise
             try:
                 yield db
-                await db.execute("COMMIT")
+                await db._execute(self.execute_on_thread, db._conn, "COMMIT", ())  # as every transaction commits
             except BaseException as exc:
                 try:
                     await db.execute("ROLLBACK")

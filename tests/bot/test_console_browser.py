@@ -140,7 +140,7 @@ async def test_staff_teach_and_undo_in_a_real_browser(settings, catalogue, searc
         await _seed(assistant, clock)
         clock.now = time.time()
         user, other = Sender(user_id=601, chat_id=601), Sender(user_id=602, chat_id=602)
-        question, cat = "想咨询一下管科技馆讲解员那个事", "天津有没有养猫的补贴"
+        question, cat = "想咨询一下管科技馆讲解员那个事", "天津的共享单车怎么退押金"
         await assistant.press(user, "s|54")  # the card of 54 (科技小院), then a question the bot cannot answer
         assert not html(await assistant.text(user, question)).startswith("<b>52 ")
         await assistant.press(other, "s|13")

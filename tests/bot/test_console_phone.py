@@ -36,7 +36,7 @@ async def _fill(storage: Storage, clock: Clock) -> None:
     for day in range(7):
         for n, (text, decision, shown) in enumerate([("青托申报", "answered", "13"), ("科技小院怎么申请", "answered", "54"),
                                                      ("想咨询一下管科技馆讲解员那个事", "unanswered", None),
-                                                     ("天津有没有养猫的补贴", "unanswered", None),
+                                                     ("天津的共享单车怎么退押金", "unanswered", None),
                                                      ("最美科技工作者", "suggest", None)]):
             qid = await storage.queries.log_query(user_key=f"u{n}", chat_type="private", text=text, norm=normalise(text),
                                                   decision=decision, reason="clear", hits=[("13", 1.0)], shown=shown)

@@ -38,7 +38,7 @@ def console(tmp_path) -> Iterator[tuple[str, Path]]:
     async def prepare() -> None:
         s = Storage(db)
         await s.open()
-        for text in (QUESTION, "天津有没有养猫的补贴"):
+        for text in (QUESTION, "天津的共享单车怎么退押金"):
             await s.inbox.enqueue(text, text, "unanswered", [])
         await s.close()
 
@@ -90,7 +90,7 @@ def test_racing_staff_actions_on_the_real_console_one_wins(console):
     with ThreadPoolExecutor(8) as pool:
         same = list(pool.map(lambda _: client.post(f"/api/queue/{items[QUESTION]}/link", json={"service": "52"},
                                                    headers=headers), range(5)))
-        other = items["天津有没有养猫的补贴"]
+        other = items["天津的共享单车怎么退押金"]
         mixed = list(pool.map(lambda call: client.post(f"/api/queue/{other}/{call[0]}", json=call[1], headers=headers),
                               [("link", {"service": "13"}), ("link", {"service": "57"}), ("out-of-scope", {})]))
     assert sorted(r.status_code for r in same) == [200, 409, 409, 409, 409]

@@ -253,7 +253,7 @@ async def test_link_reaches_the_bot_and_undo_restores_every_answer(assistant, st
     before = answers()
     question = "想咨询一下管科技馆讲解员那个事"
     assert not html(await assistant.text(USER, question)).startswith("<b>52 ")
-    await assistant.text(USER, "天津有没有养猫的补贴")
+    await assistant.text(USER, "天津的共享单车怎么退押金")
     async with open_console(assistant) as b:
         await b.sign_in()
         items = {i["text"]: i for i in await b.queue("unanswered")}
@@ -261,13 +261,13 @@ async def test_link_reaches_the_bot_and_undo_restores_every_answer(assistant, st
         assert link.status_code == 200, link.text
         term = await b.post("/api/terms", {"from": "青拖", "to": "青托"})
         assert term.status_code == 200, term.text
-        cat = items["天津有没有养猫的补贴"]
+        cat = items["天津的共享单车怎么退押金"]
         oos = await b.post(f"/api/queue/{cat['id']}/out-of-scope", {"ids": [cat["id"]]})
         assert oos.status_code == 200, oos.text
         await assistant.sync_taught()
         assert html(await assistant.text(USER, question)).startswith("<b>52 组织推荐全国科普教育基地</b>")
         assert "13 实施天津市青年人才托举工程" in html(await assistant.text(USER, "青拖申报"))
-        assert "不在" in html(await assistant.text(USER, "天津有没有养猫的补贴"))
+        assert "不在" in html(await assistant.text(USER, "天津的共享单车怎么退押金"))
         tried = (await b.get("/api/try?q=青拖申报")).json()
         assert tried["answer"] == "13" and tried["corrections"] == [["青拖", "青托"]]
 
@@ -279,7 +279,7 @@ async def test_link_reaches_the_bot_and_undo_restores_every_answer(assistant, st
             assert r.status_code == 200, r.text
         again = await b.post(f"/api/history/{history[0]['id']}/undo")
         assert again.status_code == 409 and "已经撤销" in again.json()["error"]
-        assert {i["text"] for i in await b.queue("unanswered")} >= {question, "天津有没有养猫的补贴"}
+        assert {i["text"] for i in await b.queue("unanswered")} >= {question, "天津的共享单车怎么退押金"}
         after = (await b.get("/api/history")).json()["items"]
         assert [h["action"] for h in after[:3]] == ["undo"] * 3 and not any(h["undoable"] for h in after)
     await assistant.sync_taught()
@@ -347,12 +347,12 @@ async def test_the_running_bot_delivers_a_console_reply(assistant, storage, fake
 
 
 async def test_abandoned_suggestions_reach_their_queue(assistant, storage, clock):
-    await assistant.text(USER, "最美科技工作者")                       # suggestions, nothing picked
+    await assistant.text(USER, "人才项目")                       # suggestions, nothing picked
     other = Sender(user_id=333, chat_id=333)
-    replies = await assistant.text(other, "最美科技工作者")            # suggestions, one picked
-    await assistant.press(other, press(replies, "15 "))
+    replies = await assistant.text(other, "人才项目")            # suggestions, one picked
+    await assistant.press(other, press(replies, "44 "))
     third = Sender(user_id=334, chat_id=334)
-    replies = await assistant.text(third, "青年科技奖")  # 都不是: its own queue
+    replies = await assistant.text(third, "科普")  # 都不是: its own queue
     await assistant.press(third, press(replies, "都不是"))
     async with open_console(assistant) as b:
         await b.sign_in()
@@ -360,8 +360,8 @@ async def test_abandoned_suggestions_reach_their_queue(assistant, storage, clock
         clock.now += 11 * 60
         b.console._swept = float("-inf")
         (item,) = await b.queue("suggest")
-        assert item["text"] == "最美科技工作者" and item["count"] == 1 and item["kind"] == "suggest"
-        assert [i["text"] for i in await b.queue("none")] == ["青年科技奖"]
+        assert item["text"] == "人才项目" and item["count"] == 1 and item["kind"] == "suggest"
+        assert [i["text"] for i in await b.queue("none")] == ["科普"]
         b.console._swept = float("-inf")
         assert len(await b.queue("suggest")) == 1  # moved once
 
@@ -383,7 +383,7 @@ async def test_noise_and_declined_questions_do_not_pollute_unanswered(assistant,
 
 async def test_near_duplicates_are_grouped_and_handled_together(assistant, storage):
     for text in ["想咨询一下管科技馆讲解员那个事", "想咨询一下管科技馆讲解员那个事", "想咨询一下管科技馆讲解员的那个事",
-                 "天津有没有养猫的补贴"]:
+                 "天津的共享单车怎么退押金"]:
         await assistant.text(USER, text)
     async with open_console(assistant) as b:
         await b.sign_in()
@@ -393,7 +393,7 @@ async def test_near_duplicates_are_grouped_and_handled_together(assistant, stora
         ids = [m["id"] for m in lead["members"]]
         r = await b.post(f"/api/queue/{lead['id']}/dismiss", {"ids": ids})
         assert r.status_code == 200
-        assert [i["text"] for i in await b.queue("unanswered")] == ["天津有没有养猫的补贴"]
+        assert [i["text"] for i in await b.queue("unanswered")] == ["天津的共享单车怎么退押金"]
         assert (await b.post(f"/api/queue/{lead['id']}/dismiss", {"ids": ids})).status_code == 409
         assert (await b.post(f"/api/queue/{lead['id']}/dismiss", {"ids": "x"})).status_code == 400
 
@@ -492,7 +492,7 @@ async def test_csv_export_is_excel_ready_and_formula_safe(assistant, storage):
 
 async def test_html_in_questions_is_escaped_on_every_page(assistant, storage):
     script = "<script>alert('x')</script>青托"
-    img = "<img src=x onerror=alert(1)>怎么养猫"
+    img = "<img src=x onerror=alert(1)>共享单车怎么退押金"
     await assistant.text(USER, script)
     await assistant.text(USER, img)
     replies = await assistant.text(USER, "想咨询一下管科技馆讲解员那个事")
@@ -501,7 +501,8 @@ async def test_html_in_questions_is_escaped_on_every_page(assistant, storage):
     async with open_console(assistant) as b:
         await b.sign_in()
         items = {i["text"]: i for i in await b.queue("unanswered")}
-        assert (await b.post(f"/api/queue/{items[img]['id']}/link", {"service": "13"})).status_code == 200
+        # (linked to another service than the card it followed: not a follow-up to teach in its context)
+        assert (await b.post(f"/api/queue/{items[img]['id']}/link", {"service": "57"})).status_code == 200
         await b.post("/api/terms", {"from": "<b>x</b>", "to": "<i>y</i>"})
         for kind in ("unanswered", "noise", "declined"):  # puts the texts in the history and the taught list
             for i in await b.queue(kind):
@@ -555,7 +556,7 @@ async def test_telegram_changes_are_audited_and_undone_from_the_console(assistan
 
 async def test_retention_purges_console_traces(assistant, storage, clock):
     await assistant.text(USER, "青托对年龄有什么要求")
-    await assistant.text(USER, "网上能查进度吗")
+    await assistant.text(USER, "天津的共享单车怎么退押金")
     async with open_console(assistant) as b:
         await b.sign_in()
         (item,) = await b.queue("unanswered")

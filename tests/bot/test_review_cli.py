@@ -40,13 +40,13 @@ async def test_login_url_term_out_of_scope_history_and_undo(assistant, storage, 
 
     assert await cli("term", "科协之家", "科技工作者之家") == 0
     assert await cli("term", "青", "青托") == 1
-    await assistant.text(USER, "天津有没有养猫的补贴")
+    await assistant.text(USER, "天津的共享单车怎么退押金")
     item = (await storage.inbox.review_items())[0]
     assert await cli("out-of-scope", item.id) == 0
     assert await cli("out-of-scope", item.id) == 1  # no longer pending
     await assistant.sync_taught()
     assert assistant.searcher.search("科协之家怎么订会议室").corrections == (("科协之家", "科技工作者之家"),)
-    assert assistant.searcher.search("天津有没有养猫的补贴").reason == "out_of_scope"
+    assert assistant.searcher.search("天津的共享单车怎么退押金").reason == "out_of_scope"
     capsys.readouterr()
     assert await cli("history", "--json") == 0
     entries = json.loads(capsys.readouterr().out)
@@ -56,7 +56,7 @@ async def test_login_url_term_out_of_scope_history_and_undo(assistant, storage, 
     assert await cli("undo", entries[0]["id"]) == 1
     await assistant.sync_taught()
     assert assistant.searcher.search("科协之家怎么订会议室").corrections == ()
-    assert assistant.searcher.search("天津有没有养猫的补贴").reason != "out_of_scope"
+    assert assistant.searcher.search("天津的共享单车怎么退押金").reason != "out_of_scope"
     assert (await storage.inbox.review_item(item.id)).status == "pending"
 
 
