@@ -164,6 +164,13 @@ async def _counterpart(t: Exchange, text: str, result: SearchResult, other: str)
     previous = a.catalogue.service(ctx.answer) if ctx is not None else None
     qid = await record.log_question(t, text, result, shown=other, decision="answered", reason="followup")
     question = _asked_before(t, a.searcher.parts.followup.strip_marks(text), result)
+    if previous is not None and not result.asks and t.session.last_text:
+        # The same question of the other programme: what answered it there says what to look for here (全国总决赛
+        # 设置…3个规定环节 → 天津赛区比赛设置…两个环节).
+        leads = leads_for(t, previous.id, t.session.last_text)
+        answered = [s for lead in leads for s in lead.sentences]
+        # A question that only named the other programme asked nothing to carry over: the turn is the question.
+        question = "，".join([question, *answered]) if leads else a.searcher.parts.followup.strip_marks(text)
     t.session.last_query, t.session.last_text = qid, text
     now = a.catalogue.by_id[other]
     if previous is not None:
@@ -189,8 +196,9 @@ async def _related(t: Exchange, text: str, result: SearchResult, answer: str) ->
              and (not a.searcher.tokenizer.is_common(w, 10.0) or 0 < a.searcher.index.doc_freq(w) <= rare)]
     shown = set(ctx.related) if ctx is not None else set()
     if topic:  # 还有别的跟院士有关的吗: more about that, not just more like the last answer
-        others = [s for h in a.searcher.search("".join(topic)).hits
-                  for s in [a.catalogue.service(h.id)] if s is not None and s.id != service.id][:4]
+        # (the topic alone may be too little to search — 对接 — and then the whole turn's ranking is used)
+        hits = a.searcher.search("".join(topic)).hits or result.hits
+        others = [s for h in hits for s in [a.catalogue.service(h.id)] if s is not None and s.id != service.id][:4]
     else:
         others = related_services(a.catalogue, service, a.searcher.similar(service.id, 8), shown)
     if not others:
