@@ -53,6 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = ("eval/holdout_a.yaml", "eval/holdout_b.yaml", "eval/understanding_a.yaml",
                  "eval/understanding_b.yaml", "eval/understanding_c.yaml", "eval/understanding_d.yaml",
                  "eval/understanding_e.yaml")
+# The policy question files the policy model is fitted on (the sealed one is not among them, eval/README.md).
+DEFAULT_POLICY = ("eval/policy_e.yaml",)
 # The conversation files the turn and passage models are fitted on (not the held-out one, eval/README.md).
 DEFAULT_CONVERSATIONS = ("eval/conversations_a.yaml", "eval/conversations_b.yaml", "eval/conversations_c.yaml",
                          "eval/conversations_d.yaml", "eval/conversations_e.yaml", "eval/conversations_g.yaml",
@@ -607,6 +609,11 @@ def report_text(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _svg(args: argparse.Namespace) -> Path:
+    """Return where the reliability diagram goes: docs/ for the project's data, beside any other data directory."""
+    return Path(args.data) / "reliability.svg" if args.data else ROOT / "docs" / "reliability.svg"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m retrieval.calibrate", description=__doc__.splitlines()[0])
@@ -617,8 +624,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refuse", type=float, default=0.01,
                         help="largest share of answerable questions declined (default 0.01)")
     parser.add_argument("--policy-questions", nargs="*", metavar="FILE",
-                        default=[str(p) for p in sorted((ROOT / "eval").glob("policy_*.yaml"))],
-                        help="labelled policy question files (default: eval/policy_*.yaml)")
+                        default=[str(ROOT / f) for f in DEFAULT_POLICY],
+                        help="labelled policy question files (default: the project's own in eval/)")
     parser.add_argument("--policy-precision", type=float, default=0.95,
                         help="required share of right passages among outright policy answers (default 0.95)")
     parser.add_argument("--conversations", nargs="*", metavar="FILE",
@@ -636,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
         searcher = Searcher.build(data_dir=args.data, fitted=False)
         report, model = calibrate_all(searcher, args.questions, args.policy_questions, args.conversations,
                                       args.precision, args.refuse, args.policy_precision, args.turn_precision,
-                                      not args.no_ablation, ROOT / "docs" / "reliability.svg" if args.write else None)
+                                      not args.no_ablation, _svg(args) if args.write else None)
     except (QuestionFileError, PolicyFileError, CatalogueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -644,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         path = (Path(args.data) if args.data else DATA_DIR) / DECISION_FILE
         path.write_text(decision_yaml(model, report), encoding="utf-8")
-        print(f"written to {path} and docs/reliability.svg", file=sys.stderr)
+        print(f"written to {path} and {_svg(args)}", file=sys.stderr)
     return 0
 
 

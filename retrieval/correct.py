@@ -5,8 +5,9 @@ People type Chinese with pinyin input methods, so their mistakes are mostly homo
 kpds). The corrector knows only the domain vocabulary — titles, aliases, dictionary terms, society names,
 staff-taught aliases and terms — and proposes rewrites of windows of the question that sound like one of
 those terms. It is guarded: the search calls it only when the question as typed is not answered, it
-rewrites only windows on word boundaries, never a common one- or two-character word, and the search
-keeps a rewrite only if the rewritten question is then answered (and says so: 已按“青托”理解).
+rewrites only windows on word boundaries, never a common one- or two-character word, and the search keeps
+the reading (as typed or rewritten) whose best answer the model finds likeliest, saying so when it is a
+rewrite (已按“青托”理解).
 
 Its index (every term's readings, with one syllable dropped or two swapped, spelled out and as initials)
 is built at start, or read from the start-up cache (`CorrectorIndex.cached`), together with the readings

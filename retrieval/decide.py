@@ -1,4 +1,4 @@
-"""The answer decision: the fitted model's probability for the best candidate against two fitted thresholds.
+"""The answer decision: the fitted model's probability for the best candidate against the fitted thresholds.
 
 Answered outright at P ≥ `answer`, offered as a guess (or, for someone describing themselves, a list) at
 P ≥ `suggest`, declined below. Small talk and a wish to talk to a person are recognised first and never get

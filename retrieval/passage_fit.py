@@ -3,9 +3,10 @@
 Every conversation turn with `facts` is a labelled example: among the sentences of the answer it expects, the
 right ones hold one of the facts; a turn whose facts no sentence holds (a phone, a website: the card shows
 those anyway) has 'none' right. The conditional logit is cross-validated by file; the threshold to lead with a
-sentence is chosen inside each fold so that the sentences led with hold a fact at least --passage-precision of
-the time, and the lower one, below which an asked aspect is said to be missing, so that no more than 5% of the
-turns whose entry does hold the fact are told it does not.
+sentence is chosen inside each fold so that the sentences led with hold a fact at least the required share of
+the time (PASSAGE_PRECISION in retrieval/calibrate.py), and the lower one, below which a follow-up that asks
+no section of the card is told the entry does not say, so that no more than MISSING_WRONG of the turns whose
+entry does hold the fact are told it does not.
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
-"""The fitted decision: logistic models over generic features, and the thresholds that turn a probability
-into answered / suggest / unanswered. Fitted by `python -m retrieval.calibrate`, kept in data/decision.yaml.
+"""The fitted decision: a conditional logit over each question's candidates (and logistic models of the kinds
+of message), and the thresholds that turn a probability into answered / suggest / unanswered. Fitted by `python -m retrieval.calibrate`, kept in data/decision.yaml.
 
 - `candidate`: P(this candidate is the right answer | question, candidate) from retrieval/features.py.
 - `intents`: one model per kind of message (small talk, a self-description, wanting a person, asking
   whether one may apply), P(kind | question), fitted on the example questions.
 - thresholds: answer outright at P ≥ `answer` (chosen so that outright answers are right at least 99% of the
-  time), offer a guess or a list at P ≥ `suggest` (chosen so that at most 3% of answerable questions are
-  declined); below, decline.
+  time), offer a guess or a list at P ≥ `suggest` (chosen so that at most 1% of answerable questions are
+  declined: --refuse); below, decline. A self-description and an English question have their own answer
+  thresholds (`profile`, `english`), fitted on their own rows; a guess (the best card) is shown from `guess`.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 A search reads the question (normalise, cut, the word lists' readings), gathers candidate answers — the
 best by BM25 over the entries (retrieval/index.py), the answers of the nearest example questions
 (retrieval/examples.py), the societies list or an organisation when the question names them — and
-describes each by generic features (retrieval/features.py). One fitted logistic model gives each
-candidate P(right answer) (retrieval/scorer.py); the best one's probability against two fitted
-thresholds decides (retrieval/decide.py). Small talk, a self-description and a wish for a person are
+describes each by generic features (retrieval/features.py). One fitted model (a conditional logit over
+the candidates) gives each candidate P(right answer) (retrieval/scorer.py); the best one's probability
+against the fitted thresholds decides (retrieval/decide.py). Small talk, a self-description and a wish for a person are
 recognised first from example questions. A question not answered outright is tried again through the
 typo corrector (retrieval/correct.py), whose rewrites are candidates like any other, marked as corrected.
 What staff taught — aliases, terms, out-of-scope examples — is one `Taught` value; a searcher with taught

@@ -12,6 +12,9 @@ from retrieval import calibrate
 from retrieval.features import FEATURES, GROUPS
 from retrieval.intents import INTENT_FEATURES
 from retrieval.examples import INTENTS
+from retrieval.dialogue import TURN_FEATURES
+from retrieval.passages import PASSAGE_FEATURES
+from retrieval.policy_search import POLICY_FEATURES
 from retrieval.scorer import load_decision
 
 A = """
@@ -30,6 +33,20 @@ C = """
 - {q: "北京市科协的电话", expect: [], style: nearmiss}
 """
 
+CONVERSATIONS = """
+- id: t1
+  style: followup
+  turns:
+    - {say: "青托申报条件", expect: ["13"]}
+    - {say: "有年龄限制吗", expect: ["13"], facts: ["32岁"]}
+- id: t2
+  style: followup
+  turns:
+    - {say: "科普大使怎么评", expect: ["57"]}
+    - {say: "电话多少", expect: ["57"], facts: ["022-"]}
+    - {say: "今天天气怎么样", expect: []}
+"""
+
 
 @pytest.mark.bench
 def test_calibration_cross_validates_by_file_measures_groups_and_writes_the_decision(tmp_path, data_copy, capsys):
@@ -38,12 +55,18 @@ def test_calibration_cross_validates_by_file_measures_groups_and_writes_the_deci
         path = tmp_path / f"{name}.yaml"
         path.write_text(text, encoding="utf-8")
         files.append(str(path))
-    assert calibrate.main(["--questions", *files, "--json", "--write", "--data", str(data_copy)]) == 0
+    conversations = tmp_path / "conversations.yaml"
+    conversations.write_text(CONVERSATIONS, encoding="utf-8")
+    assert calibrate.main(["--questions", *files, "--conversations", str(conversations), "--json", "--write",
+                           "--data", str(data_copy)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report["cross_validated"]["by_file"]) == {"a.yaml", "b.yaml", "c.yaml"}
     assert {f"without {g}" for g in GROUPS} <= set(report["ablation"])
     assert 0 <= report["brier"]["best_answer"] <= 1
-    written = load_decision(FEATURES, INTENT_FEATURES, INTENTS, data_copy)
+    assert report["turns"]["cross_validated"]["turns"] == 3 and "without example turns" in report["turns"]["ablation"]
+    written = load_decision(FEATURES, INTENT_FEATURES, INTENTS, data_copy, POLICY_FEATURES, TURN_FEATURES,
+                            PASSAGE_FEATURES)
+    assert written.policy is not None and written.turns is not None and written.passages is not None
     assert written.thresholds.answer == report["thresholds"]["answer"]
     assert written.thresholds.suggest == report["thresholds"]["suggest"]
     header = (data_copy / "decision.yaml").read_text(encoding="utf-8").splitlines()[0]
