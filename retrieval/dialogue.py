@@ -298,10 +298,16 @@ class Dialogue:
         rejected = newest if rows.marks.correct else ""
         listed = next((sh.choices for sh in state if sh.choices and not sh.answer), ())
         mass = sum(t.p for t in targets if t.relation is Relation.NARROW)
-        if best.p < model.thresholds.answer and mass >= model.thresholds.answer and listed:
-            # Likely about the list, unlikely about any one of it: the probability that the turn refers to
-            # the list is its choices' sum; the first (best) choice answers it, the rest stay on offer.
-            first = Target(Relation.NARROW, listed[0], p=mass)
+        if best.p < model.thresholds.answer and mass >= model.thresholds.answer and listed and not result.content:
+            # Likely about the list, unlikely about any one of it, and asking only about it (电话多少, no word of
+            # its own — a turn with words of its own goes to its own search): the probability that the turn refers to
+            # the list is its choices' sum; the likeliest choice answers it (choices the model cannot tell
+            # apart go by the list's own order), the rest stay on offer. Not replayed by the fit (turn_fit.py).
+            narrow = [t for t in targets if t.relation is Relation.NARROW]
+            top = max(round(t.p, 6) for t in narrow)
+            pick = next((c for c in listed if any(t.answer == c and round(t.p, 6) >= top for t in narrow)),
+                        narrow[0].answer)
+            first = Target(Relation.NARROW, pick, p=mass)
             return TurnOutcome(first, targets, result, mass, rejected, unpicked=True)
         if best.p < model.thresholds.answer or best.relation is Relation.NEW:
             return TurnOutcome(None, targets, result, best.p, rejected)

@@ -133,10 +133,6 @@ def _outcome(r: TurnRow, p: np.ndarray, th: float) -> tuple[str, bool]:
     if not len(p):
         return "own", False
     i = int(np.argmax(p))
-    narrow = [k for k, t in enumerate(r.targets) if t.relation is Relation.NARROW]
-    if p[i] < th and narrow and float(p[narrow].sum()) >= th:
-        # About the list, none of it picked: the first choice answers (retrieval/dialogue.py, `unpicked`).
-        return "followed", bool(r.right[narrow[0]])
     if p[i] < th or r.targets[i].relation is Relation.NEW:
         return "own", bool(r.right[i]) if r.targets[i].relation is Relation.NEW else False
     return "followed", bool(r.right[i])
