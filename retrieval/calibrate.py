@@ -594,7 +594,9 @@ def report_text(r: dict[str, Any]) -> str:
         tc = r["turns"]["cross_validated"]
         lines += ["", f"turns (follow threshold {r['turns']['threshold']:g}; out of fold): best target right "
                       f"{_fmt(tc['best_target_right'])}, followed {tc['followed']} ({_fmt(tc['followed_right'])} right)",
-                  "  " + "  ".join(f"{k} {v['n']}/{v['right']:.2f}" for k, v in tc["by_relation"].items())]
+                  "  " + "  ".join(f"{k} {v['n']}/{v['right']:.2f}" for k, v in tc["by_relation"].items()),
+                  f"  a list followed up with no pick (not replayed by the fit): {tc['unpicked']} turns, "
+                  f"{_fmt(tc['unpicked_right'])} right"]
         for name, f in r["turns"].get("ablation", {}).items():
             lines.append(f"  {name:<24} best target right {_fmt(f['best_target_right'])}, followed {f['followed']} "
                          f"({_fmt(f['followed_right'])} right)")

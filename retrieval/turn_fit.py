@@ -58,6 +58,7 @@ class TurnRow:
     x: np.ndarray
     right: np.ndarray
     expects: bool
+    own_words: bool = True   # the turn has content words of its own (a list's unpicked reading needs none)
 
 
 def _labels(targets: Sequence[Target], expect: Sequence[str] | None, listed: Sequence[str] | None,
@@ -87,7 +88,8 @@ def collect(searcher: Any, files: Sequence[str]) -> list[TurnRow]:
                     result = searcher.search(turn["say"])
                     tr = dialogue.rows(turn["say"], state, result)
                     rows.append(TurnRow(Path(path).name, str(conv.get("style", "")), turn["say"], tr.targets, tr.x,
-                                        _labels(tr.targets, expect, listed, tr.marks.compare), bool(expect)))
+                                        _labels(tr.targets, expect, listed, tr.marks.compare), bool(expect),
+                                        bool(result.content)))
                 ids = tuple(listed) if listed is not None else tuple(expect or ())
                 if len(ids) == 1:
                     state.insert(0, Shown(answer=ids[0], question=turn["say"]))
@@ -188,8 +190,20 @@ def figures(rows: Sequence[TurnRow], probs: Sequence[np.ndarray], ths: Sequence[
         if kind == "followed":
             followed += 1
             right_followed += ok
+    # The reading of a list followed up with no pick (retrieval/dialogue.py, `unpicked`), not replayed by the
+    # fit: how often it would answer, and how often rightly, on the same out-of-fold probabilities.
+    unpicked = []
+    for r, p, th in zip(rows, probs, ths):
+        narrow = [k for k, t in enumerate(r.targets) if t.relation is Relation.NARROW]
+        if r.file == EXAMPLES or not len(p) or r.own_words or not narrow or float(p.max()) >= th \
+                or float(p[narrow].sum()) < th:
+            continue
+        top = max(round(float(p[k]), 6) for k in narrow)
+        unpicked.append(bool(r.right[next(k for k in narrow if round(float(p[k]), 6) >= top)]))
     n = sum(1 for r in rows if r.file != EXAMPLES)
-    return {"turns": n, "best_target_right": round(top_right / n, 4) if n else None,
+    return {"turns": n, "unpicked": len(unpicked),
+            "unpicked_right": round(sum(unpicked) / len(unpicked), 4) if unpicked else None,
+            "best_target_right": round(top_right / n, 4) if n else None,
             "followed": followed, "followed_right": round(right_followed / followed, 4) if followed else None,
             "by_relation": {k: {"n": v, "right": round(ok_by[k] / v, 3)} for k, v in sorted(by.items())}}
 
