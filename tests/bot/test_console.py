@@ -143,7 +143,9 @@ async def test_staff_replies_and_teaching_reach_a_running_console(assistant, sto
         item = next(i for i in await storage.inbox.review_items() if i.sample == question)
         await changes.link(storage, catalogue, [item], "52", "telegram:999")
         await _until(lambda: _async("停车请走南门。" in stdout.getvalue()))
-        await _until(lambda: _async(assistant.searcher is not fresh_searcher))
+        # The link reaches the running chat at its next sync (an earlier sync, for the reply, may come first).
+        await _until(lambda: _async(assistant.searcher is not fresh_searcher
+                                    and getattr(assistant.searcher.search(question).best, "id", "") == "52"))
     finally:
         stdin.done.set()
         await asyncio.wait_for(chat, 30)

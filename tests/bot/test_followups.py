@@ -224,7 +224,7 @@ async def test_a_level_word_with_no_counterpart_stays_with_the_card(assistant):
     assert "另一级的同类项目" not in text
 
 
-# (高新技术企业认定找谁 after 院士工作站 is not among them: the turn model reads it as about the card, p 0.46 —
+# (高新技术企业认定找谁 after 院士工作站 is not among them: the turn model reads it as about the card, p 0.48 —
 # see the README's known limits.)
 @pytest.mark.parametrize("turn", ["我家狗老掉毛怎么办", "股票怎么买", "猫呢", "天津明天会下雨吗"])
 async def test_another_bodys_or_no_ones_business_after_a_card_is_not_answered_with_the_card(assistant, turn):
