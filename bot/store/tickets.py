@@ -4,6 +4,8 @@ A ticket keeps its chat id only while it is open (and for a day after it is clos
 
 from __future__ import annotations
 
+import aiosqlite
+
 from . import audit
 from .database import ChangeRefused, Database, new_id
 from .rows import OutboxMessage, Ticket
@@ -38,15 +40,9 @@ class Tickets:
         delivers the answer there). Checked and written in one transaction: ChangeRefused("ticket_gone") when
         it is no longer open (another member of staff answered it first) or its chat id was purged."""
         async with self.db.change() as db:
-            async with db.execute("SELECT chat_id FROM tickets WHERE id = ? AND status = 'open' "
-                                  "AND chat_id IS NOT NULL", (ticket_id,)) as cur:
-                row = await cur.fetchone()
-            if row is None:
-                raise ChangeRefused("ticket_gone")
-            await db.execute("UPDATE tickets SET status = 'answered', answer = ?, answered_at = ?, chat_id = NULL, "
-                             "closed_by = ? WHERE id = ?", (answer, self.db.clock(), by, ticket_id))
+            chat_id = await self._answer_open(db, ticket_id, answer, by)
             await audit.record(db, self.db.clock(), by or "cli", "reply", summary or f"reply {ticket_id}")
-        return int(row["chat_id"])
+        return chat_id
 
     async def reply_ticket(self, ticket_id: str, answer: str, html: str, who: str, summary: str) -> str:
         """Answer a ticket from the console: queue the message for the running bot, close the ticket; audit id.
@@ -54,16 +50,22 @@ class Tickets:
         Raise ChangeRefused when the ticket is no longer open. A reply that was sent cannot be undone.
         """
         async with self.db.change() as db:
-            async with db.execute("SELECT chat_id FROM tickets WHERE id = ? AND status = 'open' "
-                                  "AND chat_id IS NOT NULL", (ticket_id,)) as cur:
-                row = await cur.fetchone()
-            if row is None:
-                raise ChangeRefused("ticket_gone")
+            chat_id = await self._answer_open(db, ticket_id, answer, who)
             await db.execute("INSERT INTO outbox (id, ts, chat_id, html) VALUES (?, ?, ?, ?)",
-                             (new_id(), self.db.clock(), row["chat_id"], html))
-            await db.execute("UPDATE tickets SET status = 'answered', answer = ?, answered_at = ?, chat_id = NULL, "
-                             "closed_by = ? WHERE id = ?", (answer, self.db.clock(), who, ticket_id))
+                             (new_id(), self.db.clock(), chat_id, html))
             return await audit.record(db, self.db.clock(), who, "reply", summary)
+
+    async def _answer_open(self, db: aiosqlite.Connection, ticket_id: str, answer: str, who: str) -> int:
+        """In the change's transaction: close an open ticket with its answer and forget its chat id; return the
+        chat id. ChangeRefused("ticket_gone") when it is no longer open or its chat id was purged."""
+        async with db.execute("SELECT chat_id FROM tickets WHERE id = ? AND status = 'open' "
+                              "AND chat_id IS NOT NULL", (ticket_id,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            raise ChangeRefused("ticket_gone")
+        await db.execute("UPDATE tickets SET status = 'answered', answer = ?, answered_at = ?, chat_id = NULL, "
+                         "closed_by = ? WHERE id = ?", (answer, self.db.clock(), who, ticket_id))
+        return int(row["chat_id"])
 
     async def close_ticket(self, ticket_id: str, who: str, summary: str) -> str:
         """Close a ticket without a reply; return the audit id (ChangeRefused when it is not open)."""
