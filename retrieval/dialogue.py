@@ -177,6 +177,12 @@ def marks_of(text: str, words: FollowUpWords) -> Marks:
                  correct=any_of(words.correct), more=any_of(words.related), sibling=words.is_sibling(text))
 
 
+def likeliest(order: Sequence[str], p: dict[str, float]) -> str:
+    """Return the likeliest of some choices; those the model cannot tell apart (equal to 6 places) go by `order`."""
+    top = max(round(v, 6) for v in p.values())
+    return next((c for c in order if c in p and round(p[c], 6) >= top), max(p, key=lambda c: p[c]))
+
+
 class Dialogue:
     """Relate turns to the chat's state with the fitted turn model (data/decision.yaml's `turns`)."""
 
@@ -303,11 +309,8 @@ class Dialogue:
             # its own — a turn with words of its own goes to its own search): the probability that the turn refers to
             # the list is its choices' sum; the likeliest choice answers it (choices the model cannot tell
             # apart go by the list's own order), the rest stay on offer. Not replayed by the fit (turn_fit.py).
-            narrow = [t for t in targets if t.relation is Relation.NARROW]
-            top = max(round(t.p, 6) for t in narrow)
-            pick = next((c for c in listed if any(t.answer == c and round(t.p, 6) >= top for t in narrow)),
-                        narrow[0].answer)
-            first = Target(Relation.NARROW, pick, p=mass)
+            narrow = {t.answer: t.p for t in reversed(targets) if t.relation is Relation.NARROW}
+            first = Target(Relation.NARROW, likeliest(listed, narrow), p=mass)
             return TurnOutcome(first, targets, result, mass, rejected, unpicked=True)
         if best.p < model.thresholds.answer or best.relation is Relation.NEW:
             return TurnOutcome(None, targets, result, best.p, rejected)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from .dialogue import TURN_FEATURES, Dialogue, Relation, Shown, Target
+from .dialogue import TURN_FEATURES, Dialogue, Relation, Shown, Target, likeliest
 from .scorer import Choice, Part, Thresholds, fit_choice
 
 L2 = 1.0
@@ -110,18 +110,20 @@ def example_turns(searcher: Any) -> list[TurnRow]:
         if e.kind not in ("answer", "oos") or e.source in ("names", "taught"):
             continue
         seen[e.kind] += 1
-        if seen[e.kind] % (OOS_STRIDE if e.kind == "oos" else ANSWER_STRIDE):
+        stride = OOS_STRIDE if e.kind == "oos" else ANSWER_STRIDE
+        if seen[e.kind] % stride:
             continue
         # One card shown, or (every other one) two: a new question is new to the earlier answer too.
         shown = [x for x in (services[(i * 31 + k) % len(services)] for k in range(3)) if x != e.label]
-        state = [Shown(answer=x) for x in shown[:1 + seen[e.kind] // (OOS_STRIDE if e.kind == "oos" else ANSWER_STRIDE) % 2]]
+        state = [Shown(answer=x) for x in shown[:1 + seen[e.kind] // stride % 2]]
         a = searcher.scored(searcher.analyse(e.text, exclude=index.same_text(i)))
         intent, can_apply = searcher.intent_of(a)
         result = searcher.outcome(e.text, a, intent, can_apply)
         tr = dialogue.rows(e.text, state, result)
         expect = [e.label] if e.kind == "answer" else []
         rows.append(TurnRow(EXAMPLES, "example", e.text, tr.targets, tr.x,
-                            _labels(tr.targets, expect, None, tr.marks.compare), bool(expect)))
+                            _labels(tr.targets, expect, None, tr.marks.compare), bool(expect),
+                            bool(result.content)))
     return rows
 
 
@@ -198,8 +200,9 @@ def figures(rows: Sequence[TurnRow], probs: Sequence[np.ndarray], ths: Sequence[
         if r.file == EXAMPLES or not len(p) or r.own_words or not narrow or float(p.max()) >= th \
                 or float(p[narrow].sum()) < th:
             continue
-        top = max(round(float(p[k]), 6) for k in narrow)
-        unpicked.append(bool(r.right[next(k for k in narrow if round(float(p[k]), 6) >= top)]))
+        order = [r.targets[k].answer for k in narrow]
+        pick = likeliest(order, {r.targets[k].answer: float(p[k]) for k in reversed(narrow)})
+        unpicked.append(bool(r.right[narrow[order.index(pick)]]))
     n = sum(1 for r in rows if r.file != EXAMPLES)
     return {"turns": n, "unpicked": len(unpicked),
             "unpicked_right": round(sum(unpicked) / len(unpicked), 4) if unpicked else None,
