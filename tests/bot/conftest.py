@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
 
@@ -59,3 +60,26 @@ async def open_console(assistant: Assistant) -> AsyncIterator[Browser]:
             yield Browser(client, console)
     finally:
         await console.close()
+
+
+WEBHOOK_SECRET = "s3cret_token"
+
+
+@asynccontextmanager
+async def webhook_bot(assistant: Assistant, settings, fake_api) -> AsyncIterator[tuple[int, asyncio.Task]]:
+    """Run the real bot in webhook mode against the fake Bot API; yield its port (listening) and its task."""
+    from bot.transports.telegram_bot import serve
+    from tests.conftest import free_port, listening
+
+    port = free_port()
+    cfg = replace(settings, telegram_api_base_url=fake_api.base_url, bot_webhook_listen="127.0.0.1",
+                  bot_webhook_port=port, telegram_webhook_url="https://bot.example.org/hook",
+                  bot_webhook_secret=WEBHOOK_SECRET)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(cfg, assistant, stop))
+    try:
+        await asyncio.to_thread(fake_api.wait_for, lambda: listening(port), 10)  # setWebhook precedes listening
+        yield port, task
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)

@@ -15,7 +15,8 @@ from dataclasses import replace
 import pytest
 
 from bot.transports.telegram_bot import Recent, serve
-from tests.conftest import STAFF_ID, free_port, listening, sent
+from tests.bot.conftest import webhook_bot
+from tests.conftest import STAFF_ID, sent
 from tests.fake_bot_api import BOT_USERNAME
 
 pytestmark = pytest.mark.slow
@@ -229,16 +230,9 @@ def _post(url: str, update: dict, secret: str) -> int:
 
 
 async def test_webhook_checks_secret_and_handles_duplicates_once(assistant, settings, fake_api):
-    port = free_port()
-    cfg = replace(settings, telegram_api_base_url=fake_api.base_url, bot_webhook_listen="127.0.0.1",
-                  bot_webhook_port=port, telegram_webhook_url="https://bot.example.org/hook",
-                  bot_webhook_secret="s3cret_token")
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(cfg, assistant, stop))
-    try:
+    async with webhook_bot(assistant, settings, fake_api) as (port, task):
         await asyncio.to_thread(fake_api.wait_for, lambda: fake_api.calls("setWebhook"), 10)
         assert fake_api.calls("setWebhook")[0].params["secret_token"] == "s3cret_token"
-        await asyncio.to_thread(fake_api.wait_for, lambda: listening(port), 10)  # setWebhook precedes listening
         url = f"http://127.0.0.1:{port}/hook"
         update = fake_api.message_update("青托申报", user_id=218)
         assert await asyncio.to_thread(_post, url, update, "wrong") == 403
@@ -247,9 +241,6 @@ async def test_webhook_checks_secret_and_handles_duplicates_once(assistant, sett
         await sent(fake_api, 218)
         await settle()
         assert len(fake_api.sent(218)) == 1
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
 
 
 def test_recent_forgets_after_ttl():

@@ -16,6 +16,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.transports.telegram_bot import serve
+from tests.bot.conftest import webhook_bot
 from tests.conftest import free_port, listening, sent
 from tests.fake_bot_api import TOKEN, FakeBotAPI
 
@@ -49,14 +50,7 @@ async def test_a_running_bot_treats_a_later_conflict_as_transient(assistant, set
 
 
 async def test_webhook_refuses_hostile_posts_before_reading_them(assistant, settings, fake_api):
-    port = free_port()
-    cfg = replace(settings, telegram_api_base_url=fake_api.base_url, bot_webhook_listen="127.0.0.1",
-                  bot_webhook_port=port, telegram_webhook_url="https://bot.example.org/hook",
-                  bot_webhook_secret="s3cret_token")
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(cfg, assistant, stop))
-    try:
-        await asyncio.to_thread(fake_api.wait_for, lambda: listening(port), 10)
+    async with webhook_bot(assistant, settings, fake_api) as (port, task):
         huge = 95 * 1024 * 1024
         head = ("POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {huge}\r\nX-Telegram-Bot-Api-Secret-Token: {{secret}}\r\n\r\n")
@@ -76,9 +70,6 @@ async def test_webhook_refuses_hostile_posts_before_reading_them(assistant, sett
                 f"Content-Length: {len(update)}\r\nX-Telegram-Bot-Api-Secret-Token: s3cret_token\r\n\r\n")
         assert await asyncio.to_thread(_raw_post, port, head, update) == 200
         assert "54 推动" in (await sent(fake_api, 302))[0].params["text"]
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
 
 
 async def test_a_send_that_timed_out_is_not_sent_again(assistant, settings, fake_api):

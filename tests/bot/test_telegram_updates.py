@@ -13,7 +13,8 @@ from telegram.ext import Application
 
 from bot.chat.replies import Sender
 from bot.transports.telegram_bot import serve
-from tests.conftest import free_port, listening, sent
+from tests.bot.conftest import webhook_bot
+from tests.conftest import sent
 from tests.fake_bot_api import FakeBotAPI
 
 # A poll without the `question` python-telegram-bot 22 requires: Update.de_json raises TypeError on it.
@@ -54,14 +55,7 @@ def _post(url: str, body: bytes, secret: str = "s3cret_token") -> int:
 async def test_webhook_acknowledges_a_poison_update_and_refuses_odd_json_with_400(assistant, settings, fake_api,
                                                                                    caplog):
     caplog.set_level(logging.ERROR, logger="bot.transports.telegram_bot")
-    port = free_port()
-    cfg = replace(settings, telegram_api_base_url=fake_api.base_url, bot_webhook_listen="127.0.0.1",
-                  bot_webhook_port=port, telegram_webhook_url="https://bot.example.org/hook",
-                  bot_webhook_secret="s3cret_token")
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(cfg, assistant, stop))
-    try:
-        await asyncio.to_thread(fake_api.wait_for, lambda: listening(port), 10)
+    async with webhook_bot(assistant, settings, fake_api) as (port, task):
         url = f"http://127.0.0.1:{port}/hook"
         # A poison update is acknowledged (200: Telegram does not retry it) and logged once.
         assert await asyncio.to_thread(_post, url, json.dumps({"update_id": 77, **POISON}).encode()) == 200
@@ -78,9 +72,6 @@ async def test_webhook_acknowledges_a_poison_update_and_refuses_odd_json_with_40
         assert await asyncio.to_thread(_post, url, update) == 200
         assert (await sent(fake_api, 404))[0]
         assert not task.done()
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
 
 
 async def test_a_send_that_fails_logs_the_chats_keyed_hash_not_its_id(assistant, settings, fake_api, caplog):
